@@ -1,0 +1,50 @@
+use super::ApiError;
+use crate::domain::{AppDetail, AppPage, CatalogQuery, HomeShelves};
+#[cfg(feature = "ssr")]
+use crate::domain::{AgeBand, SortOrder};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+pub const SHELF_SIZE: u32 = 6;
+pub const SIMILAR_COUNT: usize = 6;
+
+/// One page of the catalog for a browse query.
+#[server(input = Json)]
+pub async fn list_apps(query: CatalogQuery) -> Result<AppPage, ApiError> {
+    let state = super::state()?;
+    Ok(state.catalog.list(&query.sanitized()).await?)
+}
+
+/// An app and similar apps; `NotFound` for an unknown slug.
+#[server(input = Json)]
+pub async fn get_app(slug: String) -> Result<AppDetail, ApiError> {
+    let state = super::state()?;
+    let not_found = || ApiError::NotFound(format!("app {slug:?}"));
+    if !crate::domain::is_valid_slug(&slug) {
+        return Err(not_found());
+    }
+    let app = state.catalog.get(&slug).await?.ok_or_else(not_found)?;
+    let similar = state.catalog.similar(&app, SIMILAR_COUNT).await?;
+    Ok(AppDetail { app, similar })
+}
+
+/// The home page shelves: picks per age band, top rated and newest.
+#[server(input = Json)]
+pub async fn get_home() -> Result<HomeShelves, ApiError> {
+    let state = super::state()?;
+    let shelf = |query: CatalogQuery| {
+        let catalog = state.catalog.clone();
+        async move {
+            let query = CatalogQuery { per_page: SHELF_SIZE, ..query };
+            catalog.list(&query).await
+        }
+    };
+    let mut by_age = Vec::new();
+    for &band in AgeBand::ALL {
+        let page = shelf(CatalogQuery { age: Some(band), ..Default::default() }).await?;
+        by_age.push((band, page.apps));
+    }
+    let top = shelf(CatalogQuery::default()).await?;
+    let newest = shelf(CatalogQuery { sort: SortOrder::Newest, ..Default::default() }).await?;
+    Ok(HomeShelves { by_age, top_rated: top.apps, newest: newest.apps, total_apps: top.total })
+}

@@ -1,0 +1,47 @@
+use crate::domain::QueryError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What a server function can answer instead of data; each maps to one HTTP status.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadQuery(QueryError),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("the catalog is unavailable right now; please try again in a moment")]
+    Unavailable,
+    /// The request itself failed (network, encoding); only the browser sees these.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::BadQuery(_) => 400,
+            ApiError::NotFound(_) => 404,
+            ApiError::Unavailable => 503,
+            ApiError::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ApiError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ports::StoreError> for ApiError {
+    /// Store failures are logged here with their detail; the visitor only learns that the
+    /// catalog is unavailable.
+    fn from(err: crate::ports::StoreError) -> Self {
+        tracing::error!(error = %err, "catalog store failed");
+        ApiError::Unavailable
+    }
+}

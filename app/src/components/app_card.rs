@@ -1,0 +1,57 @@
+use crate::domain::{icon_badge, App};
+use leptos::prelude::*;
+
+/// The app's initials on a colour of its own.
+#[component]
+pub fn AppBadge(name: String, slug: String, #[prop(optional)] large: bool) -> impl IntoView {
+    let (initials, hue) = icon_badge(&name, &slug);
+    view! {
+        <span
+            class="app-badge"
+            class:app-badge-large=large
+            style=format!("--badge-hue: {hue}")
+            aria-hidden="true"
+        >
+            {initials}
+        </span>
+    }
+}
+
+/// Stars out of five, readable by screen readers.
+pub fn stars_label(avg: f32) -> String {
+    format!("{avg:.1} out of 5 stars")
+}
+
+#[component]
+pub fn AppCard(app: App) -> impl IntoView {
+    let href = format!("/apps/{}", app.slug);
+    let safe = !app.privacy.ads && !app.privacy.in_app_purchases;
+    view! {
+        <li class="app-card" data-slug=app.slug.clone()>
+            <a href=href class="app-card-link">
+                <AppBadge name=app.name.clone() slug=app.slug.clone()/>
+                <span class="app-card-body">
+                    <span class="app-card-name">{app.name.clone()}</span>
+                    <span class="app-card-dev">{app.developer.clone()}</span>
+                    <span class="app-card-meta">
+                        <span class="age-pill">{format!("Age {}+", app.min_age)}</span>
+                        <span class="price">{app.price_label()}</span>
+                        <span class="stars" title=stars_label(app.rating_avg)>
+                            {format!("★ {:.1}", app.rating_avg)}
+                        </span>
+                    </span>
+                    {safe.then(|| view! { <span class="safe-pill">"No ads · No in-app purchases"</span> })}
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn AppGrid(apps: Vec<App>, #[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <ul class="app-grid" aria-label=label>
+            {apps.into_iter().map(|app| view! { <AppCard app/> }).collect_view()}
+        </ul>
+    }
+}

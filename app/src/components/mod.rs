@@ -1,0 +1,15 @@
+//! Reusable views.
+
+mod app_card;
+mod facets;
+mod layout;
+mod pager;
+mod scorecard;
+mod status;
+
+pub use app_card::{AppBadge, AppCard, AppGrid};
+pub use facets::{ActiveFilters, FacetPanel};
+pub use layout::{SiteFooter, SiteHeader};
+pub use pager::Pager;
+pub use scorecard::Scorecard;
+pub use status::{set_http_status, ErrorPage, NotFound};

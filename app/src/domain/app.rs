@@ -1,0 +1,290 @@
+//! The catalog's central record: one app or game a parent might install.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Declares a small closed set of values with a URL slug and a human label, plus the bit each
+/// value occupies in a compact mask (used by stores and the browse index for fast filtering).
+macro_rules! facet_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $slug:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn slug(self) -> &'static str {
+                match self { $($name::$variant => $slug),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn from_slug(slug: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.slug() == slug)
+            }
+
+            pub fn bit(self) -> u16 {
+                1 << (self as u16)
+            }
+
+            /// The mask with the bit of every value in `values` set.
+            pub fn mask_of(values: &[Self]) -> u16 {
+                values.iter().fold(0, |mask, v| mask | v.bit())
+            }
+
+            /// The values whose bits are set in `mask`, in declaration order.
+            pub fn from_mask(mask: u16) -> Vec<Self> {
+                Self::ALL.iter().copied().filter(|v| mask & v.bit() != 0).collect()
+            }
+        }
+    };
+}
+
+facet_enum!(
+    /// Where an app runs.
+    Platform {
+        Ios => "ios", "iOS";
+        Android => "android", "Android";
+        Web => "web", "Web";
+        Windows => "windows", "Windows";
+        MacOs => "macos", "macOS";
+        Kindle => "kindle", "Kindle Fire";
+    }
+);
+
+facet_enum!(
+    /// What an app is about; an app has one or more.
+    Category {
+        Education => "education", "Education";
+        Games => "games", "Games";
+        Creativity => "creativity", "Creativity";
+        Reading => "reading", "Reading";
+        Math => "math", "Math";
+        Science => "science", "Science";
+        Music => "music", "Music";
+        Puzzles => "puzzles", "Puzzles";
+        Stories => "stories", "Stories";
+        Languages => "languages", "Languages";
+        Coding => "coding", "Coding";
+    }
+);
+
+/// The age groups the site is organised around. An app belongs to the band that holds its
+/// youngest appropriate age.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgeBand {
+    Toddler,
+    EarlyReader,
+    Kid,
+    Tween,
+    Teen,
+}
+
+impl AgeBand {
+    pub const ALL: &'static [AgeBand] = &[
+        AgeBand::Toddler,
+        AgeBand::EarlyReader,
+        AgeBand::Kid,
+        AgeBand::Tween,
+        AgeBand::Teen,
+    ];
+
+    /// Inclusive range of youngest ages in this band.
+    pub fn ages(self) -> (u8, u8) {
+        match self {
+            AgeBand::Toddler => (2, 4),
+            AgeBand::EarlyReader => (5, 7),
+            AgeBand::Kid => (8, 10),
+            AgeBand::Tween => (11, 13),
+            AgeBand::Teen => (14, MAX_AGE),
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            AgeBand::Toddler => "2-4",
+            AgeBand::EarlyReader => "5-7",
+            AgeBand::Kid => "8-10",
+            AgeBand::Tween => "11-13",
+            AgeBand::Teen => "14-18",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBand::Toddler => "Ages 2–4",
+            AgeBand::EarlyReader => "Ages 5–7",
+            AgeBand::Kid => "Ages 8–10",
+            AgeBand::Tween => "Ages 11–13",
+            AgeBand::Teen => "Ages 14+",
+        }
+    }
+
+    /// Accepts the band slug (`5-7`), `14+`, or a single age (`6` → 5–7).
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "14+" {
+            return Some(AgeBand::Teen);
+        }
+        if let Some(band) = Self::ALL.iter().copied().find(|b| b.slug() == text) {
+            return Some(band);
+        }
+        text.parse::<u8>().ok().and_then(Self::of_age)
+    }
+
+    pub fn of_age(age: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|b| {
+            let (lo, hi) = b.ages();
+            (lo..=hi).contains(&age)
+        })
+    }
+}
+
+pub const MIN_AGE: u8 = 2;
+pub const MAX_AGE: u8 = 18;
+pub const MAX_RATING: u8 = 5;
+
+/// How much of each kind of content a parent might worry about; 0 = none, 5 = a lot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentRatings {
+    pub violence: u8,
+    pub scariness: u8,
+    pub language: u8,
+    pub consumerism: u8,
+}
+
+/// What an app does with a child's attention and data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyFlags {
+    pub ads: bool,
+    pub in_app_purchases: bool,
+    pub collects_data: bool,
+    pub open_chat: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct App {
+    /// URL identifier, unique across the catalog: lowercase ASCII letters, digits and dashes.
+    pub slug: String,
+    pub name: String,
+    pub developer: String,
+    pub description: String,
+    pub platforms: Vec<Platform>,
+    /// Price in US cents; 0 means free.
+    pub price_cents: u32,
+    pub categories: Vec<Category>,
+    /// Youngest age the app is appropriate for, 2–18.
+    pub min_age: u8,
+    /// How much a child learns, 0–5.
+    pub learning_rating: u8,
+    pub content: ContentRatings,
+    pub privacy: PrivacyFlags,
+    /// Average of parents' star ratings, 0.0–5.0 (0 with no ratings).
+    pub rating_avg: f32,
+    pub rating_count: u32,
+    pub released: NaiveDate,
+    pub updated: NaiveDate,
+}
+
+impl App {
+    /// Platforms and categories are sets: stores keep them sorted (declaration order) and
+    /// without duplicates, so an app reads back exactly as it was normalized.
+    pub fn normalize(&mut self) {
+        self.platforms.sort();
+        self.platforms.dedup();
+        self.categories.sort();
+        self.categories.dedup();
+    }
+
+    pub fn age_band(&self) -> AgeBand {
+        AgeBand::of_age(self.min_age).unwrap_or(AgeBand::Teen)
+    }
+
+    pub fn is_free(&self) -> bool {
+        self.price_cents == 0
+    }
+
+    pub fn price_label(&self) -> String {
+        format_price(self.price_cents)
+    }
+
+    /// Checks the invariants every stored app must hold; names the first field that breaks one.
+    pub fn validate(&self) -> Result<(), AppFieldError> {
+        let fail = |field: &'static str, reason: &str| {
+            Err(AppFieldError { field, reason: reason.to_string() })
+        };
+        if !is_valid_slug(&self.slug) {
+            return fail("slug", "must be 1–80 lowercase letters, digits or dashes");
+        }
+        if self.name.trim().is_empty() || self.name.len() > 120 {
+            return fail("name", "must be 1–120 characters");
+        }
+        if self.developer.trim().is_empty() || self.developer.len() > 120 {
+            return fail("developer", "must be 1–120 characters");
+        }
+        if self.description.len() > 5000 {
+            return fail("description", "must be at most 5000 characters");
+        }
+        if self.platforms.is_empty() {
+            return fail("platforms", "needs at least one platform");
+        }
+        if self.categories.is_empty() {
+            return fail("categories", "needs at least one category");
+        }
+        if !(MIN_AGE..=MAX_AGE).contains(&self.min_age) {
+            return fail("min_age", "must be between 2 and 18");
+        }
+        if self.learning_rating > MAX_RATING {
+            return fail("learning_rating", "must be between 0 and 5");
+        }
+        let c = self.content;
+        if [c.violence, c.scariness, c.language, c.consumerism].iter().any(|&r| r > MAX_RATING) {
+            return fail("content", "each content rating must be between 0 and 5");
+        }
+        if !(0.0..=5.0).contains(&self.rating_avg) {
+            return fail("rating_avg", "must be between 0 and 5");
+        }
+        if self.updated < self.released {
+            return fail("updated", "must not be before the release date");
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct AppFieldError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub fn format_price(cents: u32) -> String {
+    if cents == 0 {
+        "Free".to_string()
+    } else {
+        format!("${}.{:02}", cents / 100, cents % 100)
+    }
+}
+
+/// A deterministic badge for an app: two initials on a colour derived from the slug, so every
+/// app has a recognisable icon without storing images.
+pub fn icon_badge(app_name: &str, slug: &str) -> (String, u16) {
+    let initials: String = app_name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphanumeric())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase();
+    let hue = slug.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 360;
+    (initials, hue as u16)
+}

@@ -1,0 +1,18 @@
+//! Types both the server and the browser use.
+
+mod app;
+mod listing;
+mod query;
+
+pub use app::{
+    format_price, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
+    ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
+};
+pub use listing::{AppDetail, AppPage, FacetCounts, HomeShelves};
+pub use query::{
+    CatalogQuery, Facet, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE,
+    MAX_PER_PAGE,
+};
+
+#[cfg(test)]
+mod tests;

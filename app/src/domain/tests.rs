@@ -1,0 +1,195 @@
+use super::*;
+use chrono::NaiveDate;
+
+fn sample_app() -> App {
+    App {
+        slug: "dino-math".into(),
+        name: "Dino Math".into(),
+        developer: "Acorn Studios".into(),
+        description: "Count with dinosaurs.".into(),
+        platforms: vec![Platform::Ios, Platform::Web],
+        price_cents: 0,
+        categories: vec![Category::Math],
+        min_age: 5,
+        learning_rating: 4,
+        content: ContentRatings::default(),
+        privacy: PrivacyFlags { ads: true, ..Default::default() },
+        rating_avg: 4.5,
+        rating_count: 10,
+        released: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        updated: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+    }
+}
+
+#[test]
+fn empty_query_string_is_the_default_query() {
+    assert_eq!(CatalogQuery::from_query_str("").unwrap(), CatalogQuery::default());
+    assert_eq!(CatalogQuery::from_query_str("?").unwrap(), CatalogQuery::default());
+    assert_eq!(CatalogQuery::default().to_query_string(), "");
+    assert_eq!(CatalogQuery::default().href(), "/apps");
+}
+
+#[test]
+fn every_parameter_round_trips_through_the_url() {
+    let q = CatalogQuery {
+        age: Some(AgeBand::EarlyReader),
+        platform: Some(Platform::Android),
+        category: Some(Category::Math),
+        price: Some(PriceFilter::Paid),
+        max_price_cents: Some(499),
+        no_ads: true,
+        no_in_app_purchases: true,
+        no_data_collection: true,
+        min_learning: Some(3),
+        sort: SortOrder::Newest,
+        page: 4,
+        per_page: DEFAULT_PER_PAGE,
+    };
+    let text = q.to_query_string();
+    assert_eq!(
+        text,
+        "age=5-7&platform=android&category=math&price=paid&max_price=4.99&no_ads=1&no_iap=1&no_data=1&min_learning=3&sort=new&page=4"
+    );
+    assert_eq!(CatalogQuery::from_query_str(&text).unwrap(), q);
+}
+
+#[test]
+fn a_plain_get_form_with_empty_fields_parses_like_the_clean_url() {
+    let from_form = CatalogQuery::from_query_str("age=&platform=ios&category=&price=&min_learning=&sort=&no_ads=1").unwrap();
+    let clean = CatalogQuery::from_query_str("platform=ios&no_ads=1").unwrap();
+    assert_eq!(from_form, clean);
+    assert_eq!(from_form.href(), "/apps?platform=ios&no_ads=1");
+}
+
+#[test]
+fn ages_accept_bands_single_ages_and_fourteen_plus() {
+    let age = |s: &str| CatalogQuery::from_query_str(&format!("age={s}")).map(|q| q.age);
+    assert_eq!(age("2-4"), Ok(Some(AgeBand::Toddler)));
+    assert_eq!(age("6"), Ok(Some(AgeBand::EarlyReader)));
+    assert_eq!(age("14%2B"), Ok(Some(AgeBand::Teen)));
+    assert_eq!(age("18"), Ok(Some(AgeBand::Teen)));
+    assert!(age("1").is_err());
+    assert!(age("19").is_err());
+}
+
+#[test]
+fn bad_values_name_the_parameter() {
+    for (qs, param) in [
+        ("age=baby", "age"),
+        ("platform=amiga", "platform"),
+        ("category=cooking", "category"),
+        ("price=cheap", "price"),
+        ("max_price=-1", "max_price"),
+        ("max_price=1.999", "max_price"),
+        ("max_price=5000", "max_price"),
+        ("no_ads=maybe", "no_ads"),
+        ("min_learning=6", "min_learning"),
+        ("sort=random", "sort"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=99999999999", "page"),
+        ("platform=ios&platform=web", "platform"),
+    ] {
+        let err = CatalogQuery::from_query_str(qs).unwrap_err();
+        assert_eq!(err.param, param, "{qs}: {err}");
+        assert!(err.to_string().contains(param), "message must name the parameter: {err}");
+    }
+}
+
+#[test]
+fn unknown_parameters_are_ignored() {
+    let q = CatalogQuery::from_query_str("utm_source=newsletter&platform=web&fbclid=x").unwrap();
+    assert_eq!(q.href(), "/apps?platform=web");
+}
+
+#[test]
+fn prices_parse_as_dollars() {
+    let cents = |s: &str| CatalogQuery::from_query_str(&format!("max_price={s}")).unwrap().max_price_cents;
+    assert_eq!(cents("5"), Some(500));
+    assert_eq!(cents("4.9"), Some(490));
+    assert_eq!(cents("%244.99"), Some(499));
+    assert_eq!(cents("0"), Some(0));
+}
+
+#[test]
+fn changing_a_filter_goes_back_to_page_one() {
+    let q = CatalogQuery { page: 5, ..Default::default() };
+    assert_eq!(q.with(|q| q.no_ads = true).page, 1);
+    assert_eq!(q.with_page(6).page, 6);
+}
+
+#[test]
+fn sanitized_clamps_what_only_the_server_decides() {
+    let q = CatalogQuery { per_page: 10_000, page: 0, min_learning: Some(9), ..Default::default() }.sanitized();
+    assert_eq!(q.per_page, MAX_PER_PAGE);
+    assert_eq!(q.page, 1);
+    assert_eq!(q.min_learning, None);
+}
+
+#[test]
+fn matching_follows_each_filter() {
+    let app = sample_app();
+    let parse = |s: &str| CatalogQuery::from_query_str(s).unwrap();
+    assert!(parse("age=5-7&platform=web&category=math&price=free").matches(&app));
+    assert!(!parse("age=2-4").matches(&app));
+    assert!(!parse("platform=android").matches(&app));
+    assert!(!parse("no_ads=1").matches(&app), "the app shows ads");
+    assert!(parse("no_iap=1&no_data=1").matches(&app));
+    assert!(parse("min_learning=4").matches(&app));
+    assert!(!parse("min_learning=5").matches(&app));
+    assert!(!parse("price=paid").matches(&app));
+    assert!(parse("max_price=0").matches(&app));
+}
+
+#[test]
+fn facet_counts_ignore_their_own_filter_only() {
+    let app = sample_app();
+    let q = CatalogQuery::from_query_str("platform=android&no_ads=1").unwrap();
+    let mut counts = FacetCounts::zeroed();
+    counts.add(&q, &app);
+    // Fails two filters (platform and no_ads), so no facet counts it.
+    assert_eq!(counts, FacetCounts::zeroed());
+
+    let q = CatalogQuery::from_query_str("platform=android").unwrap();
+    let mut counts = FacetCounts::zeroed();
+    counts.add(&q, &app);
+    // Fails only the platform filter: counted under its own platforms, nowhere else.
+    assert_eq!(FacetCounts::count_of(&counts.platform, Platform::Ios), 1);
+    assert_eq!(FacetCounts::count_of(&counts.platform, Platform::Web), 1);
+    assert_eq!(FacetCounts::count_of(&counts.platform, Platform::Android), 0);
+    assert_eq!(FacetCounts::count_of(&counts.age, AgeBand::EarlyReader), 0);
+}
+
+#[test]
+fn app_validation_names_the_field() {
+    assert_eq!(sample_app().validate(), Ok(()));
+    let bad = |f: &dyn Fn(&mut App)| {
+        let mut a = sample_app();
+        f(&mut a);
+        a.validate().unwrap_err().field
+    };
+    assert_eq!(bad(&|a| a.slug = "Not A Slug".into()), "slug");
+    assert_eq!(bad(&|a| a.name = "  ".into()), "name");
+    assert_eq!(bad(&|a| a.platforms.clear()), "platforms");
+    assert_eq!(bad(&|a| a.categories.clear()), "categories");
+    assert_eq!(bad(&|a| a.min_age = 1), "min_age");
+    assert_eq!(bad(&|a| a.learning_rating = 6), "learning_rating");
+    assert_eq!(bad(&|a| a.content.violence = 9), "content");
+    assert_eq!(bad(&|a| a.rating_avg = 5.5), "rating_avg");
+    assert_eq!(bad(&|a| a.updated = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()), "updated");
+}
+
+#[test]
+fn masks_round_trip() {
+    let platforms = vec![Platform::Ios, Platform::Kindle];
+    assert_eq!(Platform::from_mask(Platform::mask_of(&platforms)), platforms);
+    assert_eq!(Category::from_mask(0), Vec::<Category>::new());
+}
+
+#[test]
+fn badge_is_stable_and_uses_initials() {
+    let (initials, hue) = icon_badge("Dino Math Adventure", "dino-math-adventure");
+    assert_eq!(initials, "DM");
+    assert_eq!(icon_badge("Dino Math Adventure", "dino-math-adventure").1, hue);
+    assert!(hue < 360);
+}

@@ -1,0 +1,80 @@
+use crate::api::catalog::get_app;
+use crate::components::{AppBadge, AppGrid, ErrorPage, Scorecard};
+use crate::domain::{AppDetail, CatalogQuery};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn AppDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let detail = Resource::new(slug, get_app);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <AppView detail/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AppView(detail: AppDetail) -> impl IntoView {
+    let AppDetail { app, similar } = detail;
+    let band = app.age_band();
+    let title = format!("{} — for ages {}+", app.name, app.min_age);
+    let summary: String = app.description.chars().take(155).collect();
+    let band_href = CatalogQuery { age: Some(band), ..Default::default() }.href();
+    let categories = app.categories.clone();
+    let platforms = app.platforms.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ");
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=summary/>
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href="/apps">"All apps"</a>" › "<a href=band_href>{band.label()}</a>
+        </nav>
+        <article class="app-detail" data-slug=app.slug.clone()>
+            <header class="app-head">
+                <AppBadge name=app.name.clone() slug=app.slug.clone() large=true/>
+                <div>
+                    <h1>{app.name.clone()}</h1>
+                    <p class="app-dev">"by "{app.developer.clone()}</p>
+                    <p class="app-facts">
+                        <span class="age-pill age-pill-large">{format!("Ages {}+", app.min_age)}</span>
+                        <span class="price">{app.price_label()}</span>
+                        <span class="stars">{format!("★ {:.1} ({} ratings)", app.rating_avg, app.rating_count)}</span>
+                        <span class="learning">{format!("Learning {}/5", app.learning_rating)}</span>
+                    </p>
+                    <p class="app-platforms">"Available on: "{platforms}</p>
+                    <ul class="tags">
+                        {categories
+                            .into_iter()
+                            .map(|c| {
+                                let href = CatalogQuery { category: Some(c), ..Default::default() }.href();
+                                view! { <li><a href=href>{c.label()}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </header>
+            <section class="app-description">
+                <h2>"About this app"</h2>
+                <p>{app.description.clone()}</p>
+                <p class="dates">{format!("Released {} · Updated {}", app.released.format("%B %-d, %Y"), app.updated.format("%B %-d, %Y"))}</p>
+            </section>
+            <Scorecard app=app.clone()/>
+        </article>
+        <section class="shelf similar">
+            <h2>"Similar apps"</h2>
+            {if similar.is_empty() {
+                view! { <p>"No similar apps yet."</p> }.into_any()
+            } else {
+                view! { <AppGrid apps=similar label="Similar apps"/> }.into_any()
+            }}
+        </section>
+    }
+}

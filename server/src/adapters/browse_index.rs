@@ -1,0 +1,367 @@
+//! Browse served from memory: a bitset per facet value and one permutation per sort order,
+//! built from the store at start and rebuilt on every write made through this node. The store
+//! stays the truth; a page's apps are read from it by slug.
+//!
+//! A listing is a few bitset ANDs and a walk down a precomputed order, so its cost barely
+//! depends on catalog size; the store's own `list` (SQL scans) stays as the reference the
+//! conformance suite compares against.
+
+use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
+use app::ports::{Catalog, StoreError};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+const SCAN_BATCH: usize = 2_000;
+
+pub struct IndexedCatalog {
+    store: Arc<dyn Catalog>,
+    index: RwLock<BrowseIndex>,
+}
+
+impl IndexedCatalog {
+    /// Reads the whole catalog from `store` in batches and indexes it.
+    pub async fn build(store: Arc<dyn Catalog>) -> Result<Self, StoreError> {
+        let mut entries = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let batch = store.scan(after.as_deref(), SCAN_BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            after = Some(last.slug.clone());
+            entries.extend(batch.iter().map(Entry::from_app));
+            if batch.len() < SCAN_BATCH {
+                break;
+            }
+        }
+        Ok(IndexedCatalog { store, index: RwLock::new(BrowseIndex::new(entries)) })
+    }
+
+    pub fn indexed_count(&self) -> usize {
+        self.read().entries.len()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BrowseIndex> {
+        // A panic while holding the lock cannot leave the index half-built (rebuilds replace it
+        // whole), so a poisoned lock is still safe to read.
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BrowseIndex> {
+        self.index.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait]
+impl Catalog for IndexedCatalog {
+    fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
+        self.store.upsert_many(apps).await?;
+        let mut index = self.write();
+        let mut entries = std::mem::take(&mut index.entries);
+        let mut position: HashMap<Box<str>, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.slug.clone(), i)).collect();
+        for app in apps {
+            let entry = Entry::from_app(app);
+            match position.get(&entry.slug) {
+                Some(&i) => entries[i] = entry,
+                None => {
+                    position.insert(entry.slug.clone(), entries.len());
+                    entries.push(entry);
+                }
+            }
+        }
+        *index = BrowseIndex::new(entries);
+        Ok(())
+    }
+
+    async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {
+        self.store.get(slug).await
+    }
+
+    async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError> {
+        self.store.get_many(slugs).await
+    }
+
+    async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
+        let removed = self.store.delete(slug).await?;
+        if removed {
+            let mut index = self.write();
+            let mut entries = std::mem::take(&mut index.entries);
+            entries.retain(|e| &*e.slug != slug);
+            *index = BrowseIndex::new(entries);
+        }
+        Ok(removed)
+    }
+
+    async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        let (slugs, total, facets) = self.read().list(query);
+        let apps = self.store.get_many(&slugs).await?;
+        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+    }
+
+    async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        let slugs = self.read().similar(app, limit);
+        self.store.get_many(&slugs).await
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        self.store.count().await
+    }
+
+    async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError> {
+        self.store.scan(after, limit).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
+}
+
+/// What the index keeps of an app: the fields filters and orders read.
+struct Entry {
+    slug: Box<str>,
+    name_key: Box<str>,
+    age_band: AgeBand,
+    platforms: u16,
+    categories: u16,
+    price_cents: u32,
+    min_age: u8,
+    learning: u8,
+    ads: bool,
+    in_app_purchases: bool,
+    collects_data: bool,
+    rating_avg: f32,
+    rating_count: u32,
+    released: NaiveDate,
+}
+
+impl Entry {
+    fn from_app(app: &App) -> Entry {
+        Entry {
+            slug: app.slug.as_str().into(),
+            name_key: app.name.to_lowercase().into(),
+            age_band: app.age_band(),
+            platforms: Platform::mask_of(&app.platforms),
+            categories: Category::mask_of(&app.categories),
+            price_cents: app.price_cents,
+            min_age: app.min_age,
+            learning: app.learning_rating,
+            ads: app.privacy.ads,
+            in_app_purchases: app.privacy.in_app_purchases,
+            collects_data: app.privacy.collects_data,
+            rating_avg: app.rating_avg,
+            rating_count: app.rating_count,
+            released: app.released,
+        }
+    }
+}
+
+/// A fixed-size set of entry positions.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize, member: impl Fn(usize) -> bool) -> Bits {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for i in (0..len).filter(|&i| member(i)) {
+            words[i / 64] |= 1 << (i % 64);
+        }
+        Bits(words)
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn and(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
+
+    fn count(&self) -> u64 {
+        self.0.iter().map(|w| w.count_ones() as u64).sum()
+    }
+
+    fn count_and(&self, other: &Bits) -> u64 {
+        self.0.iter().zip(&other.0).map(|(a, b)| (a & b).count_ones() as u64).sum()
+    }
+}
+
+/// `None` means "every entry" (no constraint), so unfiltered requests skip the ANDs.
+fn intersect<'a>(sets: impl Iterator<Item = &'a Bits>) -> Option<Bits> {
+    let mut acc: Option<Bits> = None;
+    for set in sets {
+        match &mut acc {
+            Some(a) => a.and(set),
+            None => acc = Some(set.clone()),
+        }
+    }
+    acc
+}
+
+fn count_in(base: &Option<Bits>, set: &Bits) -> u64 {
+    match base {
+        Some(b) => b.count_and(set),
+        None => set.count(),
+    }
+}
+
+struct BrowseIndex {
+    entries: Vec<Entry>,
+    age: Vec<Bits>,
+    platform: Vec<Bits>,
+    category: Vec<Bits>,
+    free: Bits,
+    paid: Bits,
+    no_ads: Bits,
+    no_in_app_purchases: Bits,
+    no_data_collection: Bits,
+    /// `learning_at_least[n]`: learning rating ≥ n.
+    learning_at_least: Vec<Bits>,
+    /// Entry positions in each sort order, indexed like `SortOrder::ALL`.
+    orders: Vec<Vec<u32>>,
+}
+
+fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
+    let by_slug = || a.slug.cmp(&b.slug);
+    match sort {
+        SortOrder::TopRated => b
+            .rating_avg
+            .total_cmp(&a.rating_avg)
+            .then(b.rating_count.cmp(&a.rating_count))
+            .then_with(by_slug),
+        SortOrder::Newest => b.released.cmp(&a.released).then_with(by_slug),
+        SortOrder::Name => a.name_key.cmp(&b.name_key).then_with(by_slug),
+        SortOrder::Learning => b
+            .learning
+            .cmp(&a.learning)
+            .then(b.rating_avg.total_cmp(&a.rating_avg))
+            .then_with(by_slug),
+    }
+}
+
+impl BrowseIndex {
+    fn new(entries: Vec<Entry>) -> BrowseIndex {
+        let n = entries.len();
+        let bits = |f: &dyn Fn(&Entry) -> bool| Bits::new(n, |i| f(&entries[i]));
+        let orders = SortOrder::ALL
+            .iter()
+            .map(|&sort| {
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.sort_unstable_by(|&a, &b| compare(sort, &entries[a as usize], &entries[b as usize]));
+                order
+            })
+            .collect();
+        BrowseIndex {
+            age: AgeBand::ALL.iter().map(|&b| bits(&|e| e.age_band == b)).collect(),
+            platform: Platform::ALL.iter().map(|p| bits(&|e| e.platforms & p.bit() != 0)).collect(),
+            category: Category::ALL.iter().map(|c| bits(&|e| e.categories & c.bit() != 0)).collect(),
+            free: bits(&|e| e.price_cents == 0),
+            paid: bits(&|e| e.price_cents > 0),
+            no_ads: bits(&|e| !e.ads),
+            no_in_app_purchases: bits(&|e| !e.in_app_purchases),
+            no_data_collection: bits(&|e| !e.collects_data),
+            learning_at_least: (0..=5u8).map(|k| bits(&|e| e.learning >= k)).collect(),
+            orders,
+            entries,
+        }
+    }
+
+    fn position<T: PartialEq>(all: &[T], value: T) -> usize {
+        all.iter().position(|v| *v == value).unwrap_or(0)
+    }
+
+    /// The set a facet's filter allows, or None when the query leaves the facet open.
+    fn constraint(&self, query: &CatalogQuery, facet: Facet) -> Option<Bits> {
+        match facet {
+            Facet::Age => query.age.map(|b| self.age[Self::position(AgeBand::ALL, b)].clone()),
+            Facet::Platform => query.platform.map(|p| self.platform[Self::position(Platform::ALL, p)].clone()),
+            Facet::Category => query.category.map(|c| self.category[Self::position(Category::ALL, c)].clone()),
+            Facet::Price => {
+                let by_kind = query.price.map(|p| match p {
+                    PriceFilter::Free => self.free.clone(),
+                    PriceFilter::Paid => self.paid.clone(),
+                });
+                let by_max = query
+                    .max_price_cents
+                    .map(|max| Bits::new(self.entries.len(), |i| self.entries[i].price_cents <= max));
+                intersect(by_kind.iter().chain(by_max.iter()))
+            }
+            Facet::NoAds => query.no_ads.then(|| self.no_ads.clone()),
+            Facet::NoInAppPurchases => query.no_in_app_purchases.then(|| self.no_in_app_purchases.clone()),
+            Facet::NoDataCollection => query.no_data_collection.then(|| self.no_data_collection.clone()),
+            Facet::Learning => query.min_learning.map(|n| self.learning_at_least[n.min(5) as usize].clone()),
+        }
+    }
+
+    /// Slugs of the requested page, the total, and facet counts.
+    fn list(&self, query: &CatalogQuery) -> (Vec<String>, u64, FacetCounts) {
+        let constraints: Vec<(Facet, Bits)> = Facet::ALL
+            .iter()
+            .filter_map(|&f| self.constraint(query, f).map(|bits| (f, bits)))
+            .collect();
+        let matching = intersect(constraints.iter().map(|(_, b)| b));
+        let total = matching.as_ref().map_or(self.entries.len() as u64, Bits::count);
+
+        let order = &self.orders[Self::position(SortOrder::ALL, query.sort)];
+        let slugs = order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| matching.as_ref().is_none_or(|m| m.contains(i)))
+            .skip(query.offset() as usize)
+            .take(query.per_page as usize)
+            .map(|i| self.entries[i].slug.to_string())
+            .collect();
+
+        let base_without = |facet: Facet| -> Option<Bits> {
+            if constraints.iter().any(|(f, _)| *f == facet) {
+                intersect(constraints.iter().filter(|(f, _)| *f != facet).map(|(_, b)| b))
+            } else {
+                matching.clone()
+            }
+        };
+        let mut counts = FacetCounts::zeroed();
+        let base = base_without(Facet::Age);
+        for (slot, set) in counts.age.iter_mut().zip(&self.age) {
+            slot.1 = count_in(&base, set);
+        }
+        let base = base_without(Facet::Platform);
+        for (slot, set) in counts.platform.iter_mut().zip(&self.platform) {
+            slot.1 = count_in(&base, set);
+        }
+        let base = base_without(Facet::Category);
+        for (slot, set) in counts.category.iter_mut().zip(&self.category) {
+            slot.1 = count_in(&base, set);
+        }
+        let base = base_without(Facet::Price);
+        for (slot, set) in counts.price.iter_mut().zip([&self.free, &self.paid]) {
+            slot.1 = count_in(&base, set);
+        }
+        counts.no_ads = count_in(&base_without(Facet::NoAds), &self.no_ads);
+        counts.no_in_app_purchases = count_in(&base_without(Facet::NoInAppPurchases), &self.no_in_app_purchases);
+        counts.no_data_collection = count_in(&base_without(Facet::NoDataCollection), &self.no_data_collection);
+        (slugs, total, counts)
+    }
+
+    fn similar(&self, app: &App, limit: usize) -> Vec<String> {
+        let categories = Category::mask_of(&app.categories);
+        let order = &self.orders[Self::position(SortOrder::ALL, SortOrder::TopRated)];
+        order
+            .iter()
+            .map(|&i| &self.entries[i as usize])
+            .filter(|e| {
+                *e.slug != *app.slug
+                    && e.categories & categories != 0
+                    && e.min_age.abs_diff(app.min_age) <= 2
+            })
+            .take(limit)
+            .map(|e| e.slug.to_string())
+            .collect()
+    }
+}

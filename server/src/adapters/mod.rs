@@ -1,0 +1,4 @@
+//! One file per implementation of a port.
+
+pub mod browse_index;
+pub mod sqlite;

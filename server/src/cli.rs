@@ -1,0 +1,68 @@
+//! `famigo serve | seed`: parses arguments and configuration, then runs the command.
+
+use crate::config::{self, Config, Env};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "famigo", version, about = "The Famigo family app-discovery site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Fill the catalog with generated demo apps.
+    Seed {
+        /// How many apps to generate.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+        apps: u32,
+        /// Random seed; the same seed always gives the same catalog.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Do nothing if the catalog already has apps.
+        #[arg(long)]
+        if_empty: bool,
+    },
+}
+
+/// Exit codes: 0 done, 1 failed while running, 2 bad arguments or configuration.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match config::load_dotenv().and_then(|()| Config::from_env(&Env::from_process())) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("famigo: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = config.ensure_data_dir() {
+        eprintln!("famigo: configuration error: {e}");
+        return ExitCode::from(2);
+    }
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&config.log_filter)).init();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("famigo: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => crate::serve::serve(config).await,
+            Command::Seed { apps, seed, if_empty } => crate::serve::seed_command(&config, apps as usize, seed, if_empty).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("famigo: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Typed configuration from the environment (and `.env`). Every bad value is reported as one
+//! line naming the variable; `main` exits with status 2.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}={value:?} is invalid: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where `famigo serve` listens (`FAMIGO_ADDR`, default 127.0.0.1:3000).
+    pub addr: SocketAddr,
+    /// Where the embedded adapters keep their files (`DATA_DIR`, default ./data).
+    pub data_dir: PathBuf,
+    /// Tracing filter (`RUST_LOG`, default `info`).
+    pub log_filter: String,
+    pub site: SiteConfig,
+}
+
+/// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub output_name: String,
+    pub site_root: String,
+    pub pkg_dir: String,
+    pub reload_port: u32,
+}
+
+/// Reads variables from a map so tests can check parsing without touching the process env.
+pub struct Env(HashMap<String, String>);
+
+impl Env {
+    pub fn from_process() -> Env {
+        Env(std::env::vars().collect())
+    }
+
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+        Env(pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    fn get(&self, var: &str) -> Option<&str> {
+        self.0.get(var).map(|s| s.as_str()).filter(|s| !s.trim().is_empty())
+    }
+
+    fn parsed<T: std::str::FromStr>(
+        &self,
+        var: &'static str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(text) => text.trim().parse().map_err(|_| ConfigError {
+                var,
+                value: text.to_string(),
+                reason: expected.to_string(),
+            }),
+        }
+    }
+}
+
+/// Loads `.env` from the working directory if there is one. A malformed file is an error.
+pub fn load_dotenv() -> Result<(), ConfigError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(ConfigError { var: ".env", value: ".env".into(), reason: e.to_string() }),
+    }
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Result<Config, ConfigError> {
+        let default_addr: SocketAddr = env
+            .parsed("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)), "expected host:port")?;
+        let addr = env.parsed("FAMIGO_ADDR", default_addr, "expected an address like 127.0.0.1:3000")?;
+        let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or("./data"));
+        if data_dir.exists() && !data_dir.is_dir() {
+            return Err(ConfigError {
+                var: "DATA_DIR",
+                value: data_dir.display().to_string(),
+                reason: "exists but is not a directory".into(),
+            });
+        }
+        let log_filter = env.get("RUST_LOG").unwrap_or("info").to_string();
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return Err(ConfigError { var: "RUST_LOG", value: log_filter, reason: e.to_string() });
+        }
+        let site = SiteConfig {
+            output_name: env.get("LEPTOS_OUTPUT_NAME").unwrap_or("famigo").to_string(),
+            site_root: env.get("LEPTOS_SITE_ROOT").unwrap_or("target/site").to_string(),
+            pkg_dir: env.get("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg").to_string(),
+            reload_port: env.parsed("LEPTOS_RELOAD_PORT", 3001, "expected a port number")?,
+        };
+        Ok(Config { addr, data_dir, log_filter, site })
+    }
+
+    /// Creates `DATA_DIR` if missing; failing to is a configuration error.
+    pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| ConfigError {
+            var: "DATA_DIR",
+            value: self.data_dir.display().to_string(),
+            reason: format!("cannot create it: {e}"),
+        })
+    }
+
+    pub fn leptos_options(&self) -> leptos::prelude::LeptosOptions {
+        leptos::prelude::LeptosOptions::builder()
+            .output_name(self.site.output_name.as_str())
+            .site_root(self.site.site_root.as_str())
+            .site_pkg_dir(self.site.pkg_dir.as_str())
+            .site_addr(self.addr)
+            .reload_port(self.site.reload_port)
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_any_variable() {
+        let config = Config::from_env(&Env::from_pairs([])).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.site.site_root, "target/site");
+    }
+
+    #[test]
+    fn bad_address_names_the_variable() {
+        let err = Config::from_env(&Env::from_pairs([("FAMIGO_ADDR", "not-an-addr")])).unwrap_err();
+        assert_eq!(err.var, "FAMIGO_ADDR");
+        assert!(err.to_string().starts_with("FAMIGO_ADDR=\"not-an-addr\" is invalid"), "{err}");
+    }
+
+    #[test]
+    fn bad_log_filter_names_rust_log() {
+        let err = Config::from_env(&Env::from_pairs([("RUST_LOG", "info,[=")])).unwrap_err();
+        assert_eq!(err.var, "RUST_LOG");
+    }
+
+    #[test]
+    fn data_dir_that_is_a_file_is_rejected() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().to_str().unwrap().to_string();
+        let err = Config::from_env(&Env::from_pairs([("DATA_DIR", path.as_str())])).unwrap_err();
+        assert_eq!(err.var, "DATA_DIR");
+    }
+
+    #[test]
+    fn famigo_addr_wins_over_the_cargo_leptos_address() {
+        let env = Env::from_pairs([("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("FAMIGO_ADDR", "127.0.0.1:5000")]);
+        assert_eq!(Config::from_env(&env).unwrap().addr.port(), 5000);
+        let env = Env::from_pairs([("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]);
+        assert_eq!(Config::from_env(&env).unwrap().addr.port(), 4000);
+    }
+}

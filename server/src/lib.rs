@@ -1,0 +1,10 @@
+#![recursion_limit = "256"]
+//! The `famigo` server: configuration, adapters, HTTP and the command line. `main.rs` only
+//! calls `cli::main`, so tests and benchmarks can use everything here.
+
+pub mod adapters;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod seed;
+pub mod serve;
