@@ -27,7 +27,7 @@ pub fn AppCard(app: App) -> impl IntoView {
     let href = format!("/apps/{}", app.slug);
     let safe = !app.privacy.ads && !app.privacy.in_app_purchases;
     view! {
-        <li class="app-card" data-slug=app.slug.clone()>
+        <li class="app-card" data-card=app.slug.clone()>
             <a href=href class="app-card-link">
                 <AppBadge name=app.name.clone() slug=app.slug.clone()/>
                 <span class="app-card-body">

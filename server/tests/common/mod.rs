@@ -47,3 +47,52 @@ pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
             .then(slug),
     }
 }
+
+/// The whole HTTP app over a seeded temporary catalog, driven without a socket.
+pub struct TestApp {
+    pub router: axum::Router,
+    pub catalog: Arc<dyn Catalog>,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn seeded(apps: usize) -> TestApp {
+        let dir = TempDir::new().expect("temp dir");
+        let data_dir = dir.path().to_str().expect("utf-8 temp path").to_string();
+        let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs([("DATA_DIR", data_dir.as_str())]))
+            .expect("config");
+        let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
+        famigo::seed::seed(&store, apps, 42).await.expect("seed");
+        let state = famigo::serve::app_state(&config, Arc::new(store)).await.expect("state");
+        let catalog = state.catalog.clone();
+        TestApp { router: famigo::http::router(state), catalog, _dir: dir }
+    }
+
+    pub async fn get(&self, uri: &str) -> Response {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get(uri).body(axum::body::Body::empty()).expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("body");
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    /// The slug of every app card on the page, in order.
+    pub fn card_slugs(&self) -> Vec<String> {
+        self.body
+            .split("data-card=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect()
+    }
+}

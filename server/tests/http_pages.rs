@@ -1,0 +1,95 @@
+//! The pages and endpoints as a browser without JavaScript sees them: status codes, the
+//! server-rendered HTML, and what it lists.
+
+mod common;
+
+use app::domain::CatalogQuery;
+use common::TestApp;
+
+#[tokio::test]
+async fn health_endpoints_answer() {
+    let app = TestApp::seeded(10).await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, 200);
+    assert!(health.body.contains("\"ok\""), "{}", health.body);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert!(ready.body.contains("\"sqlite\""), "{}", ready.body);
+}
+
+#[tokio::test]
+async fn home_lists_shelves_for_every_age_band() {
+    let app = TestApp::seeded(300).await;
+    let page = app.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.headers.contains_key("x-request-id"));
+    assert!(page.body.contains("<html lang=\"en\""), "lang attribute");
+    assert!(page.body.contains("Top rated by parents"));
+    for band in ["2-4", "5-7", "8-10", "11-13", "14-18"] {
+        assert!(page.body.contains(&format!("data-band=\"{band}\"")), "shelf for {band}");
+    }
+    let top = app.catalog.list(&CatalogQuery { per_page: 6, ..Default::default() }).await.unwrap();
+    let cards = page.card_slugs();
+    assert_eq!(cards[..6], top.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>()[..], "top rated shelf comes first");
+}
+
+#[tokio::test]
+async fn browse_filters_narrow_the_list_and_count() {
+    let app = TestApp::seeded(300).await;
+    let all = app.get("/apps").await;
+    assert_eq!(all.status, 200);
+    assert!(all.body.contains("data-total=\"300\""), "unfiltered total");
+
+    let page = app.get("/apps?age=5-7&platform=ios").await;
+    assert_eq!(page.status, 200);
+    let query = CatalogQuery::from_query_str("age=5-7&platform=ios").unwrap();
+    let expected = app.catalog.list(&query).await.unwrap();
+    assert!(expected.total > 0 && expected.total < 300);
+    assert!(page.body.contains(&format!("data-total=\"{}\"", expected.total)), "filtered total");
+    assert_eq!(page.card_slugs(), expected.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>());
+    for slug in page.card_slugs() {
+        let app = app.catalog.get(&slug).await.unwrap().unwrap();
+        assert!(query.matches(&app), "{slug} does not match the filters");
+    }
+    // The GET form's empty fields mean "any"; the result is the same listing.
+    let form = app.get("/apps?age=5-7&platform=ios&category=&price=&min_learning=&sort=").await;
+    assert_eq!(form.card_slugs(), page.card_slugs());
+}
+
+#[tokio::test]
+async fn bad_parameters_get_a_400_naming_them() {
+    let app = TestApp::seeded(20).await;
+    for (uri, param) in [("/apps?age=baby", "age"), ("/apps?page=0", "page"), ("/apps?sort=random", "sort")] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, 400, "{uri}");
+        assert!(page.body.contains(&format!("<code>{param}</code>")) || page.body.contains(&format!("`{param}`")), "{uri} must name {param}");
+        assert!(page.body.contains("noindex"));
+    }
+}
+
+#[tokio::test]
+async fn app_page_shows_the_scorecard_and_similar_apps() {
+    let app = TestApp::seeded(200).await;
+    let first = app.catalog.list(&CatalogQuery::default()).await.unwrap().apps[0].clone();
+    let page = app.get(&format!("/apps/{}", first.slug)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("<h1>{}</h1>", first.name)));
+    assert!(page.body.contains("Parents&#39; scorecard") || page.body.contains("Parents' scorecard"));
+    assert!(page.body.contains(&format!("Ages {}+", first.min_age)));
+    let similar = app.catalog.similar(&first, 6).await.unwrap();
+    let cards = page.card_slugs();
+    assert_eq!(cards, similar.iter().map(|a| a.slug.clone()).collect::<Vec<_>>());
+    assert!(!cards.contains(&first.slug));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_real_404s() {
+    let app = TestApp::seeded(5).await;
+    for uri in ["/apps/no-such-app", "/apps/Not%20A%20Slug", "/no/such/page"] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, 404, "{uri}");
+        assert!(page.body.contains("find that page"), "{uri}: friendly 404 page");
+        assert!(page.body.contains("noindex"), "{uri}");
+    }
+}
+
