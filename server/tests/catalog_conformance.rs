@@ -91,6 +91,7 @@ async fn upsert_replaces_by_slug(catalog: &dyn Catalog) {
     catalog.upsert_many(&apps).await.unwrap();
     apps[2].name = "Renamed Explorer".into();
     apps[2].rating_avg = 5.0;
+    apps[2].rating_count = 1_000_000;
     catalog.upsert_many(&apps[2..3]).await.unwrap();
     assert_eq!(catalog.count().await.unwrap(), 5);
     assert_eq!(catalog.get(&apps[2].slug).await.unwrap().unwrap().name, "Renamed Explorer");

@@ -28,9 +28,11 @@ async fn home_lists_shelves_for_every_age_band() {
     for band in ["2-4", "5-7", "8-10", "11-13", "14-18"] {
         assert!(page.body.contains(&format!("data-band=\"{band}\"")), "shelf for {band}");
     }
-    let top = app.catalog.list(&CatalogQuery { per_page: 6, ..Default::default() }).await.unwrap();
+    let shelf = app::api::catalog::SHELF_SIZE;
+    let top = app.catalog.list(&CatalogQuery { per_page: shelf, ..Default::default() }).await.unwrap();
     let cards = page.card_slugs();
-    assert_eq!(cards[..6], top.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>()[..], "top rated shelf comes first");
+    assert_eq!(cards.len(), shelf as usize * 7, "seven full shelves");
+    assert_eq!(cards[..shelf as usize], top.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>()[..], "top rated shelf comes first");
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@ use crate::domain::{AgeBand, SortOrder};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-pub const SHELF_SIZE: u32 = 6;
+/// Apps per home-page shelf: fills whole rows at four, two or one cards per row.
+pub const SHELF_SIZE: u32 = 8;
 pub const SIMILAR_COUNT: usize = 6;
 
 /// One page of the catalog for a browse query.

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Load benchmark: seeds 100k apps, serves the release build on loopback, and drives it with wrk
+# at 32 connections. Prints a table; bounded in time, stops its server.
+#   BENCH_APPS (100000), BENCH_SECONDS per URL (10), BENCH_CONNECTIONS (32), BENCH_PORT (3207)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apps=${BENCH_APPS:-100000}
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-32}
+port=${BENCH_PORT:-3207}
+bin=${CARGO_TARGET_DIR:-target}/release/famigo
+out=bench/out
+data=$out/data
+
+if ! command -v wrk >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || { echo "bench: wrk is missing; install Debian's 'wrk' package" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+[ -x "$bin" ] || { echo "bench: $bin not built; run 'cargo leptos build --release'" >&2; exit 1; }
+
+rm -rf "$data" && mkdir -p "$data"
+export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
+
+seed_start=$(date +%s.%N)
+"$bin" seed --apps "$apps" --seed 1
+seed_seconds=$(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+
+"$bin" serve &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "bench: server did not start" >&2; exit 1; }
+rss_idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
+
+urls=(
+  "/"
+  "/apps?age=5-7&platform=ios"
+  "/apps?category=math&price=free&no_ads=1&sort=new&page=3"
+  "/apps/$(curl -fs "http://127.0.0.1:$port/apps" | grep -o 'data-card="[^"]*"' | head -1 | cut -d'"' -f2)"
+)
+
+to_ms() { # wrk prints 812.00us, 3.21ms or 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
+}
+
+rows=()
+for url in "${urls[@]}"; do
+  curl -fs -o /dev/null "http://127.0.0.1:$port$url" || { echo "bench: $url does not answer 200" >&2; exit 1; }
+  report=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port$url")
+  rps=$(echo "$report" | awk '/^Requests\/sec/ {printf "%.0f", $2}')
+  p50=$(to_ms "$(echo "$report" | awk '$1 == "50%" {print $2}')")
+  p99=$(to_ms "$(echo "$report" | awk '$1 == "99%" {print $2}')")
+  errors=$(echo "$report" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  rows+=("| \`$url\` | $rps | $p50 | $p99 | ${errors:-none} |")
+done
+rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+
+echo
+echo "Famigo load benchmark: $apps apps, $connections connections, ${seconds}s per URL, $(nproc) cores"
+echo
+echo "| URL | req/s | p50 ms | p99 ms | errors |"
+echo "|---|---:|---:|---:|---|"
+printf '%s\n' "${rows[@]}"
+echo
+printf 'seed %d apps: %.1f s · server RSS idle %d MB, peak %d MB\n' "$apps" "$seed_seconds" $((rss_idle_kb / 1024)) $((rss_peak_kb / 1024))

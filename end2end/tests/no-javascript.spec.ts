@@ -1,0 +1,27 @@
+import { test, expect, resultTotal } from './fixtures';
+
+test.use({ javaScriptEnabled: false });
+
+test('the filter form works as a plain GET form', async ({ page, consoleErrors }) => {
+  await page.goto('/apps');
+  const everything = await resultTotal(page);
+  await page.selectOption('#filter-age', '5-7');
+  await page.selectOption('#filter-platform', 'ios');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/age=5-7/);
+  await expect(page).toHaveURL(/platform=ios/);
+  const filtered = await resultTotal(page);
+  expect(filtered).toBeGreaterThan(0);
+  expect(filtered).toBeLessThan(everything);
+
+  // The same listing as the clean URL a shared link would carry.
+  const clean = await page.context().newPage();
+  await clean.goto('/apps?age=5-7&platform=ios');
+  expect(await resultTotal(clean)).toBe(filtered);
+
+  // Facet links and app cards are plain links too.
+  await page.locator('[data-facet="category"] a').first().click();
+  await expect(page).toHaveURL(/category=/);
+  await page.locator('.app-card a').first().click();
+  await expect(page.locator('.scorecard')).toBeVisible();
+});

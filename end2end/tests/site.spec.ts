@@ -1,0 +1,78 @@
+import { test, expect, waitForHydration, resultTotal } from './fixtures';
+
+test('home lists apps for every age band', async ({ page, consoleErrors }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await expect(page).toHaveTitle(/Famigo/);
+  await expect(page.locator('#top-rated .app-card')).toHaveCount(8);
+  for (const band of ['2-4', '5-7', '8-10', '11-13', '14-18']) {
+    expect(await page.locator(`[data-band="${band}"] .app-card`).count()).toBeGreaterThan(0);
+  }
+});
+
+test('choosing age and platform narrows the list, the URL and the counts without a reload', async ({ page, consoleErrors }) => {
+  await page.goto('/apps');
+  await waitForHydration(page);
+  const everything = await resultTotal(page);
+  const iosCountBefore = await page.locator('[data-facet="platform"] li', { hasText: 'iOS' }).locator('.facet-count').innerText();
+  // A marker on window survives client-side navigation but not a full page load.
+  await page.evaluate(() => ((window as any).__famigoMarker = 'still-here'));
+
+  await page.selectOption('#filter-age', '5-7');
+  await expect(page).toHaveURL(/\/apps\?age=5-7$/);
+  await expect.poll(() => resultTotal(page)).toBeLessThan(everything);
+  const byAge = await resultTotal(page);
+
+  await page.selectOption('#filter-platform', 'ios');
+  await expect(page).toHaveURL(/\/apps\?age=5-7&platform=ios$/);
+  await expect.poll(() => resultTotal(page)).toBeLessThan(byAge);
+  const byBoth = await resultTotal(page);
+  expect(byBoth).toBeGreaterThan(0);
+
+  // The platform facet now counts within ages 5–7, so its iOS count equals the result total.
+  const iosCountAfter = await page.locator('[data-facet="platform"] li', { hasText: 'iOS' }).locator('.facet-count').innerText();
+  expect(Number(iosCountAfter)).toBe(byBoth);
+  expect(iosCountAfter).not.toBe(iosCountBefore);
+  await expect(page.locator('.chip', { hasText: 'Ages 5–7' })).toBeVisible();
+  await expect(page.locator('#filter-age')).toHaveValue('5-7');
+
+  expect(await page.evaluate(() => (window as any).__famigoMarker)).toBe('still-here');
+
+  // Removing a filter chip goes back to the wider list.
+  await page.locator('.chip', { hasText: 'iOS' }).click();
+  await expect(page).toHaveURL(/\/apps\?age=5-7$/);
+  await expect.poll(() => resultTotal(page)).toBe(byAge);
+  await expect(page.locator('#filter-platform')).toHaveValue('');
+});
+
+test('an app page opens from a card', async ({ page, consoleErrors }) => {
+  await page.goto('/apps?age=8-10');
+  await waitForHydration(page);
+  const card = page.locator('.app-card').first();
+  const name = await card.locator('.app-card-name').innerText();
+  const slug = await card.getAttribute('data-card');
+  await card.locator('a').click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${slug}$`));
+  await expect(page.locator('h1')).toHaveText(name);
+  await expect(page.locator('.scorecard')).toBeVisible();
+  await expect(page).toHaveTitle(new RegExp(name));
+});
+
+test.describe('error pages', () => {
+  // Chromium logs the document's own error status; nothing else may fail.
+  test.use({ allowConsole: [/status of 40[04]/] });
+
+  test('unknown app shows a 404 page', async ({ page, consoleErrors }) => {
+    const response = await page.goto('/apps/there-is-no-such-app');
+    expect(response?.status()).toBe(404);
+    await expect(page.locator('h1')).toHaveText("We couldn't find that page");
+    await waitForHydration(page);
+  });
+
+  test('a bad filter value gets a 400 page naming it', async ({ page, consoleErrors }) => {
+    const response = await page.goto('/apps?age=baby');
+    expect(response?.status()).toBe(400);
+    await expect(page.locator('.error-detail')).toContainText('age');
+    await waitForHydration(page);
+  });
+});

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Started by Playwright (end2end/playwright.config.ts): the release server on a fresh catalog.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${FAMIGO_BIN:-$here/target/release/famigo}
+data=$here/end2end/.data
+rm -rf "$data"
+export DATA_DIR="$data"
+export FAMIGO_ADDR="127.0.0.1:${E2E_PORT:-3107}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/target/site}"
+export RUST_LOG="${RUST_LOG:-warn}"
+"$bin" seed --apps 300 --seed 7
+exec "$bin" serve
