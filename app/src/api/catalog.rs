@@ -1,5 +1,7 @@
 use super::ApiError;
-use crate::domain::{AppDetail, AppPage, CatalogQuery, HomeShelves};
+use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, HomeShelves};
+#[cfg(feature = "ssr")]
+use crate::domain::summaries;
 #[cfg(feature = "ssr")]
 use crate::domain::{AgeBand, SortOrder};
 use leptos::prelude::*;
@@ -11,9 +13,9 @@ pub const SIMILAR_COUNT: usize = 6;
 
 /// One page of the catalog for a browse query.
 #[server(input = Json)]
-pub async fn list_apps(query: CatalogQuery) -> Result<AppPage, ApiError> {
+pub async fn list_apps(query: CatalogQuery) -> Result<AppPage<AppSummary>, ApiError> {
     let state = super::state()?;
-    Ok(state.catalog.list(&query.sanitized()).await?)
+    Ok(state.catalog.list(&query.sanitized()).await?.summarized())
 }
 
 /// An app and similar apps; `NotFound` for an unknown slug.
@@ -25,7 +27,7 @@ pub async fn get_app(slug: String) -> Result<AppDetail, ApiError> {
         return Err(not_found());
     }
     let app = state.catalog.get(&slug).await?.ok_or_else(not_found)?;
-    let similar = state.catalog.similar(&app, SIMILAR_COUNT).await?;
+    let similar = summaries(state.catalog.similar(&app, SIMILAR_COUNT).await?);
     Ok(AppDetail { app, similar })
 }
 
@@ -43,9 +45,9 @@ pub async fn get_home() -> Result<HomeShelves, ApiError> {
     let mut by_age = Vec::new();
     for &band in AgeBand::ALL {
         let page = shelf(CatalogQuery { age: Some(band), ..Default::default() }).await?;
-        by_age.push((band, page.apps));
+        by_age.push((band, summaries(page.apps)));
     }
     let top = shelf(CatalogQuery::default()).await?;
     let newest = shelf(CatalogQuery { sort: SortOrder::Newest, ..Default::default() }).await?;
-    Ok(HomeShelves { by_age, top_rated: top.apps, newest: newest.apps, total_apps: top.total })
+    Ok(HomeShelves { by_age, top_rated: summaries(top.apps), newest: summaries(newest.apps), total_apps: top.total })
 }

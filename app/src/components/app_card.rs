@@ -1,4 +1,4 @@
-use crate::domain::{icon_badge, App};
+use crate::domain::{format_price, format_rating, icon_badge, AppSummary};
 use leptos::prelude::*;
 
 /// The app's initials on a colour of its own.
@@ -17,15 +17,11 @@ pub fn AppBadge(name: String, slug: String, #[prop(optional)] large: bool) -> im
     }
 }
 
-/// Stars out of five, readable by screen readers.
-pub fn stars_label(avg: f32) -> String {
-    format!("{avg:.1} out of 5 stars")
-}
-
 #[component]
-pub fn AppCard(app: App) -> impl IntoView {
+pub fn AppCard(app: AppSummary) -> impl IntoView {
     let href = format!("/apps/{}", app.slug);
-    let safe = !app.privacy.ads && !app.privacy.in_app_purchases;
+    let safe = !app.ads && !app.in_app_purchases;
+    let rating = format_rating(app.rating_avg);
     view! {
         <li class="app-card" data-card=app.slug.clone()>
             <a href=href class="app-card-link">
@@ -35,9 +31,9 @@ pub fn AppCard(app: App) -> impl IntoView {
                     <span class="app-card-dev">{app.developer.clone()}</span>
                     <span class="app-card-meta">
                         <span class="age-pill">{format!("Age {}+", app.min_age)}</span>
-                        <span class="price">{app.price_label()}</span>
-                        <span class="stars" title=stars_label(app.rating_avg)>
-                            {format!("★ {:.1}", app.rating_avg)}
+                        <span class="price">{format_price(app.price_cents)}</span>
+                        <span class="stars" title=format!("{rating} out of 5 stars")>
+                            {format!("★ {rating}")}
                         </span>
                     </span>
                     {safe.then(|| view! { <span class="safe-pill">"No ads · No in-app purchases"</span> })}
@@ -48,7 +44,7 @@ pub fn AppCard(app: App) -> impl IntoView {
 }
 
 #[component]
-pub fn AppGrid(apps: Vec<App>, #[prop(into)] label: String) -> impl IntoView {
+pub fn AppGrid(apps: Vec<AppSummary>, #[prop(into)] label: String) -> impl IntoView {
     view! {
         <ul class="app-grid" aria-label=label>
             {apps.into_iter().map(|app| view! { <AppCard app/> }).collect_view()}

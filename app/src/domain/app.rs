@@ -275,6 +275,12 @@ pub fn format_price(cents: u32) -> String {
     }
 }
 
+/// A star average with one decimal ("4.5"), without float formatting (hot in listing renders).
+pub fn format_rating(avg: f32) -> String {
+    let tenths = (avg * 10.0).round().max(0.0) as u32;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// A deterministic badge for an app: two initials on a colour derived from the slug, so every
 /// app has a recognisable icon without storing images.
 pub fn icon_badge(app_name: &str, slug: &str) -> (String, u16) {

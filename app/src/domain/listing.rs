@@ -4,9 +4,45 @@ use super::app::{AgeBand, App, Category, Platform};
 use super::query::{CatalogQuery, Facet, PriceFilter};
 use serde::{Deserialize, Serialize};
 
+/// What an app card shows: pages that list apps send these, not whole apps, to keep the
+/// hydration payload small.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AppPage {
-    pub apps: Vec<App>,
+pub struct AppSummary {
+    pub slug: String,
+    pub name: String,
+    pub developer: String,
+    pub min_age: u8,
+    pub price_cents: u32,
+    pub rating_avg: f32,
+    pub rating_count: u32,
+    pub ads: bool,
+    pub in_app_purchases: bool,
+}
+
+impl From<App> for AppSummary {
+    fn from(app: App) -> Self {
+        AppSummary {
+            slug: app.slug,
+            name: app.name,
+            developer: app.developer,
+            min_age: app.min_age,
+            price_cents: app.price_cents,
+            rating_avg: app.rating_avg,
+            rating_count: app.rating_count,
+            ads: app.privacy.ads,
+            in_app_purchases: app.privacy.in_app_purchases,
+        }
+    }
+}
+
+pub fn summaries(apps: Vec<App>) -> Vec<AppSummary> {
+    apps.into_iter().map(AppSummary::from).collect()
+}
+
+/// One page of a listing: whole apps from the store, summaries on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppPage<T = App> {
+    pub apps: Vec<T>,
     /// Apps matching every filter, over all pages.
     pub total: u64,
     pub page: u32,
@@ -14,7 +50,20 @@ pub struct AppPage {
     pub facets: FacetCounts,
 }
 
-impl AppPage {
+impl<T> AppPage<T> {
+    pub fn summarized(self) -> AppPage<AppSummary>
+    where
+        AppSummary: From<T>,
+    {
+        AppPage {
+            apps: self.apps.into_iter().map(AppSummary::from).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+            facets: self.facets,
+        }
+    }
+
     pub fn page_count(&self) -> u32 {
         (self.total.div_ceil(self.per_page.max(1) as u64)).min(u32::MAX as u64) as u32
     }
@@ -92,9 +141,9 @@ fn bump<T: PartialEq>(counts: &mut [(T, u64)], value: T) {
 /// The home page: picks per age band, top rated and newest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HomeShelves {
-    pub by_age: Vec<(AgeBand, Vec<App>)>,
-    pub top_rated: Vec<App>,
-    pub newest: Vec<App>,
+    pub by_age: Vec<(AgeBand, Vec<AppSummary>)>,
+    pub top_rated: Vec<AppSummary>,
+    pub newest: Vec<AppSummary>,
     pub total_apps: u64,
 }
 
@@ -102,5 +151,5 @@ pub struct HomeShelves {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppDetail {
     pub app: App,
-    pub similar: Vec<App>,
+    pub similar: Vec<AppSummary>,
 }

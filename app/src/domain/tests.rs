@@ -193,3 +193,11 @@ fn badge_is_stable_and_uses_initials() {
     assert_eq!(icon_badge("Dino Math Adventure", "dino-math-adventure").1, hue);
     assert!(hue < 360);
 }
+
+#[test]
+fn ratings_format_with_one_decimal() {
+    assert_eq!(format_rating(4.45), "4.5");
+    assert_eq!(format_rating(5.0), "5.0");
+    assert_eq!(format_rating(0.0), "0.0");
+    assert_eq!(format_rating(3.04), "3.0");
+}

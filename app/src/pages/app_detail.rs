@@ -1,6 +1,6 @@
 use crate::api::catalog::get_app;
 use crate::components::{AppBadge, AppGrid, ErrorPage, Scorecard};
-use crate::domain::{AppDetail, CatalogQuery};
+use crate::domain::{format_rating, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -46,7 +46,7 @@ fn AppView(detail: AppDetail) -> impl IntoView {
                     <p class="app-facts">
                         <span class="age-pill age-pill-large">{format!("Ages {}+", app.min_age)}</span>
                         <span class="price">{app.price_label()}</span>
-                        <span class="stars">{format!("★ {:.1} ({} ratings)", app.rating_avg, app.rating_count)}</span>
+                        <span class="stars">{format!("★ {} ({} ratings)", format_rating(app.rating_avg), app.rating_count)}</span>
                         <span class="learning">{format!("Learning {}/5", app.learning_rating)}</span>
                     </p>
                     <p class="app-platforms">"Available on: "{platforms}</p>

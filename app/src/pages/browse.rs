@@ -1,7 +1,7 @@
 use crate::api::catalog::list_apps;
 use crate::api::ApiError;
 use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager};
-use crate::domain::{AgeBand, AppPage, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
+use crate::domain::{AgeBand, AppPage, AppSummary, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -25,7 +25,6 @@ pub fn BrowsePage() -> impl IntoView {
     );
     let shown = move || query.get().unwrap_or_default();
     view! {
-        <Title text=move || browse_title(&shown())/>
         <Meta name="description" content="Browse kids' apps and games by age, platform, category, price and safety."/>
         <h1 class="page-title">{move || browse_title(&shown())}</h1>
         <div class="browse">
@@ -62,11 +61,14 @@ fn browse_title(q: &CatalogQuery) -> String {
 }
 
 #[component]
-fn Results(page: AppPage, query: CatalogQuery) -> impl IntoView {
+fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
     let page_count = page.page_count();
     let total = page.total;
     let noun = if total == 1 { "app" } else { "apps" };
+    // A plain string, not a closure over the URL: leptos_meta reads the title after the
+    // render's reactive owner is gone, and a closure over a disposed signal panics there.
     view! {
+        <Title text=browse_title(&query)/>
         <ActiveFilters query=query.clone()/>
         <p class="result-count" data-total=total.to_string()>{format!("{total} {noun}")}</p>
         <div class="results-body">

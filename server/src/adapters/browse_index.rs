@@ -1,15 +1,17 @@
-//! Browse served from memory: a bitset per facet value and one permutation per sort order,
-//! built from the store at start and rebuilt on every write made through this node. The store
-//! stays the truth; a page's apps are read from it by slug.
+//! Browse served from memory: a bitset per facet value, one permutation per sort order and a
+//! copy of each app, built from the store at start and rebuilt on every write made through this
+//! node. The store stays the truth (writes go to it first; `get` reads it).
 //!
 //! A listing is a few bitset ANDs and a walk down a precomputed order, so its cost barely
 //! depends on catalog size; the store's own `list` (SQL scans) stays as the reference the
-//! conformance suite compares against.
+//! conformance suite compares against. Keeping the apps themselves in memory (about 0.6 KB
+//! each) saves reading a page of rows back from the store, which cost more than the listing.
 
 use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -63,15 +65,14 @@ impl Catalog for IndexedCatalog {
         self.store.upsert_many(apps).await?;
         let mut index = self.write();
         let mut entries = std::mem::take(&mut index.entries);
-        let mut position: HashMap<Box<str>, usize> =
-            entries.iter().enumerate().map(|(i, e)| (e.slug.clone(), i)).collect();
+        let mut position: HashMap<String, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.app.slug.clone(), i)).collect();
         for app in apps {
-            let entry = Entry::from_app(app);
-            match position.get(&entry.slug) {
-                Some(&i) => entries[i] = entry,
+            match position.get(&app.slug) {
+                Some(&i) => entries[i] = Entry::from_app(app),
                 None => {
-                    position.insert(entry.slug.clone(), entries.len());
-                    entries.push(entry);
+                    position.insert(app.slug.clone(), entries.len());
+                    entries.push(Entry::from_app(app));
                 }
             }
         }
@@ -92,21 +93,19 @@ impl Catalog for IndexedCatalog {
         if removed {
             let mut index = self.write();
             let mut entries = std::mem::take(&mut index.entries);
-            entries.retain(|e| &*e.slug != slug);
+            entries.retain(|e| e.app.slug != slug);
             *index = BrowseIndex::new(entries);
         }
         Ok(removed)
     }
 
     async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
-        let (slugs, total, facets) = self.read().list(query);
-        let apps = self.store.get_many(&slugs).await?;
+        let (apps, total, facets) = self.read().list(query);
         Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
     }
 
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
-        let slugs = self.read().similar(app, limit);
-        self.store.get_many(&slugs).await
+        Ok(self.read().similar(app, limit))
     }
 
     async fn count(&self) -> Result<u64, StoreError> {
@@ -122,9 +121,9 @@ impl Catalog for IndexedCatalog {
     }
 }
 
-/// What the index keeps of an app: the fields filters and orders read.
+/// What the index keeps of an app: the app, and the fields filters and orders read.
 struct Entry {
-    slug: Box<str>,
+    app: App,
     name_key: Box<str>,
     age_band: AgeBand,
     platforms: u16,
@@ -142,8 +141,10 @@ struct Entry {
 
 impl Entry {
     fn from_app(app: &App) -> Entry {
+        let mut stored = app.clone();
+        stored.normalize();
         Entry {
-            slug: app.slug.as_str().into(),
+            app: stored,
             name_key: app.name.to_lowercase().into(),
             age_band: app.age_band(),
             platforms: Platform::mask_of(&app.platforms),
@@ -205,13 +206,6 @@ fn intersect<'a>(sets: impl Iterator<Item = &'a Bits>) -> Option<Bits> {
     acc
 }
 
-fn count_in(base: &Option<Bits>, set: &Bits) -> u64 {
-    match base {
-        Some(b) => b.count_and(set),
-        None => set.count(),
-    }
-}
-
 struct BrowseIndex {
     entries: Vec<Entry>,
     age: Vec<Bits>,
@@ -229,7 +223,7 @@ struct BrowseIndex {
 }
 
 fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
-    let by_slug = || a.slug.cmp(&b.slug);
+    let by_slug = || a.app.slug.cmp(&b.app.slug);
     match sort {
         SortOrder::TopRated => b
             .rating_avg
@@ -278,90 +272,90 @@ impl BrowseIndex {
     }
 
     /// The set a facet's filter allows, or None when the query leaves the facet open.
-    fn constraint(&self, query: &CatalogQuery, facet: Facet) -> Option<Bits> {
+    fn constraint(&self, query: &CatalogQuery, facet: Facet) -> Option<Cow<'_, Bits>> {
         match facet {
-            Facet::Age => query.age.map(|b| self.age[Self::position(AgeBand::ALL, b)].clone()),
-            Facet::Platform => query.platform.map(|p| self.platform[Self::position(Platform::ALL, p)].clone()),
-            Facet::Category => query.category.map(|c| self.category[Self::position(Category::ALL, c)].clone()),
+            Facet::Age => query.age.map(|b| Cow::Borrowed(&self.age[Self::position(AgeBand::ALL, b)])),
+            Facet::Platform => query.platform.map(|p| Cow::Borrowed(&self.platform[Self::position(Platform::ALL, p)])),
+            Facet::Category => query.category.map(|c| Cow::Borrowed(&self.category[Self::position(Category::ALL, c)])),
             Facet::Price => {
                 let by_kind = query.price.map(|p| match p {
-                    PriceFilter::Free => self.free.clone(),
-                    PriceFilter::Paid => self.paid.clone(),
+                    PriceFilter::Free => &self.free,
+                    PriceFilter::Paid => &self.paid,
                 });
                 let by_max = query
                     .max_price_cents
                     .map(|max| Bits::new(self.entries.len(), |i| self.entries[i].price_cents <= max));
-                intersect(by_kind.iter().chain(by_max.iter()))
+                match (by_kind, by_max) {
+                    (Some(kind), None) => Some(Cow::Borrowed(kind)),
+                    (kind, max) => intersect(kind.into_iter().chain(max.as_ref())).map(Cow::Owned),
+                }
             }
-            Facet::NoAds => query.no_ads.then(|| self.no_ads.clone()),
-            Facet::NoInAppPurchases => query.no_in_app_purchases.then(|| self.no_in_app_purchases.clone()),
-            Facet::NoDataCollection => query.no_data_collection.then(|| self.no_data_collection.clone()),
-            Facet::Learning => query.min_learning.map(|n| self.learning_at_least[n.min(5) as usize].clone()),
+            Facet::NoAds => query.no_ads.then_some(Cow::Borrowed(&self.no_ads)),
+            Facet::NoInAppPurchases => query.no_in_app_purchases.then_some(Cow::Borrowed(&self.no_in_app_purchases)),
+            Facet::NoDataCollection => query.no_data_collection.then_some(Cow::Borrowed(&self.no_data_collection)),
+            Facet::Learning => query.min_learning.map(|n| Cow::Borrowed(&self.learning_at_least[n.min(5) as usize])),
         }
     }
 
-    /// Slugs of the requested page, the total, and facet counts.
-    fn list(&self, query: &CatalogQuery) -> (Vec<String>, u64, FacetCounts) {
-        let constraints: Vec<(Facet, Bits)> = Facet::ALL
+    /// The requested page of apps, the total, and facet counts.
+    fn list(&self, query: &CatalogQuery) -> (Vec<App>, u64, FacetCounts) {
+        let constraints: Vec<(Facet, Cow<'_, Bits>)> = Facet::ALL
             .iter()
             .filter_map(|&f| self.constraint(query, f).map(|bits| (f, bits)))
             .collect();
-        let matching = intersect(constraints.iter().map(|(_, b)| b));
+        let matching = intersect(constraints.iter().map(|(_, b)| b.as_ref()));
         let total = matching.as_ref().map_or(self.entries.len() as u64, Bits::count);
 
         let order = &self.orders[Self::position(SortOrder::ALL, query.sort)];
-        let slugs = order
+        let apps = order
             .iter()
             .map(|&i| i as usize)
             .filter(|&i| matching.as_ref().is_none_or(|m| m.contains(i)))
             .skip(query.offset() as usize)
             .take(query.per_page as usize)
-            .map(|i| self.entries[i].slug.to_string())
+            .map(|i| self.entries[i].app.clone())
             .collect();
 
-        let base_without = |facet: Facet| -> Option<Bits> {
-            if constraints.iter().any(|(f, _)| *f == facet) {
-                intersect(constraints.iter().filter(|(f, _)| *f != facet).map(|(_, b)| b))
-            } else {
-                matching.clone()
+        // A facet's counts keep every filter but its own: for an open facet that is simply
+        // `matching`; a constrained one needs the intersection of the others.
+        let counts_for = |facet: Facet, sets: &mut dyn Iterator<Item = (&mut u64, &Bits)>| {
+            let own = constraints.iter().any(|(f, _)| *f == facet);
+            let others = own.then(|| intersect(constraints.iter().filter(|(f, _)| *f != facet).map(|(_, b)| b.as_ref())));
+            let base = others.as_ref().unwrap_or(&matching).as_ref();
+            for (slot, set) in sets {
+                *slot = base.map_or_else(|| set.count(), |b| b.count_and(set));
             }
         };
         let mut counts = FacetCounts::zeroed();
-        let base = base_without(Facet::Age);
-        for (slot, set) in counts.age.iter_mut().zip(&self.age) {
-            slot.1 = count_in(&base, set);
-        }
-        let base = base_without(Facet::Platform);
-        for (slot, set) in counts.platform.iter_mut().zip(&self.platform) {
-            slot.1 = count_in(&base, set);
-        }
-        let base = base_without(Facet::Category);
-        for (slot, set) in counts.category.iter_mut().zip(&self.category) {
-            slot.1 = count_in(&base, set);
-        }
-        let base = base_without(Facet::Price);
-        for (slot, set) in counts.price.iter_mut().zip([&self.free, &self.paid]) {
-            slot.1 = count_in(&base, set);
-        }
-        counts.no_ads = count_in(&base_without(Facet::NoAds), &self.no_ads);
-        counts.no_in_app_purchases = count_in(&base_without(Facet::NoInAppPurchases), &self.no_in_app_purchases);
-        counts.no_data_collection = count_in(&base_without(Facet::NoDataCollection), &self.no_data_collection);
-        (slugs, total, counts)
+        counts_for(Facet::Age, &mut counts.age.iter_mut().map(|(_, n)| n).zip(&self.age));
+        counts_for(Facet::Platform, &mut counts.platform.iter_mut().map(|(_, n)| n).zip(&self.platform));
+        counts_for(Facet::Category, &mut counts.category.iter_mut().map(|(_, n)| n).zip(&self.category));
+        counts_for(Facet::Price, &mut counts.price.iter_mut().map(|(_, n)| n).zip([&self.free, &self.paid]));
+        counts_for(Facet::NoAds, &mut std::iter::once((&mut counts.no_ads, &self.no_ads)));
+        counts_for(
+            Facet::NoInAppPurchases,
+            &mut std::iter::once((&mut counts.no_in_app_purchases, &self.no_in_app_purchases)),
+        );
+        counts_for(
+            Facet::NoDataCollection,
+            &mut std::iter::once((&mut counts.no_data_collection, &self.no_data_collection)),
+        );
+        (apps, total, counts)
     }
 
-    fn similar(&self, app: &App, limit: usize) -> Vec<String> {
+    fn similar(&self, app: &App, limit: usize) -> Vec<App> {
         let categories = Category::mask_of(&app.categories);
         let order = &self.orders[Self::position(SortOrder::ALL, SortOrder::TopRated)];
         order
             .iter()
             .map(|&i| &self.entries[i as usize])
             .filter(|e| {
-                *e.slug != *app.slug
+                e.app.slug != app.slug
                     && e.categories & categories != 0
                     && e.min_age.abs_diff(app.min_age) <= 2
             })
             .take(limit)
-            .map(|e| e.slug.to_string())
+            .map(|e| e.app.clone())
             .collect()
     }
 }
