@@ -21,6 +21,7 @@ test:
 
 bench:
 	scripts/setup.sh
+	cargo bench -p server --bench browse
 	cargo leptos build --release
 	bench/run.sh
 

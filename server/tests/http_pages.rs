@@ -113,3 +113,24 @@ async fn concurrent_requests_all_answer() {
         assert_eq!(status, 200, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn server_functions_answer_bad_input_with_4xx() {
+    use app::api::catalog::{GetApp, ListApps};
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::seeded(30).await;
+
+    let ok = app.post_json(ListApps::PATH, r#"{"query":{"age":"Toddler","platform":null,"category":null,"price":null,"max_price_cents":null,"no_ads":false,"no_in_app_purchases":false,"no_data_collection":false,"min_learning":null,"sort":"TopRated","page":1,"per_page":500}}"#).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let page: app::domain::AppPage<app::domain::AppSummary> = serde_json::from_str(&ok.body).unwrap();
+    assert!(page.apps.len() <= app::domain::MAX_PER_PAGE as usize, "page size is clamped on the server");
+    assert!(page.apps.iter().all(|a| (2..=4).contains(&a.min_age)));
+
+    for body in ["not json", r#"{"query":{"age":"Baby"}}"#, "{}"] {
+        let bad = app.post_json(ListApps::PATH, body).await;
+        assert_eq!(bad.status, 400, "{body}: {}", bad.body);
+    }
+    let missing = app.post_json(GetApp::PATH, r#"{"slug":"no-such-app"}"#).await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert!(matches!(serde_json::from_str::<app::api::ApiError>(&missing.body), Ok(app::api::ApiError::NotFound(_))));
+}

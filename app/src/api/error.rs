@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub enum ApiError {
     #[error("{0}")]
     BadQuery(QueryError),
+    /// The request could not be decoded (malformed arguments).
+    #[error("the request was not understood: {0}")]
+    BadRequest(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("the catalog is unavailable right now; please try again in a moment")]
@@ -20,7 +23,7 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::BadQuery(_) => 400,
+            ApiError::BadQuery(_) | ApiError::BadRequest(_) => 400,
             ApiError::NotFound(_) => 404,
             ApiError::Unavailable => 503,
             ApiError::Transport(_) => 502,
@@ -32,7 +35,12 @@ impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) | ServerFnErrorErr::Deserialization(e) => {
+                ApiError::BadRequest(e)
+            }
+            other => ApiError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod health;
 mod request_id;
+mod server_fn_status;
 
 use app::ports::AppState;
 use app::{shell, App};
@@ -19,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Files from the built site (wasm, js, css, favicon), else the app's 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_status::status_from_api_error))
         .layer(CompressionLayer::new())
         .with_state(state);
     request_id::apply(router)

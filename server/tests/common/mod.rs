@@ -69,8 +69,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Response {
+        self.send(axum::http::Request::get(uri).body(axum::body::Body::empty()).expect("request")).await
+    }
+
+    pub async fn post_json(&self, uri: &str, json: &str) -> Response {
+        let request = axum::http::Request::post(uri)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(json.to_string()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> Response {
         use tower::ServiceExt;
-        let request = axum::http::Request::get(uri).body(axum::body::Body::empty()).expect("request");
         let response = self.router.clone().oneshot(request).await.expect("infallible");
         let status = response.status().as_u16();
         let headers = response.headers().clone();

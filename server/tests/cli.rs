@@ -1,0 +1,103 @@
+//! The `famigo` binary as an operator runs it: exit codes, configuration errors, seeding,
+//! serving and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+fn famigo(data: &TempDir) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_famigo"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", data.path())
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+#[test]
+fn bad_configuration_is_one_line_and_exit_2() {
+    let data = TempDir::new().unwrap();
+    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x")] {
+        let out = famigo(&data).env(var, value).arg("serve").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(var), "names {var}: {stderr}");
+    }
+}
+
+#[test]
+fn malformed_dotenv_is_a_configuration_error() {
+    let data = TempDir::new().unwrap();
+    let cwd = TempDir::new().unwrap();
+    std::fs::write(cwd.path().join(".env"), "FAMIGO_ADDR='unterminated\n").unwrap();
+    let out = famigo(&data).current_dir(cwd.path()).arg("serve").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".env"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let data = TempDir::new().unwrap();
+    for args in [&["seed", "--apps", "0"][..], &["seed", "--apps", "many"], &["frobnicate"]] {
+        let out = famigo(&data).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[tokio::test]
+async fn seed_if_empty_seeds_once() {
+    use app::ports::Catalog;
+    let data = TempDir::new().unwrap();
+    let ok = famigo(&data).args(["seed", "--apps", "120", "--if-empty"]).status().unwrap();
+    assert!(ok.success());
+    let again = famigo(&data).args(["seed", "--apps", "50", "--seed", "9", "--if-empty"]).status().unwrap();
+    assert!(again.success());
+    let store = famigo::adapters::sqlite::SqliteCatalog::open(data.path()).await.unwrap();
+    assert_eq!(store.count().await.unwrap(), 120, "the second run must not add apps");
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serves_then_stops_cleanly_on_sigterm() {
+    let data = TempDir::new().unwrap();
+    let mut child = famigo(&data)
+        .env("FAMIGO_ADDR", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited before listening").unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_string();
+        }
+    };
+    let health = http_get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.to_lowercase().contains("x-request-id:"), "{health}");
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop within 10 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+}
