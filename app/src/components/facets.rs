@@ -1,4 +1,4 @@
-use crate::domain::{format_price, CatalogQuery, FacetCounts};
+use crate::domain::{format_price, AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter};
 use leptos::prelude::*;
 
 struct FacetLink {
@@ -32,82 +32,53 @@ fn group(title: &'static str, key: &'static str, links: Vec<FacetLink>) -> impl 
     }
 }
 
+/// Links for the values of a single-choice facet: each selects its value, or, when already
+/// selected, clears the facet.
+fn value_links<T: Copy + PartialEq>(
+    query: &CatalogQuery,
+    counts: &[(T, u64)],
+    current: Option<T>,
+    label: fn(T) -> &'static str,
+    set: fn(&mut CatalogQuery, Option<T>),
+) -> Vec<FacetLink> {
+    counts
+        .iter()
+        .map(|&(value, count)| {
+            let selected = current == Some(value);
+            FacetLink {
+                label: label(value).to_string(),
+                count,
+                selected,
+                href: query.with(|q| set(q, (!selected).then_some(value))).href(),
+            }
+        })
+        .collect()
+}
+
+/// A link that toggles one of the safety filters.
+fn toggle_link(query: &CatalogQuery, label: &str, count: u64, flag: fn(&mut CatalogQuery) -> &mut bool) -> FacetLink {
+    let selected = *flag(&mut query.clone());
+    FacetLink {
+        label: label.to_string(),
+        count,
+        selected,
+        href: query.with(|q| *flag(q) = !selected).href(),
+    }
+}
+
 /// Each facet value with the number of apps it would give; a link that selects it (or, when
 /// selected, removes it), so the panel works without JS.
 #[component]
 pub fn FacetPanel(query: CatalogQuery, facets: FacetCounts) -> impl IntoView {
     let q = &query;
-    let age = facets
-        .age
-        .iter()
-        .map(|&(band, count)| {
-            let selected = q.age == Some(band);
-            FacetLink {
-                label: band.label().to_string(),
-                count,
-                selected,
-                href: q.with(|q| q.age = (!selected).then_some(band)).href(),
-            }
-        })
-        .collect();
-    let platform = facets
-        .platform
-        .iter()
-        .map(|&(p, count)| {
-            let selected = q.platform == Some(p);
-            FacetLink {
-                label: p.label().to_string(),
-                count,
-                selected,
-                href: q.with(|q| q.platform = (!selected).then_some(p)).href(),
-            }
-        })
-        .collect();
-    let category = facets
-        .category
-        .iter()
-        .map(|&(c, count)| {
-            let selected = q.category == Some(c);
-            FacetLink {
-                label: c.label().to_string(),
-                count,
-                selected,
-                href: q.with(|q| q.category = (!selected).then_some(c)).href(),
-            }
-        })
-        .collect();
-    let price = facets
-        .price
-        .iter()
-        .map(|&(p, count)| {
-            let selected = q.price == Some(p);
-            FacetLink {
-                label: p.label().to_string(),
-                count,
-                selected,
-                href: q.with(|q| q.price = (!selected).then_some(p)).href(),
-            }
-        })
-        .collect();
+    let age = value_links(q, &facets.age, q.age, AgeBand::label, |q, v| q.age = v);
+    let platform = value_links(q, &facets.platform, q.platform, Platform::label, |q, v| q.platform = v);
+    let category = value_links(q, &facets.category, q.category, Category::label, |q, v| q.category = v);
+    let price = value_links(q, &facets.price, q.price, PriceFilter::label, |q, v| q.price = v);
     let safety = vec![
-        FacetLink {
-            label: "No ads".into(),
-            count: facets.no_ads,
-            selected: q.no_ads,
-            href: q.with(|q| q.no_ads = !q.no_ads).href(),
-        },
-        FacetLink {
-            label: "No in-app purchases".into(),
-            count: facets.no_in_app_purchases,
-            selected: q.no_in_app_purchases,
-            href: q.with(|q| q.no_in_app_purchases = !q.no_in_app_purchases).href(),
-        },
-        FacetLink {
-            label: "No data collection".into(),
-            count: facets.no_data_collection,
-            selected: q.no_data_collection,
-            href: q.with(|q| q.no_data_collection = !q.no_data_collection).href(),
-        },
+        toggle_link(q, "No ads", facets.no_ads, |q| &mut q.no_ads),
+        toggle_link(q, "No in-app purchases", facets.no_in_app_purchases, |q| &mut q.no_in_app_purchases),
+        toggle_link(q, "No data collection", facets.no_data_collection, |q| &mut q.no_data_collection),
     ];
     view! {
         <aside class="facet-panel" aria-label="Refine by">
