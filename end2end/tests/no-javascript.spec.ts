@@ -19,6 +19,13 @@ test('the filter form works as a plain GET form', async ({ page, consoleErrors }
   await clean.goto('/apps?age=5-7&platform=ios');
   expect(await resultTotal(clean)).toBe(filtered);
 
+  // A price cap from the form narrows further and shows as a removable filter.
+  await page.fill('#filter-max-price', '0');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/max_price=0/);
+  expect(await resultTotal(page)).toBeLessThan(filtered);
+  await expect(page.locator('.chip', { hasText: 'Up to $0' })).toBeVisible();
+
   // Facet links and app cards are plain links too.
   await page.locator('[data-facet="category"] a').first().click();
   await expect(page).toHaveURL(/category=/);

@@ -1,4 +1,4 @@
-use crate::domain::{format_price, AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter};
+use crate::domain::{AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter};
 use leptos::prelude::*;
 
 struct FacetLink {
@@ -108,8 +108,8 @@ pub fn ActiveFilters(query: CatalogQuery) -> impl IntoView {
     if let Some(p) = q.price {
         chips.push((p.label().into(), q.with(|q| q.price = None).href()));
     }
-    if let Some(m) = q.max_price_cents {
-        chips.push((format!("Up to {}", format_price(m)), q.with(|q| q.max_price_cents = None).href()));
+    if let Some(max) = q.max_price_text() {
+        chips.push((format!("Up to ${max}"), q.with(|q| q.max_price_cents = None).href()));
     }
     if q.no_ads {
         chips.push(("No ads".into(), q.with(|q| q.no_ads = false).href()));

@@ -268,12 +268,7 @@ impl CatalogQuery {
         if let Some(p) = self.price {
             out.append_pair("price", p.slug());
         }
-        if let Some(cents) = self.max_price_cents {
-            let text = if cents % 100 == 0 {
-                format!("{}", cents / 100)
-            } else {
-                format!("{}.{:02}", cents / 100, cents % 100)
-            };
+        if let Some(text) = self.max_price_text() {
             out.append_pair("max_price", &text);
         }
         if self.no_ads {
@@ -295,6 +290,17 @@ impl CatalogQuery {
             out.append_pair("page", &self.page.to_string());
         }
         out.finish()
+    }
+
+    /// `max_price` as written in the URL and the form: "5" or "4.99".
+    pub fn max_price_text(&self) -> Option<String> {
+        self.max_price_cents.map(|cents| {
+            if cents % 100 == 0 {
+                format!("{}", cents / 100)
+            } else {
+                format!("{}.{:02}", cents / 100, cents % 100)
+            }
+        })
     }
 
     /// The browse page URL for this query.

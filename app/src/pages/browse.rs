@@ -164,6 +164,21 @@ fn FilterForm(query: Signal<CatalogQuery>) -> impl IntoView {
             {select("price", "Price", "Free or paid",
                 PriceFilter::ALL.iter().map(|p| (p.slug(), p.label())).collect(),
                 Signal::derive(move || q.get().price.map(|p| p.slug())))}
+            <div class="field">
+                <label for="filter-max-price">"Max price ($)"</label>
+                <input
+                    id="filter-max-price"
+                    type="number"
+                    name="max_price"
+                    min="0"
+                    max="1000"
+                    step="0.01"
+                    inputmode="decimal"
+                    placeholder="Any"
+                    value=move || q.get().max_price_text()
+                    prop:value=move || q.get().max_price_text().unwrap_or_default()
+                />
+            </div>
             {select("min_learning", "Learning rating", "Any",
                 vec![("1", "1+"), ("2", "2+"), ("3", "3+"), ("4", "4+"), ("5", "5")],
                 Signal::derive(move || q.get().min_learning.map(|n| ["", "1", "2", "3", "4", "5"][n.min(5) as usize])))}
