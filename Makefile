@@ -22,7 +22,7 @@ test:
 bench:
 	scripts/setup.sh
 	cargo bench -p server --bench browse
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	bench/run.sh
 
 setup:

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 bin=${CARGO_TARGET_DIR:-target}/release/famigo
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}

@@ -18,7 +18,7 @@ if [ "$rust_tests" -eq 0 ]; then
 fi
 
 echo "== release build"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 echo "== browser tests (Playwright, Debian chromium)"
 (cd end2end && npx playwright test)

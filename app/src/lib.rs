@@ -10,13 +10,18 @@ pub mod ports;
 
 use components::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{AppDetailPage, BrowsePage, HomePage};
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. Asset links carry
+/// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let asset_root = use_context::<ports::AppState>().and_then(|s| s.asset_url).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let asset_root = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,7 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#2f6f5e"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=options.clone() id="leptos" root=asset_root.clone()/>
+                <HydrationScripts options root=asset_root/>
                 <MetaTags/>
             </head>
             <body>
@@ -48,7 +54,6 @@ pub fn App() -> impl IntoView {
     // Data pages render fully before the response starts, so their status (404, 400) and
     // meta tags are in the first byte.
     view! {
-        <Stylesheet id="leptos" href="/pkg/famigo.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
             <SiteHeader/>

@@ -63,4 +63,6 @@ pub trait Catalog: Send + Sync + 'static {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<dyn Catalog>,
+    /// Base URL for `/pkg` assets when a CDN serves them (`ASSET_URL`); None = this server.
+    pub asset_url: Option<String>,
 }

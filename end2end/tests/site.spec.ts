@@ -76,3 +76,21 @@ test.describe('error pages', () => {
     await waitForHydration(page);
   });
 });
+
+test('the bundle has hashed names, comes precompressed and is cacheable forever', async ({ page, request, consoleErrors }) => {
+  await page.goto('/');
+  const assets = [
+    await page.locator('link#leptos').getAttribute('href'),
+    await page.locator('link[rel="modulepreload"]').getAttribute('href'),
+    await page.locator('link[rel="preload"][as="fetch"]').getAttribute('href'),
+  ];
+  for (const href of assets) {
+    expect(href).toMatch(/^\/pkg\/famigo\.[A-Za-z0-9_-]{22}\.(css|js|wasm)$/);
+    const res = await request.get(href!, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(res.status(), href!).toBe(200);
+    expect(res.headers()['cache-control'], href!).toBe('public, max-age=31536000, immutable');
+    expect(res.headers()['content-encoding'], href!).toBe('br');
+  }
+  const favicon = await request.get('/favicon.svg');
+  expect(favicon.headers()['cache-control']).toBe('public, max-age=3600');
+});

@@ -22,6 +22,20 @@ pub struct Config {
     /// Tracing filter (`RUST_LOG`, default `info`).
     pub log_filter: String,
     pub site: SiteConfig,
+    pub web: WebConfig,
+}
+
+/// How the site presents itself on the web: where assets come from and which old domains
+/// redirect to it.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Base URL pages use for `/pkg` assets, so a CDN can serve them (`ASSET_URL`), without a
+    /// trailing slash.
+    pub asset_url: Option<String>,
+    /// The site's own origin, like `https://famigo.example` (`CANONICAL_URL`).
+    pub canonical_url: Option<String>,
+    /// Old host names whose requests get a 301 to `CANONICAL_URL` (`LEGACY_HOSTS`, comma list).
+    pub legacy_hosts: Vec<String>,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -66,6 +80,42 @@ impl Env {
     }
 }
 
+impl Env {
+    /// An absolute http(s) URL, returned without a trailing slash. With `path_allowed`, it may
+    /// carry a path (a CDN prefix); otherwise it must be an origin only.
+    fn origin(&self, var: &'static str, path_allowed: bool) -> Result<Option<String>, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(None) };
+        let bad = |reason: &str| ConfigError { var, value: text.to_string(), reason: reason.to_string() };
+        let uri: axum::http::Uri = text.trim().parse().map_err(|_| bad("expected a URL like https://famigo.example"))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
+            return Err(bad("expected an absolute http:// or https:// URL"));
+        }
+        if uri.query().is_some() || (!path_allowed && !matches!(uri.path(), "" | "/")) {
+            return Err(bad(if path_allowed { "must not have a query" } else { "expected an origin only, without a path" }));
+        }
+        Ok(Some(text.trim().trim_end_matches('/').to_string()))
+    }
+
+    fn host_list(&self, var: &'static str) -> Result<Vec<String>, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(Vec::new()) };
+        text.split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .map(|host| {
+                let valid = host.len() <= 253
+                    && host.split('.').all(|label| {
+                        !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    });
+                if valid {
+                    Ok(host)
+                } else {
+                    Err(ConfigError { var, value: text.to_string(), reason: format!("{host:?} is not a host name") })
+                }
+            })
+            .collect()
+    }
+}
+
 /// Loads `.env` from the working directory if there is one. A malformed file is an error.
 pub fn load_dotenv() -> Result<(), ConfigError> {
     match dotenvy::dotenv() {
@@ -98,7 +148,19 @@ impl Config {
             pkg_dir: env.get("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg").to_string(),
             reload_port: env.parsed("LEPTOS_RELOAD_PORT", 3001, "expected a port number")?,
         };
-        Ok(Config { addr, data_dir, log_filter, site })
+        let web = WebConfig {
+            asset_url: env.origin("ASSET_URL", true)?,
+            canonical_url: env.origin("CANONICAL_URL", false)?,
+            legacy_hosts: env.host_list("LEGACY_HOSTS")?,
+        };
+        if !web.legacy_hosts.is_empty() && web.canonical_url.is_none() {
+            return Err(ConfigError {
+                var: "LEGACY_HOSTS",
+                value: web.legacy_hosts.join(","),
+                reason: "needs CANONICAL_URL, the address to redirect to".into(),
+            });
+        }
+        Ok(Config { addr, data_dir, log_filter, site, web })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -112,6 +174,7 @@ impl Config {
 
     pub fn leptos_options(&self) -> leptos::prelude::LeptosOptions {
         leptos::prelude::LeptosOptions::builder()
+            .hash_files(hashed_asset_names())
             .output_name(self.site.output_name.as_str())
             .site_root(self.site.site_root.as_str())
             .site_pkg_dir(self.site.pkg_dir.as_str())
@@ -119,6 +182,15 @@ impl Config {
             .reload_port(self.site.reload_port)
             .build()
     }
+}
+
+/// cargo-leptos (with `hash-files`) writes the hashed asset names to `hash.txt` beside the
+/// server binary; leptos reads it from there when `hash_files` is on.
+fn hashed_asset_names() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -152,6 +224,34 @@ mod tests {
         let path = file.path().to_str().unwrap().to_string();
         let err = Config::from_env(&Env::from_pairs([("DATA_DIR", path.as_str())])).unwrap_err();
         assert_eq!(err.var, "DATA_DIR");
+    }
+
+    #[test]
+    fn web_urls_are_checked_and_normalized() {
+        let env = Env::from_pairs([
+            ("ASSET_URL", "https://cdn.example.com/famigo/"),
+            ("CANONICAL_URL", "https://famigo.example/"),
+            ("LEGACY_HOSTS", "Famigo.COM, www.famigo.com"),
+        ]);
+        let web = Config::from_env(&env).unwrap().web;
+        assert_eq!(web.asset_url.as_deref(), Some("https://cdn.example.com/famigo"));
+        assert_eq!(web.canonical_url.as_deref(), Some("https://famigo.example"));
+        assert_eq!(web.legacy_hosts, vec!["famigo.com", "www.famigo.com"]);
+
+        for (var, value) in [
+            ("ASSET_URL", "cdn.example.com"),
+            ("ASSET_URL", "ftp://cdn.example.com"),
+            ("CANONICAL_URL", "https://famigo.example/apps"),
+            ("LEGACY_HOSTS", "old site.com"),
+        ] {
+            let mut pairs = vec![(var, value)];
+            if var == "LEGACY_HOSTS" {
+                pairs.push(("CANONICAL_URL", "https://famigo.example"));
+            }
+            assert_eq!(Config::from_env(&Env::from_pairs(pairs)).unwrap_err().var, var, "{value}");
+        }
+        let err = Config::from_env(&Env::from_pairs([("LEGACY_HOSTS", "famigo.com")])).unwrap_err();
+        assert_eq!(err.var, "LEGACY_HOSTS", "legacy hosts need a canonical URL");
     }
 
     #[test]

@@ -26,13 +26,17 @@ pub async fn app_state(config: &Config, store: Arc<dyn Catalog>) -> Result<AppSt
     let started = Instant::now();
     let indexed = IndexedCatalog::build(store).await?;
     tracing::info!(apps = indexed.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
-    Ok(AppState { leptos_options: config.leptos_options(), catalog: Arc::new(indexed) })
+    Ok(AppState {
+        leptos_options: config.leptos_options(),
+        catalog: Arc::new(indexed),
+        asset_url: config.web.asset_url.clone(),
+    })
 }
 
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
     let state = app_state(&config, Arc::new(store)).await?;
-    let app = crate::http::router(state);
+    let app = crate::http::router(state, &config.web);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;

@@ -1,27 +1,45 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files, middleware.
 
 mod health;
+mod legacy_redirect;
 mod request_id;
 mod server_fn_status;
+mod static_files;
 
+use crate::config::WebConfig;
 use app::ports::AppState;
 use app::{shell, App};
+use axum::handler::Handler;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, web: &WebConfig) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        // Files from the built site (wasm, js, css, favicon), else the app's 404 page.
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(server_fn_status::status_from_api_error))
+        // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
+        .fallback(
+            leptos_axum::file_and_error_handler::<AppState, _>(shell)
+                .layer(from_fn(static_files::cache_headers)),
+        )
+        .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(CompressionLayer::new())
         .with_state(state);
+    let router = match &web.canonical_url {
+        Some(canonical) if !web.legacy_hosts.is_empty() => {
+            let legacy = legacy_redirect::LegacyHosts {
+                hosts: web.legacy_hosts.clone().into(),
+                canonical_url: canonical.as_str().into(),
+            };
+            router.layer(from_fn_with_state(legacy, legacy_redirect::redirect_legacy_hosts))
+        }
+        _ => router,
+    };
     request_id::apply(router)
 }

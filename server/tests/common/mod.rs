@@ -57,19 +57,33 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn seeded(apps: usize) -> TestApp {
+        Self::with_env(apps, &[]).await
+    }
+
+    /// Like `seeded`, with extra configuration variables.
+    pub async fn with_env(apps: usize, vars: &[(&str, &str)]) -> TestApp {
         let dir = TempDir::new().expect("temp dir");
         let data_dir = dir.path().to_str().expect("utf-8 temp path").to_string();
-        let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs([("DATA_DIR", data_dir.as_str())]))
-            .expect("config");
+        let mut env = vec![("DATA_DIR", data_dir.as_str())];
+        env.extend_from_slice(vars);
+        let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
         let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
         famigo::seed::seed(&store, apps, 42).await.expect("seed");
         let state = famigo::serve::app_state(&config, Arc::new(store)).await.expect("state");
         let catalog = state.catalog.clone();
-        TestApp { router: famigo::http::router(state), catalog, _dir: dir }
+        TestApp { router: famigo::http::router(state, &config.web), catalog, _dir: dir }
     }
 
     pub async fn get(&self, uri: &str) -> Response {
         self.send(axum::http::Request::get(uri).body(axum::body::Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = axum::http::Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(axum::body::Body::empty()).expect("request")).await
     }
 
     pub async fn post_json(&self, uri: &str, json: &str) -> Response {
