@@ -10,7 +10,9 @@ scripts/test-deps.sh
 echo "== Rust tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --release --workspace --exclude frontend 2>&1 | tee "$log"
+# One test at a time within each binary: Leptos keeps a process-wide executor, and the server
+# never runs several Tokio runtimes in one process the way parallel tests would.
+cargo test --release --workspace --exclude frontend -- --test-threads=1 2>&1 | tee "$log"
 rust_tests=$(awk '/^test result:/ {for (i = 1; i <= NF; i++) if ($i ~ /passed;?$/) n += $(i-1)} END {print n + 0}' "$log")
 if [ "$rust_tests" -eq 0 ]; then
   echo "test: no Rust test ran" >&2

@@ -29,7 +29,7 @@ pub fn BrowsePage() -> impl IntoView {
         <h1 class="page-title">{move || browse_title(&shown())}</h1>
         <div class="browse">
             <FilterForm query=Signal::derive(shown)/>
-            <div class="results" aria-live="polite">
+            <div class="results">
                 <Transition fallback=|| view! { <p class="loading">"Loading apps…"</p> }>
                     {move || Suspend::new(async move {
                         match (listing.await, query.get_untracked()) {
