@@ -57,7 +57,8 @@ fn value_links<T: Copy + PartialEq>(
 
 /// A link that toggles one of the safety filters.
 fn toggle_link(query: &CatalogQuery, label: &str, count: u64, flag: fn(&mut CatalogQuery) -> &mut bool) -> FacetLink {
-    let selected = *flag(&mut query.clone());
+    let mut probe = query.clone();
+    let selected = *flag(&mut probe);
     FacetLink {
         label: label.to_string(),
         count,

@@ -10,7 +10,6 @@
 use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
-use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -121,44 +120,20 @@ impl Catalog for IndexedCatalog {
     }
 }
 
-/// What the index keeps of an app: the app, and the fields filters and orders read.
+/// An indexed app (normalized, as the store returns it) and the keys the hot loops compare.
 struct Entry {
     app: App,
+    /// Lowercase name, the `Name` order's key.
     name_key: Box<str>,
-    age_band: AgeBand,
-    platforms: u16,
+    /// Category bitmask, for the similar-apps scan.
     categories: u16,
-    price_cents: u32,
-    min_age: u8,
-    learning: u8,
-    ads: bool,
-    in_app_purchases: bool,
-    collects_data: bool,
-    rating_avg: f32,
-    rating_count: u32,
-    released: NaiveDate,
 }
 
 impl Entry {
     fn from_app(app: &App) -> Entry {
-        let mut stored = app.clone();
-        stored.normalize();
-        Entry {
-            app: stored,
-            name_key: app.name.to_lowercase().into(),
-            age_band: app.age_band(),
-            platforms: Platform::mask_of(&app.platforms),
-            categories: Category::mask_of(&app.categories),
-            price_cents: app.price_cents,
-            min_age: app.min_age,
-            learning: app.learning_rating,
-            ads: app.privacy.ads,
-            in_app_purchases: app.privacy.in_app_purchases,
-            collects_data: app.privacy.collects_data,
-            rating_avg: app.rating_avg,
-            rating_count: app.rating_count,
-            released: app.released,
-        }
+        let mut app = app.clone();
+        app.normalize();
+        Entry { name_key: app.name.to_lowercase().into(), categories: Category::mask_of(&app.categories), app }
     }
 }
 
@@ -226,16 +201,18 @@ fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
     let by_slug = || a.app.slug.cmp(&b.app.slug);
     match sort {
         SortOrder::TopRated => b
+            .app
             .rating_avg
-            .total_cmp(&a.rating_avg)
-            .then(b.rating_count.cmp(&a.rating_count))
+            .total_cmp(&a.app.rating_avg)
+            .then(b.app.rating_count.cmp(&a.app.rating_count))
             .then_with(by_slug),
-        SortOrder::Newest => b.released.cmp(&a.released).then_with(by_slug),
+        SortOrder::Newest => b.app.released.cmp(&a.app.released).then_with(by_slug),
         SortOrder::Name => a.name_key.cmp(&b.name_key).then_with(by_slug),
         SortOrder::Learning => b
-            .learning
-            .cmp(&a.learning)
-            .then(b.rating_avg.total_cmp(&a.rating_avg))
+            .app
+            .learning_rating
+            .cmp(&a.app.learning_rating)
+            .then(b.app.rating_avg.total_cmp(&a.app.rating_avg))
             .then_with(by_slug),
     }
 }
@@ -253,15 +230,15 @@ impl BrowseIndex {
             })
             .collect();
         BrowseIndex {
-            age: AgeBand::ALL.iter().map(|&b| bits(&|e| e.age_band == b)).collect(),
-            platform: Platform::ALL.iter().map(|p| bits(&|e| e.platforms & p.bit() != 0)).collect(),
+            age: AgeBand::ALL.iter().map(|&b| bits(&|e| e.app.age_band() == b)).collect(),
+            platform: Platform::ALL.iter().map(|p| bits(&|e| e.app.platforms.contains(p))).collect(),
             category: Category::ALL.iter().map(|c| bits(&|e| e.categories & c.bit() != 0)).collect(),
-            free: bits(&|e| e.price_cents == 0),
-            paid: bits(&|e| e.price_cents > 0),
-            no_ads: bits(&|e| !e.ads),
-            no_in_app_purchases: bits(&|e| !e.in_app_purchases),
-            no_data_collection: bits(&|e| !e.collects_data),
-            learning_at_least: (0..=5u8).map(|k| bits(&|e| e.learning >= k)).collect(),
+            free: bits(&|e| e.app.is_free()),
+            paid: bits(&|e| !e.app.is_free()),
+            no_ads: bits(&|e| !e.app.privacy.ads),
+            no_in_app_purchases: bits(&|e| !e.app.privacy.in_app_purchases),
+            no_data_collection: bits(&|e| !e.app.privacy.collects_data),
+            learning_at_least: (0..=5u8).map(|k| bits(&|e| e.app.learning_rating >= k)).collect(),
             orders,
             entries,
         }
@@ -284,7 +261,7 @@ impl BrowseIndex {
                 });
                 let by_max = query
                     .max_price_cents
-                    .map(|max| Bits::new(self.entries.len(), |i| self.entries[i].price_cents <= max));
+                    .map(|max| Bits::new(self.entries.len(), |i| self.entries[i].app.price_cents <= max));
                 match (by_kind, by_max) {
                     (Some(kind), None) => Some(Cow::Borrowed(kind)),
                     (kind, max) => intersect(kind.into_iter().chain(max.as_ref())).map(Cow::Owned),
@@ -352,7 +329,7 @@ impl BrowseIndex {
             .filter(|e| {
                 e.app.slug != app.slug
                     && e.categories & categories != 0
-                    && e.min_age.abs_diff(app.min_age) <= 2
+                    && e.app.min_age.abs_diff(app.min_age) <= 2
             })
             .take(limit)
             .map(|e| e.app.clone())

@@ -205,10 +205,9 @@ impl SqliteCatalog {
         );
         let mut total = 0;
         for (except, facets) in groups {
+            let sums: Vec<Vec<String>> = facets.iter().map(|&f| facet_sums(f)).collect();
             let mut exprs = vec!["COUNT(*)".to_string()];
-            for &f in &facets {
-                exprs.extend(facet_sums(f));
-            }
+            exprs.extend(sums.iter().flatten().cloned());
             let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {} FROM apps WHERE 1=1", exprs.join(", ")));
             push_filters(&mut qb, query, except);
             let row = qb.build().fetch_one(&self.pool).await.map_err(db_err)?;
@@ -219,8 +218,8 @@ impl SqliteCatalog {
                 total = value(0)?;
             }
             let mut col = 1;
-            for &f in &facets {
-                let n = facet_sums(f).len();
+            for (&f, sums) in facets.iter().zip(&sums) {
+                let n = sums.len();
                 let values = (col..col + n).map(value).collect::<Result<Vec<_>, _>>()?;
                 store_counts(&mut counts, f, &values);
                 col += n;
