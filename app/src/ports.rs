@@ -65,4 +65,85 @@ pub struct AppState {
     pub catalog: Arc<dyn Catalog>,
     /// Base URL for `/pkg` assets when a CDN serves them (`ASSET_URL`); None = this server.
     pub asset_url: Option<String>,
+    pub page_cache: Arc<dyn PageCache>,
+    pub page_cache_stats: Arc<PageCacheStats>,
+}
+
+/// What the page cache middleware did, since the process started.
+#[derive(Debug, Default)]
+pub struct PageCacheStats {
+    pub hits: std::sync::atomic::AtomicU64,
+    pub misses: std::sync::atomic::AtomicU64,
+    pub bypasses: std::sync::atomic::AtomicU64,
+    /// Pages rendered for a miss (concurrent misses of one page render once).
+    pub renders: std::sync::atomic::AtomicU64,
+    pub stored: std::sync::atomic::AtomicU64,
+}
+
+/// The response header a page render declares its cache tags in; the page cache middleware
+/// consumes it, so it never leaves the server.
+pub const CACHE_TAGS_HEADER: &str = "x-cache-tags";
+
+/// A complete HTML response kept by the page cache, with the tags of what it shows.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CachedPage {
+    pub status: u16,
+    /// The response headers worth replaying (content type and encoding, vary…).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Strong validator of `body`, quoted as it goes into the `ETag` header.
+    pub etag: String,
+    /// What the page shows (see `cache_tags`): a write to any of them makes the page stale.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The cache cannot be trusted right now; requests go to the renderer instead.
+    #[error("page cache unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Taken before a page renders: `PageCache::put` keeps nothing when a write was invalidated
+/// after it, since the render may have read data from before that write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheMark(pub u64);
+
+/// Rendered pages by request key, invalidated by tag rather than by time: after
+/// `invalidate(tags)` returns, no node serves a page carrying one of those tags as it was.
+#[async_trait]
+pub trait PageCache: Send + Sync + 'static {
+    /// Short name for logs and health reports ("memory", "redis").
+    fn backend(&self) -> &'static str;
+
+    async fn mark(&self) -> Result<CacheMark, CacheError>;
+
+    /// The page stored under `key`, unless a write to one of its tags has happened since.
+    async fn get(&self, key: &str) -> Result<Option<std::sync::Arc<CachedPage>>, CacheError>;
+
+    /// Stores `page` unless an invalidation came after `since`; true when stored.
+    async fn put(&self, key: &str, page: CachedPage, since: CacheMark) -> Result<bool, CacheError>;
+
+    async fn invalidate(&self, tags: &[String]) -> Result<(), CacheError>;
+
+    async fn ping(&self) -> Result<(), CacheError>;
+}
+
+/// The tags a page declares for what it shows, and a write bumps for what it changes.
+pub mod cache_tags {
+    use crate::domain::Category;
+
+    /// Every page listing apps by a query (browse, home shelves): its membership, order and
+    /// facet counts change when an app is added, removed or moved.
+    pub const LISTINGS: &str = "listings";
+
+    /// A page that shows this app (its card or its page).
+    pub fn app(slug: &str) -> String {
+        format!("app:{slug}")
+    }
+
+    /// A page whose "similar apps" were chosen among this category.
+    pub fn category(category: Category) -> String {
+        format!("category:{}", category.slug())
+    }
 }

@@ -23,6 +23,23 @@ pub struct Config {
     pub log_filter: String,
     pub site: SiteConfig,
     pub web: WebConfig,
+    pub cache: CacheConfig,
+}
+
+/// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
+#[derive(Clone, Debug)]
+pub struct CacheConfig {
+    /// `REDIS_URL`, like `redis://:password@host:6379/0`; None = embedded.
+    pub redis_url: Option<String>,
+    /// Prefix of every page-cache key and channel in Redis (`REDIS_PREFIX`, default `famigo`),
+    /// so several sites can share one Redis.
+    pub redis_prefix: String,
+    /// Bytes the in-process page layer may hold (`PAGE_CACHE_MB`, default 64; 0 turns it off:
+    /// with Redis every hit then comes from Redis, without Redis nothing is cached).
+    pub l1_bytes: u64,
+    /// Longest a page stays stored (`PAGE_CACHE_TTL`, seconds, default 3600): a safety net, not
+    /// the way pages get fresh (writes invalidate them).
+    pub ttl: std::time::Duration,
 }
 
 /// How the site presents itself on the web: where assets come from and which old domains
@@ -116,6 +133,30 @@ impl Env {
     }
 }
 
+impl Env {
+    fn redis_url(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(None) };
+        let text = text.trim();
+        // The error names the variable but never echoes the URL: it may hold a password.
+        let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
+        if !["redis://", "rediss://", "redis-cluster://", "redis-sentinel://"].iter().any(|s| text.starts_with(s)) {
+            return Err(bad("expected a redis:// URL".into()));
+        }
+        fred::types::config::Config::from_url(text).map_err(|e| bad(e.to_string()))?;
+        Ok(Some(text.to_string()))
+    }
+
+    fn key_prefix(&self, var: &'static str, default: &str) -> Result<String, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(default.to_string()) };
+        let text = text.trim();
+        if text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')) {
+            Ok(text.to_string())
+        } else {
+            Err(ConfigError { var, value: text.into(), reason: "use letters, digits, _ - . : only".into() })
+        }
+    }
+}
+
 /// Loads `.env` from the working directory if there is one. A malformed file is an error.
 pub fn load_dotenv() -> Result<(), ConfigError> {
     match dotenvy::dotenv() {
@@ -160,7 +201,17 @@ impl Config {
                 reason: "needs CANONICAL_URL, the address to redirect to".into(),
             });
         }
-        Ok(Config { addr, data_dir, log_filter, site, web })
+        let cache = CacheConfig {
+            redis_url: env.redis_url("REDIS_URL")?,
+            redis_prefix: env.key_prefix("REDIS_PREFIX", "famigo")?,
+            l1_bytes: env.parsed::<u64>("PAGE_CACHE_MB", 64, "expected a whole number of megabytes")?
+                * 1024
+                * 1024,
+            ttl: std::time::Duration::from_secs(
+                env.parsed::<u64>("PAGE_CACHE_TTL", 3600, "expected a whole number of seconds")?.max(1),
+            ),
+        };
+        Ok(Config { addr, data_dir, log_filter, site, web, cache })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -252,6 +303,24 @@ mod tests {
         }
         let err = Config::from_env(&Env::from_pairs([("LEGACY_HOSTS", "famigo.com")])).unwrap_err();
         assert_eq!(err.var, "LEGACY_HOSTS", "legacy hosts need a canonical URL");
+    }
+
+    #[test]
+    fn cache_settings_are_checked_and_redis_passwords_stay_hidden() {
+        let config = Config::from_env(&Env::from_pairs([])).unwrap();
+        assert_eq!(config.cache.redis_url, None);
+        assert_eq!(config.cache.l1_bytes, 64 * 1024 * 1024);
+        let env = Env::from_pairs([("REDIS_URL", "redis://:pw@127.0.0.1:6390/2"), ("PAGE_CACHE_MB", "0")]);
+        let cache = Config::from_env(&env).unwrap().cache;
+        assert_eq!(cache.redis_url.as_deref(), Some("redis://:pw@127.0.0.1:6390/2"));
+        assert_eq!(cache.l1_bytes, 0);
+
+        let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
+        assert_eq!(err.var, "REDIS_URL");
+        assert!(!err.to_string().contains("secret"), "{err}");
+        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b")] {
+            assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
+        }
     }
 
     #[test]

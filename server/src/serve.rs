@@ -1,9 +1,13 @@
 //! Wiring: opens the adapters the configuration names and runs the HTTP server.
 
 use crate::adapters::browse_index::IndexedCatalog;
+use crate::adapters::invalidating_catalog::InvalidatingCatalog;
+use crate::adapters::memory_cache::MemoryPageCache;
+use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::sqlite::SqliteCatalog;
 use crate::config::Config;
-use app::ports::{AppState, Catalog, StoreError};
+use crate::sessions::SessionBackend;
+use app::ports::{AppState, Catalog, PageCache, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,6 +15,8 @@ use std::time::Instant;
 pub enum ServeError {
     #[error("cannot open the catalog: {0}")]
     Store(#[from] StoreError),
+    #[error("cannot set up {what}: {reason}")]
+    Setup { what: String, reason: String },
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("server failed: {0}")]
@@ -21,22 +27,55 @@ pub async fn open_store(config: &Config) -> Result<SqliteCatalog, StoreError> {
     SqliteCatalog::open(&config.data_dir).await
 }
 
-/// The state every request sees: the store behind the in-memory browse index.
-pub async fn app_state(config: &Config, store: Arc<dyn Catalog>) -> Result<AppState, StoreError> {
+/// Everything the HTTP layer is built from.
+pub struct Services {
+    pub state: AppState,
+    pub sessions: SessionBackend,
+}
+
+/// Opens the page cache and session store the configuration names, and puts the browse
+/// index and the cache invalidation in front of the store.
+pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Services, ServeError> {
+    let cache = &config.cache;
+    let (page_cache, sessions): (Arc<dyn PageCache>, SessionBackend) = match &cache.redis_url {
+        Some(url) => {
+            let setup = |e: &dyn std::fmt::Display| ServeError::Setup {
+                what: format!("redis at {}", redis_host(url)),
+                reason: e.to_string(),
+            };
+            let pages = RedisPageCache::connect(url, &cache.redis_prefix, cache.l1_bytes, cache.ttl)
+                .await
+                .map_err(|e| setup(&e))?;
+            let sessions = SessionBackend::redis(url).await.map_err(|e| setup(&e))?;
+            (Arc::new(pages), sessions)
+        }
+        None => {
+            let sessions = SessionBackend::sqlite(&config.data_dir).await.map_err(|e| ServeError::Setup {
+                what: "the session store".into(),
+                reason: e.to_string(),
+            })?;
+            (Arc::new(MemoryPageCache::new(cache.l1_bytes, cache.ttl)), sessions)
+        }
+    };
     let started = Instant::now();
     let indexed = IndexedCatalog::build(store).await?;
     tracing::info!(apps = indexed.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
-    Ok(AppState {
+    tracing::info!(page_cache = page_cache.backend(), sessions = sessions.name(), "caches ready");
+    let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
+    let state = AppState {
         leptos_options: config.leptos_options(),
-        catalog: Arc::new(indexed),
+        catalog: Arc::new(catalog),
         asset_url: config.web.asset_url.clone(),
-    })
+        page_cache,
+        page_cache_stats: Arc::default(),
+    };
+    Ok(Services { state, sessions })
 }
 
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
-    let state = app_state(&config, Arc::new(store)).await?;
-    let app = crate::http::router(state, &config.web);
+    let services = services(&config, Arc::new(store)).await?;
+    let app = crate::http::router(services, &config.web);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;

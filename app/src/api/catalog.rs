@@ -3,7 +3,9 @@ use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, HomeShelves};
 #[cfg(feature = "ssr")]
 use crate::domain::summaries;
 #[cfg(feature = "ssr")]
-use crate::domain::{AgeBand, SortOrder};
+use crate::domain::{AgeBand, App, SortOrder};
+#[cfg(feature = "ssr")]
+use crate::ports::cache_tags;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -15,7 +17,9 @@ pub const SIMILAR_COUNT: usize = 6;
 #[server(input = Json)]
 pub async fn list_apps(query: CatalogQuery) -> Result<AppPage<AppSummary>, ApiError> {
     let state = super::state()?;
-    Ok(state.catalog.list(&query.sanitized()).await?.summarized())
+    let page = state.catalog.list(&query.sanitized()).await?;
+    super::declare_cache_tags(listing_tags(&page.apps));
+    Ok(page.summarized())
 }
 
 /// An app and similar apps; `NotFound` for an unknown slug.
@@ -27,8 +31,14 @@ pub async fn get_app(slug: String) -> Result<AppDetail, ApiError> {
         return Err(not_found());
     }
     let app = state.catalog.get(&slug).await?.ok_or_else(not_found)?;
-    let similar = summaries(state.catalog.similar(&app, SIMILAR_COUNT).await?);
-    Ok(AppDetail { app, similar })
+    let similar = state.catalog.similar(&app, SIMILAR_COUNT).await?;
+    super::declare_cache_tags(
+        std::iter::once(&app)
+            .chain(&similar)
+            .map(|a| cache_tags::app(&a.slug))
+            .chain(app.categories.iter().map(|&c| cache_tags::category(c))),
+    );
+    Ok(AppDetail { app, similar: summaries(similar) })
 }
 
 /// The home page shelves: picks per age band, top rated and newest.
@@ -45,9 +55,17 @@ pub async fn get_home() -> Result<HomeShelves, ApiError> {
     let mut by_age = Vec::new();
     for &band in AgeBand::ALL {
         let page = shelf(CatalogQuery { age: Some(band), ..Default::default() }).await?;
+        super::declare_cache_tags(listing_tags(&page.apps));
         by_age.push((band, summaries(page.apps)));
     }
     let top = shelf(CatalogQuery::default()).await?;
     let newest = shelf(CatalogQuery { sort: SortOrder::Newest, ..Default::default() }).await?;
+    super::declare_cache_tags(listing_tags(&top.apps).chain(listing_tags(&newest.apps)));
     Ok(HomeShelves { by_age, top_rated: summaries(top.apps), newest: summaries(newest.apps), total_apps: top.total })
+}
+
+/// A listing shows the apps on it, and depends on the whole catalog for its membership.
+#[cfg(feature = "ssr")]
+fn listing_tags(apps: &[App]) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(cache_tags::LISTINGS.to_string()).chain(apps.iter().map(|a| cache_tags::app(&a.slug)))
 }

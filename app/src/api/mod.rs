@@ -13,3 +13,16 @@ pub(crate) fn state() -> Result<crate::ports::AppState, ApiError> {
         ApiError::Unavailable
     })
 }
+
+/// Tells the page cache what the page being rendered shows (see `ports::cache_tags`); a page
+/// that declares nothing is never cached. Outside a page render (a server-function call from
+/// the browser) there is no page, and nothing happens.
+#[cfg(feature = "ssr")]
+pub(crate) fn declare_cache_tags(tags: impl IntoIterator<Item = String>) {
+    use leptos::prelude::use_context;
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let tags: Vec<String> = tags.into_iter().collect();
+    if let Ok(value) = http::HeaderValue::from_str(&tags.join(" ")) {
+        response.append_header(http::HeaderName::from_static(crate::ports::CACHE_TAGS_HEADER), value);
+    }
+}

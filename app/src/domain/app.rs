@@ -207,6 +207,24 @@ impl App {
         self.price_cents == 0
     }
 
+    /// True when the two versions of an app sit in exactly the same listings at the same place:
+    /// every field that a filter, a facet count, a sort order or the similar-apps choice reads
+    /// is equal. (Description, developer, content ratings and the update date only show on
+    /// the app's own card and page.)
+    pub fn same_listing_fields(&self, other: &App) -> bool {
+        self.slug == other.slug
+            && self.name == other.name
+            && self.platforms == other.platforms
+            && self.price_cents == other.price_cents
+            && self.categories == other.categories
+            && self.min_age == other.min_age
+            && self.learning_rating == other.learning_rating
+            && self.privacy == other.privacy
+            && self.rating_avg == other.rating_avg
+            && self.rating_count == other.rating_count
+            && self.released == other.released
+    }
+
     pub fn price_label(&self) -> String {
         format_price(self.price_cents)
     }

@@ -2,12 +2,13 @@
 
 mod health;
 mod legacy_redirect;
+pub mod page_cache;
 mod request_id;
 mod server_fn_status;
 mod static_files;
 
 use crate::config::WebConfig;
-use app::ports::AppState;
+use crate::serve::Services;
 use app::{shell, App};
 use axum::handler::Handler;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -16,7 +17,10 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
-pub fn router(state: AppState, web: &WebConfig) -> Router {
+pub fn router(services: Services, web: &WebConfig) -> Router {
+    let Services { state, sessions } = services;
+    let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
+    let secure_cookies = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let router = Router::new()
@@ -25,11 +29,13 @@ pub fn router(state: AppState, web: &WebConfig) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
         .fallback(
-            leptos_axum::file_and_error_handler::<AppState, _>(shell)
+            leptos_axum::file_and_error_handler::<app::ports::AppState, _>(shell)
                 .layer(from_fn(static_files::cache_headers)),
         )
         .layer(from_fn(server_fn_status::status_from_api_error))
+        .layer(sessions.layer(secure_cookies))
         .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(cache, page_cache::serve_cached))
         .with_state(state);
     let router = match &web.canonical_url {
         Some(canonical) if !web.legacy_hosts.is_empty() => {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use app::domain::{App, SortOrder};
 use famigo::adapters::browse_index::IndexedCatalog;
 use famigo::adapters::sqlite::SqliteCatalog;
@@ -69,9 +71,9 @@ impl TestApp {
         let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
         let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
         famigo::seed::seed(&store, apps, 42).await.expect("seed");
-        let state = famigo::serve::app_state(&config, Arc::new(store)).await.expect("state");
-        let catalog = state.catalog.clone();
-        TestApp { router: famigo::http::router(state, &config.web), catalog, _dir: dir }
+        let services = famigo::serve::services(&config, Arc::new(store)).await.expect("services");
+        let catalog = services.state.catalog.clone();
+        TestApp { router: famigo::http::router(services, &config.web), catalog, _dir: dir }
     }
 
     pub async fn get(&self, uri: &str) -> Response {

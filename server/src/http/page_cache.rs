@@ -1,0 +1,371 @@
+//! Whole-page caching of anonymous GETs, in front of compression and rendering.
+//!
+//! A page is stored only when its render declared what it shows (`x-cache-tags`, see
+//! `app::api::declare_cache_tags`), answered 200 and set no cookie. The key is the path, the
+//! query with its parameters sorted (empty and tracking parameters dropped) and the chosen
+//! content encoding, since the stored bytes are compressed. Requests carrying a session cookie
+//! or credentials bypass the cache, and so does everything while the cache is unavailable.
+//! Concurrent misses of one key render once (`Flights`).
+
+use crate::sessions::SESSION_COOKIE;
+use app::ports::{CachedPage, PageCache, PageCacheStats, CACHE_TAGS_HEADER};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures::future::{BoxFuture, FutureExt, Shared};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+/// Pages may be stored by browsers and CDNs but must be revalidated (a cheap 304 by ETag):
+/// only this server knows when a write made them stale.
+const PUBLIC_REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cache");
+const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-cache");
+const VARY: HeaderValue = HeaderValue::from_static("accept-encoding, cookie");
+const WARN_EVERY_SECS: u64 = 30;
+
+/// Headers that belong to one response, not to the page.
+const NOT_REPLAYED: &[HeaderName] = &[
+    header::DATE,
+    header::CONTENT_LENGTH,
+    header::TRANSFER_ENCODING,
+    header::CONNECTION,
+    header::CACHE_CONTROL,
+    header::ETAG,
+    header::VARY,
+    header::SET_COOKIE,
+];
+
+#[derive(Clone)]
+pub struct PageCacheLayer {
+    cache: Arc<dyn PageCache>,
+    stats: Arc<PageCacheStats>,
+    flights: Arc<Flights>,
+    last_warning: Arc<AtomicU64>,
+}
+
+impl PageCacheLayer {
+    pub fn new(cache: Arc<dyn PageCache>, stats: Arc<PageCacheStats>) -> PageCacheLayer {
+        PageCacheLayer { cache, stats, flights: Arc::default(), last_warning: Arc::default() }
+    }
+
+    fn warn_unavailable(&self, error: &app::ports::CacheError) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let last = self.last_warning.load(Ordering::Relaxed);
+        if now >= last + WARN_EVERY_SECS
+            && self.last_warning.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            tracing::warn!("{error}; serving pages uncached (this warning repeats at most every {WARN_EVERY_SECS} s)");
+        }
+    }
+}
+
+/// A render shared by every request that missed the same key while it ran.
+struct Rendered {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    /// Set when the response may be served to anyone who asks for this key.
+    page: Option<Arc<CachedPage>>,
+}
+
+type Flight = Shared<BoxFuture<'static, Option<Arc<Rendered>>>>;
+
+#[derive(Default)]
+struct Flights(Mutex<HashMap<String, Flight>>);
+
+impl Flights {
+    /// The flight already rendering `key`, or the one `start()` begins.
+    fn join_or_start(&self, key: &str, start: impl FnOnce() -> Flight) -> Flight {
+        let mut flights = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(flight) = flights.get(key) {
+            return flight.clone();
+        }
+        let flight = start();
+        flights.insert(key.to_string(), flight.clone());
+        flight
+    }
+
+    fn land(&self, key: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+}
+
+pub async fn serve_cached(State(layer): State<PageCacheLayer>, mut request: Request, next: Next) -> Response {
+    if !is_page_request(&request) {
+        return next.run(request).await;
+    }
+    if *request.method() != Method::GET || is_personal(request.headers()) {
+        layer.stats.bypasses.fetch_add(1, Ordering::Relaxed);
+        return uncached(next.run(request).await, "bypass");
+    }
+    let encoding = negotiate_encoding(request.headers());
+    request.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static(encoding));
+    let key = cache_key(encoding, request.uri());
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+
+    match layer.cache.get(&key).await {
+        Ok(Some(page)) => {
+            layer.stats.hits.fetch_add(1, Ordering::Relaxed);
+            return from_page(&page, "hit", if_none_match.as_ref());
+        }
+        Ok(None) => {}
+        Err(e) => {
+            layer.warn_unavailable(&e);
+            layer.stats.bypasses.fetch_add(1, Ordering::Relaxed);
+            return uncached(next.run(request).await, "bypass");
+        }
+    }
+
+    layer.stats.misses.fetch_add(1, Ordering::Relaxed);
+    let mut own = Some((request, next));
+    let flight = layer.flights.join_or_start(&key, || {
+        let (request, next) = own.take().expect("taken once");
+        let task = tokio::spawn(render_and_store(layer.clone(), key.clone(), request, next));
+        let (flights, key) = (layer.flights.clone(), key.clone());
+        async move {
+            let rendered = task.await.ok();
+            if rendered.is_none() {
+                flights.land(&key); // the render panicked before landing
+            }
+            rendered
+        }
+        .boxed()
+        .shared()
+    });
+    match (flight.await, own) {
+        (Some(rendered), _) if rendered.page.is_some() => {
+            from_page(rendered.page.as_deref().expect("checked"), "miss", if_none_match.as_ref())
+        }
+        (Some(rendered), None) => {
+            // The leader's own response, not shareable (an error page, a cookie…).
+            let mut response = Response::new(Body::from(rendered.body.clone()));
+            *response.status_mut() = rendered.status;
+            *response.headers_mut() = rendered.headers.clone();
+            uncached(response, "miss")
+        }
+        // A follower cannot use a response meant for its leader alone: it renders its own.
+        (_, Some((request, next))) => uncached(next.run(request).await, "miss"),
+        (None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn render_and_store(layer: PageCacheLayer, key: String, request: Request, next: Next) -> Arc<Rendered> {
+    let mark = layer.cache.mark().await;
+    layer.stats.renders.fetch_add(1, Ordering::Relaxed);
+    let response = next.run(request).await;
+    let (mut parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!("page body failed while rendering {key}: {e}");
+            layer.flights.land(&key);
+            return Arc::new(Rendered {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+                page: None,
+            });
+        }
+    };
+    let tags = take_tags(&mut parts.headers);
+    let shareable = parts.status == StatusCode::OK && !tags.is_empty() && !parts.headers.contains_key(header::SET_COOKIE);
+    let page = shareable.then(|| {
+        Arc::new(CachedPage {
+            status: parts.status.as_u16(),
+            headers: replayed_headers(&parts.headers),
+            etag: etag_of(&body),
+            body: body.to_vec(),
+            tags,
+        })
+    });
+    if let (Some(page), Ok(mark)) = (&page, mark) {
+        match layer.cache.put(&key, (**page).clone(), mark).await {
+            Ok(true) => {
+                layer.stats.stored.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(false) => tracing::debug!("{key} changed while rendering; not stored"),
+            Err(e) => layer.warn_unavailable(&e),
+        }
+    }
+    layer.flights.land(&key);
+    Arc::new(Rendered { status: parts.status, headers: parts.headers, body, page })
+}
+
+/// Only rendered pages: not server functions, health checks or files from the built site.
+fn is_page_request(request: &Request) -> bool {
+    let path = request.uri().path();
+    let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !is_file
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
+/// A signed-in user's pages are theirs alone.
+fn is_personal(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION)
+        || headers.get_all(header::COOKIE).iter().any(|value| {
+            value.to_str().unwrap_or_default().split(';').any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
+        })
+}
+
+/// br, else gzip, else identity: the encodings the compression layer produces.
+fn negotiate_encoding(headers: &HeaderMap) -> &'static str {
+    let mut accepted = (false, false);
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        for item in value.to_str().unwrap_or_default().split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            if refused {
+                continue;
+            }
+            match name.as_str() {
+                "br" => accepted.0 = true,
+                "gzip" => accepted.1 = true,
+                "*" => accepted = (true, true),
+                _ => {}
+            }
+        }
+    }
+    match accepted {
+        (true, _) => "br",
+        (false, true) => "gzip",
+        _ => "identity",
+    }
+}
+
+/// Query parameters that never change a page: empty ones (a plain GET form sends every field)
+/// and the trackers links pick up on their way in.
+fn ignored_param(name: &str, value: &str) -> bool {
+    value.is_empty() || name.starts_with("utm_") || matches!(name, "fbclid" | "gclid" | "msclkid")
+}
+
+pub fn cache_key(encoding: &str, uri: &axum::http::Uri) -> String {
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .filter(|(name, value)| !ignored_param(name, value))
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    params.sort();
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
+    format!("{encoding} {}?{query}", uri.path())
+}
+
+fn take_tags(headers: &mut HeaderMap) -> Vec<String> {
+    let mut tags: Vec<String> = headers
+        .get_all(CACHE_TAGS_HEADER)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or_default().split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    headers.remove(CACHE_TAGS_HEADER);
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+fn replayed_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| !NOT_REPLAYED.contains(name) && name.as_str() != "x-request-id")
+        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+        .collect()
+}
+
+fn etag_of(body: &[u8]) -> String {
+    format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body))
+}
+
+fn etag_matches(if_none_match: &HeaderValue, etag: &str) -> bool {
+    let text = if_none_match.to_str().unwrap_or_default();
+    text.trim() == "*" || text.split(',').any(|candidate| candidate.trim().trim_start_matches("W/") == etag)
+}
+
+fn from_page(page: &CachedPage, outcome: &'static str, if_none_match: Option<&HeaderValue>) -> Response {
+    let not_modified = if_none_match.is_some_and(|v| etag_matches(v, &page.etag));
+    let mut response = if not_modified {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let mut r = Response::new(Body::from(page.body.clone()));
+        *r.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+        for (name, value) in &page.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+                r.headers_mut().append(name, value);
+            }
+        }
+        r
+    };
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::try_from(page.etag.as_str()) {
+        headers.insert(header::ETAG, etag);
+    }
+    headers.insert(header::CACHE_CONTROL, PUBLIC_REVALIDATE);
+    headers.insert(header::VARY, VARY);
+    headers.insert(X_CACHE, HeaderValue::from_static(outcome));
+    response
+}
+
+/// A response that was not (or may not be) shared: never stored downstream either.
+fn uncached(mut response: Response, outcome: &'static str) -> Response {
+    let headers = response.headers_mut();
+    headers.remove(CACHE_TAGS_HEADER);
+    headers.insert(header::CACHE_CONTROL, PRIVATE);
+    headers.insert(X_CACHE, HeaderValue::from_static(outcome));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_parameter_order_empty_fields_and_trackers() {
+        let key = |uri: &str| cache_key("br", &uri.parse().unwrap());
+        assert_eq!(key("/apps?age=5-7&sort=new"), key("/apps?sort=new&age=5-7"));
+        assert_eq!(key("/apps?age=5-7&q=&utm_source=mail"), key("/apps?age=5-7"));
+        assert_ne!(key("/apps?age=5-7"), key("/apps?age=8-10"));
+        assert_ne!(cache_key("br", &"/".parse().unwrap()), cache_key("gzip", &"/".parse().unwrap()));
+    }
+
+    #[test]
+    fn encoding_prefers_br_then_gzip_and_honours_q_zero() {
+        let negotiate = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            negotiate_encoding(&headers)
+        };
+        assert_eq!(negotiate("gzip, deflate, br"), "br");
+        assert_eq!(negotiate("gzip"), "gzip");
+        assert_eq!(negotiate("br;q=0, gzip;q=0.5"), "gzip");
+        assert_eq!(negotiate("identity"), "identity");
+        assert_eq!(negotiate_encoding(&HeaderMap::new()), "identity");
+    }
+
+    #[test]
+    fn session_cookie_or_credentials_make_a_request_personal() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark"));
+        assert!(!is_personal(&headers));
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; famigo_session=abc"));
+        assert!(is_personal(&headers));
+    }
+
+    #[test]
+    fn etags_match_lists_and_weak_forms() {
+        let etag = etag_of(b"page");
+        assert!(etag_matches(&HeaderValue::from_str(&etag).unwrap(), &etag));
+        assert!(etag_matches(&HeaderValue::from_str(&format!("\"x\", W/{etag}")).unwrap(), &etag));
+        assert!(!etag_matches(&HeaderValue::from_static("\"other\""), &etag));
+    }
+}
