@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the build toolchain: Debian's Chromium for Playwright.
+# Installs what the tests need beyond the build toolchain, from Debian: Chromium for
+# Playwright, redis-server for the Redis adapters' tests (each test starts its own on loopback).
 set -euo pipefail
 
-if ! command -v chromium >/dev/null; then
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "$#" -gt 0 ]; then
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "test-deps: chromium is missing; install the Debian package 'chromium' (needs root)" >&2
+    echo "test-deps: missing ${missing[*]}; install the Debian packages (needs root)" >&2
     exit 1
   fi
-  echo "test-deps: installing chromium"
+  echo "test-deps: installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian starts the packaged redis service; the tests start their own servers.
+  if printf '%s\n' "${missing[@]}" | grep -qx redis-server; then
+    service redis-server stop >/dev/null 2>&1 || true
+  fi
 fi

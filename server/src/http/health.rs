@@ -10,22 +10,26 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The node can serve pages: its store answers within a short timeout.
+/// The node can serve pages: its store answers within a short timeout. The page cache is
+/// reported too, but a node without it still serves (uncached), so it stays ready.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let (store, cache) = tokio::join!(
+        check(state.catalog.backend(), state.catalog.ping()),
+        check(state.page_cache.backend(), state.page_cache.ping()),
+    );
+    let ready = store["up"] == true;
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({ "ready": ready, "dependencies": { "store": store, "page_cache": cache } })))
+}
+
+async fn check<E: std::fmt::Display>(backend: &str, ping: impl std::future::Future<Output = Result<(), E>>) -> Value {
     let started = Instant::now();
-    let outcome = tokio::time::timeout(Duration::from_secs(2), state.catalog.ping()).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(2), ping).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (ok, detail) = match outcome {
-        Ok(Ok(())) => (true, None),
-        Ok(Err(e)) => (false, Some(e.to_string())),
-        Err(_) => (false, Some("timed out".to_string())),
+    let error = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(_) => Some("timed out".to_string()),
     };
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = json!({
-        "ready": ok,
-        "dependencies": {
-            "store": { "backend": state.catalog.backend(), "up": ok, "latency_ms": latency_ms, "error": detail }
-        }
-    });
-    (status, Json(body))
+    json!({ "backend": backend, "up": error.is_none(), "latency_ms": latency_ms, "error": error })
 }

@@ -98,7 +98,10 @@ impl Flights {
 
 pub async fn serve_cached(State(layer): State<PageCacheLayer>, mut request: Request, next: Next) -> Response {
     if !is_page_request(&request) {
-        return next.run(request).await;
+        // Server functions declare tags too (they cannot tell a page render from a call).
+        let mut response = next.run(request).await;
+        response.headers_mut().remove(CACHE_TAGS_HEADER);
+        return response;
     }
     if *request.method() != Method::GET || is_personal(request.headers()) {
         layer.stats.bypasses.fetch_add(1, Ordering::Relaxed);

@@ -54,6 +54,7 @@ pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
 pub struct TestApp {
     pub router: axum::Router,
     pub catalog: Arc<dyn Catalog>,
+    pub stats: Arc<app::ports::PageCacheStats>,
     _dir: TempDir,
 }
 
@@ -73,7 +74,8 @@ impl TestApp {
         famigo::seed::seed(&store, apps, 42).await.expect("seed");
         let services = famigo::serve::services(&config, Arc::new(store)).await.expect("services");
         let catalog = services.state.catalog.clone();
-        TestApp { router: famigo::http::router(services, &config.web), catalog, _dir: dir }
+        let stats = services.state.page_cache_stats.clone();
+        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, _dir: dir }
     }
 
     pub async fn get(&self, uri: &str) -> Response {
