@@ -24,6 +24,7 @@ bench:
 	cargo bench -p server --bench browse
 	cargo leptos build --release --precompress
 	bench/run.sh
+	bench/page_cache.sh
 
 setup:
 	scripts/setup.sh

@@ -20,7 +20,8 @@ fi
 [ -x "$bin" ] || { echo "bench: $bin not built; run 'cargo leptos build --release'" >&2; exit 1; }
 
 rm -rf "$data" && mkdir -p "$data"
-export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
+# PAGE_CACHE_MB=0: this table measures rendering; bench/page_cache.sh measures the cache.
+export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn PAGE_CACHE_MB=0
 
 seed_start=$(date +%s.%N)
 "$bin" seed --apps "$apps" --seed 1
