@@ -61,7 +61,7 @@ http {
   access_log off;
   sendfile on;
   tcp_nopush on;
-  open_file_cache max=16 valid=60s;
+  open_file_cache max=16 inactive=60s;
   keepalive_requests 1000000;
   types { text/html html; }
   server {

@@ -18,6 +18,15 @@ pub struct StoredPage {
     pub page: Arc<CachedPage>,
     /// Aligned with `page.tags`.
     pub generations: Vec<u64>,
+    /// `Generations::settled` when the tags were last found current: while no write has
+    /// settled since, a hit needs no look at its tags.
+    checked_at: AtomicU64,
+}
+
+impl StoredPage {
+    pub fn new(page: Arc<CachedPage>, generations: Vec<u64>) -> StoredPage {
+        StoredPage { page, generations, checked_at: AtomicU64::new(u64::MAX) }
+    }
 }
 
 /// The generation of every tag written so far; an absent tag is at generation 0.
@@ -26,6 +35,8 @@ pub struct Generations {
     tags: RwLock<HashMap<String, u64>>,
     /// Bumped before the tags on every invalidation (see `PageCache::mark`).
     writes: AtomicU64,
+    /// Bumped after the tags: every write counted here is visible in the table.
+    settled: AtomicU64,
 }
 
 impl Generations {
@@ -36,13 +47,21 @@ impl Generations {
 
     /// True when no tag has moved past the generation the page was stored with.
     pub fn still_current(&self, stored: &StoredPage) -> bool {
+        let settled = self.settled.load(Ordering::Acquire);
+        if stored.checked_at.load(Ordering::Acquire) == settled {
+            return true;
+        }
         let table = self.tags.read().unwrap_or_else(|e| e.into_inner());
-        stored
+        let current = stored
             .page
             .tags
             .iter()
             .zip(&stored.generations)
-            .all(|(tag, &generation)| table.get(tag).is_none_or(|&now| now <= generation))
+            .all(|(tag, &generation)| table.get(tag).is_none_or(|&now| now <= generation));
+        if current {
+            stored.checked_at.store(settled, Ordering::Release);
+        }
+        current
     }
 
     pub fn writes(&self) -> u64 {
@@ -56,6 +75,7 @@ impl Generations {
         for tag in tags {
             *table.entry(tag.clone()).or_insert(0) += 1;
         }
+        self.settled.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Another process wrote and announced the tags' new generations.
@@ -66,11 +86,13 @@ impl Generations {
             let known = table.entry(tag).or_insert(0);
             *known = (*known).max(generation);
         }
+        self.settled.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn forget_all(&self) {
         self.writes.fetch_add(1, Ordering::AcqRel);
         self.tags.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.settled.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -148,7 +170,7 @@ impl PageCache for MemoryPageCache {
         if self.local.generations.writes() != since.0 {
             return Ok(false);
         }
-        self.local.insert(key, StoredPage { page: Arc::new(page), generations });
+        self.local.insert(key, StoredPage::new(Arc::new(page), generations));
         Ok(true)
     }
 

@@ -61,6 +61,8 @@ struct Shared {
     /// Tags this node failed to invalidate (Redis was down); retried until Redis takes them.
     /// Until then this node does not trust the cache at all.
     pending: Mutex<BTreeSet<String>>,
+    /// `pending` is not empty (read on every request, without the lock).
+    has_pending: AtomicBool,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> CacheError {
@@ -103,6 +105,7 @@ impl RedisPageCache {
             l1: (l1_bytes > 0).then(|| LocalPages::new(l1_bytes, ttl)),
             l1_trusted: AtomicBool::new(false),
             pending: Mutex::new(BTreeSet::new()),
+            has_pending: AtomicBool::new(false),
         });
         if tokio::time::timeout(CONNECT_TIMEOUT, shared.client.wait_for_connect()).await.is_err() {
             tracing::warn!(redis = %redis_host(url), "redis is not answering yet; pages bypass the cache until it does");
@@ -151,7 +154,7 @@ impl Shared {
         if !self.client.is_connected() {
             return Err(unavailable("not connected to redis"));
         }
-        if !self.pending.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+        if self.has_pending.load(Ordering::Acquire) {
             return Err(unavailable("invalidations wait for redis"));
         }
         Ok(())
@@ -214,7 +217,7 @@ fn decode(bytes: &[u8]) -> Option<StoredPage> {
         etag: meta.etag,
         tags: meta.tags,
     };
-    Some(StoredPage { page: Arc::new(page), generations: meta.generations })
+    Some(StoredPage::new(Arc::new(page), meta.generations))
 }
 
 #[async_trait]
@@ -267,7 +270,7 @@ impl PageCache for RedisPageCache {
         let ttl = Expiration::EX(s.ttl.as_secs().max(1) as i64);
         let _: () = s.client.set(s.page_key(key), bytes, Some(ttl), None, false).await.map_err(unavailable)?;
         if let Some(l1) = s.l1() {
-            l1.insert(key, StoredPage { page: Arc::new(page), generations });
+            l1.insert(key, StoredPage::new(Arc::new(page), generations));
         }
         Ok(true)
     }
@@ -284,6 +287,7 @@ impl PageCache for RedisPageCache {
         if let Err(e) = &result {
             tracing::warn!("page cache invalidation postponed until redis answers: {e}");
             s.pending.lock().unwrap_or_else(|e| e.into_inner()).extend(tags.iter().cloned());
+            s.has_pending.store(true, Ordering::Release);
         }
         result
     }
@@ -379,6 +383,7 @@ async fn retry_pending(shared: std::sync::Weak<Shared>) {
             for tag in &tags {
                 pending.remove(tag);
             }
+            s.has_pending.store(!pending.is_empty(), Ordering::Release);
             tracing::info!(tags = tags.len(), "postponed page cache invalidations reached redis");
         }
     }

@@ -143,7 +143,7 @@ pub async fn serve_cached(State(layer): State<PageCacheLayer>, mut request: Requ
     });
     match (flight.await, own) {
         (Some(rendered), _) if rendered.page.is_some() => {
-            from_page(rendered.page.as_deref().expect("checked"), "miss", if_none_match.as_ref())
+            from_page(rendered.page.as_ref().expect("checked"), "miss", if_none_match.as_ref())
         }
         (Some(rendered), None) => {
             // The leader's own response, not shareable (an error page, a cookie…).
@@ -293,14 +293,23 @@ fn etag_matches(if_none_match: &HeaderValue, etag: &str) -> bool {
     text.trim() == "*" || text.split(',').any(|candidate| candidate.trim().trim_start_matches("W/") == etag)
 }
 
-fn from_page(page: &CachedPage, outcome: &'static str, if_none_match: Option<&HeaderValue>) -> Response {
+/// A stored page's body, handed to hyper without copying it.
+struct PageBody(Arc<CachedPage>);
+
+impl AsRef<[u8]> for PageBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0.body
+    }
+}
+
+fn from_page(page: &Arc<CachedPage>, outcome: &'static str, if_none_match: Option<&HeaderValue>) -> Response {
     let not_modified = if_none_match.is_some_and(|v| etag_matches(v, &page.etag));
     let mut response = if not_modified {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else {
-        let mut r = Response::new(Body::from(page.body.clone()));
+        let mut r = Response::new(Body::from(Bytes::from_owner(PageBody(page.clone()))));
         *r.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
         for (name, value) in &page.headers {
             if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
