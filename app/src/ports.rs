@@ -67,6 +67,29 @@ pub struct AppState {
     pub asset_url: Option<String>,
     pub page_cache: Arc<dyn PageCache>,
     pub page_cache_stats: Arc<PageCacheStats>,
+    pub admin_token: Arc<AdminToken>,
+    pub jobs: Arc<dyn JobQueue>,
+}
+
+/// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
+/// `Debug`; compared in constant time.
+pub struct AdminToken(String);
+
+impl AdminToken {
+    pub fn new(token: String) -> AdminToken {
+        AdminToken(token)
+    }
+
+    pub fn matches(&self, candidate: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), candidate.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(hidden)")
+    }
 }
 
 /// What the page cache middleware did, since the process started.
@@ -146,4 +169,75 @@ pub mod cache_tags {
     pub fn category(category: Category) -> String {
         format!("category:{}", category.slug())
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("job queue unavailable: {0}")]
+    Unavailable(String),
+    #[error("job queue error: {0}")]
+    Backend(String),
+}
+
+/// A job a worker has claimed, with the lease token that proves it is still its own.
+#[derive(Clone, Debug)]
+pub struct ClaimedJob {
+    pub info: crate::domain::JobInfo,
+    pub token: String,
+}
+
+/// What a worker learns when it renews its lease or reports progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lease {
+    Held { cancel_requested: bool },
+    /// The lease expired and another worker took the job (or it was cancelled or finished):
+    /// this worker must stop without writing anything.
+    Lost,
+}
+
+/// The persistent job queue. Leases are per job and fenced by a token: every worker-side
+/// write names the token of its claim and is refused once the lease has moved on, so a
+/// stalled worker cannot finish a job another worker has taken over.
+#[async_trait]
+pub trait JobQueue: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+
+    async fn enqueue(&self, kind: crate::domain::JobKind, args: &str, max_attempts: u32) -> Result<crate::domain::JobInfo, QueueError>;
+
+    async fn get(&self, id: &str) -> Result<Option<crate::domain::JobInfo>, QueueError>;
+
+    /// Newest first, with counts per state and jobs finished per minute over the last hour.
+    async fn list(&self, filter: &crate::domain::JobFilter, page: u32, per_page: u32) -> Result<crate::domain::JobList, QueueError>;
+
+    /// Queued or waiting to retry: cancelled at once. Running: asked to stop (the handler
+    /// sees it at its next checkpoint). Returns the state after the call; None if unknown.
+    async fn cancel(&self, id: &str) -> Result<Option<crate::domain::JobState>, QueueError>;
+
+    /// A dead or cancelled job goes back to the queue with its attempts reset; false if the
+    /// job is in another state.
+    async fn retry(&self, id: &str) -> Result<bool, QueueError>;
+
+    /// The next job due (queued, due for retry, or running with an expired lease), now leased
+    /// to `worker` for `lease`.
+    async fn claim(&self, worker: &str, lease: std::time::Duration) -> Result<Option<ClaimedJob>, QueueError>;
+
+    async fn renew(&self, id: &str, token: &str, lease: std::time::Duration) -> Result<Lease, QueueError>;
+
+    async fn progress(&self, id: &str, token: &str, progress: &crate::domain::JobProgress) -> Result<Lease, QueueError>;
+
+    /// Done with a result (JSON text).
+    async fn complete(&self, id: &str, token: &str, result: &str) -> Result<Lease, QueueError>;
+
+    /// Failed: back to the queue at `retry_at` (unix ms) while attempts remain, else dead.
+    /// Returns the new state, or None when the lease was lost.
+    async fn fail(&self, id: &str, token: &str, error: &str, retry_at: i64) -> Result<Option<crate::domain::JobState>, QueueError>;
+
+    /// The handler stopped because it was asked to.
+    async fn cancelled(&self, id: &str, token: &str) -> Result<Lease, QueueError>;
+
+    /// The worker is stopping before the job finished: the job is queued again, and the
+    /// attempt does not count.
+    async fn release(&self, id: &str, token: &str) -> Result<Lease, QueueError>;
+
+    async fn ping(&self) -> Result<(), QueueError>;
 }

@@ -1,4 +1,4 @@
-//! `famigo serve | seed`: parses arguments and configuration, then runs the command.
+//! `famigo serve | worker | seed`: parses arguments and configuration, then runs the command.
 
 use crate::config::{self, Config, Env};
 use clap::{Parser, Subcommand};
@@ -13,8 +13,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Serve the site (the default).
+    /// Serve the site (the default); also runs a worker unless FAMIGO_WORKER=off.
     Serve,
+    /// Run background jobs only.
+    Worker,
     /// Fill the catalog with generated demo apps.
     Seed {
         /// How many apps to generate.
@@ -58,6 +60,7 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => crate::serve::serve(config).await,
+            Command::Worker => crate::serve::worker_command(config).await,
             Command::Seed { apps, seed, if_empty } => crate::serve::seed_command(&config, apps as usize, seed, if_empty).await,
         }
     });

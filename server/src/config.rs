@@ -24,6 +24,13 @@ pub struct Config {
     pub site: SiteConfig,
     pub web: WebConfig,
     pub cache: CacheConfig,
+    /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
+    /// characters). Unset: `famigo serve` makes one up and prints it once.
+    pub admin_token: Option<String>,
+    /// Whether `famigo serve` also runs a worker (`FAMIGO_WORKER`, `on` or `off`, default on).
+    pub serve_runs_worker: bool,
+    /// Jobs one worker runs at once (`WORKER_CONCURRENCY`, default 2).
+    pub worker_concurrency: usize,
 }
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
@@ -211,7 +218,29 @@ impl Config {
                 env.parsed::<u64>("PAGE_CACHE_TTL", 3600, "expected a whole number of seconds")?.max(1),
             ),
         };
-        Ok(Config { addr, data_dir, log_filter, site, web, cache })
+        let admin_token = env.get("ADMIN_TOKEN").map(|t| t.trim().to_string());
+        if admin_token.as_ref().is_some_and(|t| t.chars().count() < 16) {
+            return Err(ConfigError {
+                var: "ADMIN_TOKEN",
+                value: "(hidden)".into(),
+                reason: "too short to be a secret: use at least 16 characters".into(),
+            });
+        }
+        let serve_runs_worker = match env.get("FAMIGO_WORKER").map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if v == "on" => true,
+            Some(v) if v == "off" => false,
+            Some(v) => return Err(ConfigError { var: "FAMIGO_WORKER", value: v, reason: "expected on or off".into() }),
+        };
+        let worker_concurrency = env.parsed("WORKER_CONCURRENCY", 2usize, "expected a whole number from 1 to 64")?;
+        if !(1..=64).contains(&worker_concurrency) {
+            return Err(ConfigError {
+                var: "WORKER_CONCURRENCY",
+                value: worker_concurrency.to_string(),
+                reason: "expected a whole number from 1 to 64".into(),
+            });
+        }
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, admin_token, serve_runs_worker, worker_concurrency })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -318,7 +347,7 @@ mod tests {
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
-        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b")] {
+        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0")] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
     }

@@ -6,6 +6,7 @@ pub mod adapters;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod jobs;
 pub mod seed;
 pub mod serve;
 pub mod sessions;

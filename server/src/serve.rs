@@ -5,9 +5,11 @@ use crate::adapters::invalidating_catalog::InvalidatingCatalog;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::sqlite::SqliteCatalog;
+use crate::adapters::sqlite_queue::SqliteJobQueue;
+use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
 use crate::sessions::SessionBackend;
-use app::ports::{AppState, Catalog, PageCache, StoreError};
+use app::ports::{AdminToken, AppState, Catalog, PageCache, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -17,6 +19,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("cannot set up {what}: {reason}")]
     Setup { what: String, reason: String },
+    #[error("cannot open the job queue: {0}")]
+    Queue(#[from] app::ports::QueueError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("server failed: {0}")]
@@ -62,26 +66,67 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
     tracing::info!(apps = indexed.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
     tracing::info!(page_cache = page_cache.backend(), sessions = sessions.name(), "caches ready");
     let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
+    let admin_token = config.admin_token.clone().unwrap_or_else(|| {
+        let token = generated_token();
+        // Printed, not logged: it must not end up in log storage.
+        println!("ADMIN_TOKEN is not set; this run's admin token (sign in at /admin): {token}");
+        token
+    });
     let state = AppState {
         leptos_options: config.leptos_options(),
         catalog: Arc::new(catalog),
         asset_url: config.web.asset_url.clone(),
         page_cache,
         page_cache_stats: Arc::default(),
+        admin_token: Arc::new(AdminToken::new(admin_token)),
+        jobs: Arc::new(SqliteJobQueue::open(&config.data_dir).await?),
     };
     Ok(Services { state, sessions })
+}
+
+fn generated_token() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
 }
 
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
     let services = services(&config, Arc::new(store)).await?;
+    let (stop_worker, worker) = if config.serve_runs_worker {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        (Some(stop), Some(tokio::spawn(worker_for(&config, &services).run(stopped))))
+    } else {
+        (None, None)
+    };
     let app = crate::http::router(services, &config.web);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    if let (Some(stop), Some(worker)) = (stop_worker, worker) {
+        let _ = stop.send(true);
+        let _ = worker.await;
+    }
     tracing::info!("stopped");
+    Ok(())
+}
+
+fn worker_for(config: &Config, services: &Services) -> Worker {
+    let worker_config = WorkerConfig { concurrency: config.worker_concurrency, ..WorkerConfig::default() };
+    let job_services = JobServices { catalog: services.state.catalog.clone() };
+    Worker::new(services.state.jobs.clone(), job_services, worker_config)
+}
+
+/// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
+pub async fn worker_command(config: Config) -> Result<(), ServeError> {
+    let store = open_store(&config).await?;
+    let services = services(&config, Arc::new(store)).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(worker_for(&config, &services).run(stopped));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    let _ = worker.await;
     Ok(())
 }
 

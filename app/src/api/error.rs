@@ -13,6 +13,12 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// Only a signed-in administrator may do this.
+    #[error("please sign in as an administrator")]
+    Unauthorized,
+    /// A state-changing request that did not come from this site.
+    #[error("this request did not come from a Famigo page")]
+    CrossSite,
     #[error("the catalog is unavailable right now; please try again in a moment")]
     Unavailable,
     /// The request itself failed (network, encoding); only the browser sees these.
@@ -25,6 +31,8 @@ impl ApiError {
         match self {
             ApiError::BadQuery(_) | ApiError::BadRequest(_) => 400,
             ApiError::NotFound(_) => 404,
+            ApiError::Unauthorized => 401,
+            ApiError::CrossSite => 403,
             ApiError::Unavailable => 503,
             ApiError::Transport(_) => 502,
         }

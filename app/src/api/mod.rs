@@ -1,6 +1,8 @@
 //! Server functions: the only way pages reach data. One file per resource.
 
+pub mod admin;
 pub mod catalog;
+pub mod jobs;
 mod error;
 
 pub use error::ApiError;

@@ -1,9 +1,11 @@
 //! One file per route.
 
+pub mod admin;
 mod app_detail;
 mod browse;
 mod home;
 
+pub use admin::{AdminJobsPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
 pub use home::HomePage;

@@ -5,4 +5,5 @@ pub mod invalidating_catalog;
 pub mod memory_cache;
 pub mod redis_cache;
 pub mod sqlite;
+pub mod sqlite_queue;
 pub mod sqlite_sessions;

@@ -4,6 +4,7 @@ mod health;
 mod legacy_redirect;
 pub mod page_cache;
 mod request_id;
+mod same_origin;
 mod server_fn_status;
 mod static_files;
 
@@ -20,6 +21,7 @@ use tower_http::compression::CompressionLayer;
 pub fn router(services: Services, web: &WebConfig) -> Router {
     let Services { state, sessions } = services;
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
+    let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));
     let secure_cookies = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -34,6 +36,7 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         )
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
+        .layer(from_fn_with_state(trusted_origins, same_origin::reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(cache, page_cache::serve_cached))
         .with_state(state);

@@ -1,0 +1,97 @@
+//! Background jobs: one file per kind, and the worker that runs them (`worker.rs`).
+//!
+//! A handler gets a `JobContext`: its arguments, progress reporting, and `checkpoint()`, which
+//! says whether to stop (cancel requested, the worker is stopping, or the lease was lost).
+//! Handlers are idempotent: a job may run again after a crash (at-least-once).
+
+pub mod import_catalog;
+pub mod noop;
+mod worker;
+
+pub use worker::{Worker, WorkerConfig};
+
+use app::domain::{JobKind, JobProgress};
+use app::ports::{Catalog, JobQueue, Lease};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// What handlers may use.
+#[derive(Clone)]
+pub struct JobServices {
+    pub catalog: Arc<dyn Catalog>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The job failed; it is retried with backoff while attempts remain.
+    #[error("{0}")]
+    Failed(String),
+    #[error("cancelled")]
+    Cancelled,
+    /// The worker is shutting down: the job goes back to the queue.
+    #[error("worker stopping")]
+    Stopping,
+    /// Another worker owns the job now; write nothing more.
+    #[error("lease lost")]
+    LeaseLost,
+}
+
+/// Flags the worker's heartbeat sets while a handler runs.
+#[derive(Default)]
+pub(crate) struct RunFlags {
+    pub cancel: AtomicBool,
+    pub stopping: AtomicBool,
+    pub lost: AtomicBool,
+}
+
+pub struct JobContext {
+    pub id: String,
+    pub args: String,
+    /// 1 on the first run.
+    pub attempt: u32,
+    pub services: JobServices,
+    queue: Arc<dyn JobQueue>,
+    token: String,
+    flags: Arc<RunFlags>,
+}
+
+impl JobContext {
+    /// Err when the handler must stop now; call it between units of work.
+    pub fn checkpoint(&self) -> Result<(), JobError> {
+        if self.flags.lost.load(Ordering::Acquire) {
+            Err(JobError::LeaseLost)
+        } else if self.flags.cancel.load(Ordering::Acquire) {
+            Err(JobError::Cancelled)
+        } else if self.flags.stopping.load(Ordering::Acquire) {
+            Err(JobError::Stopping)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records progress (shown live on the admin page), then checks in like `checkpoint`.
+    pub async fn progress(&self, done: u64, total: u64, message: impl Into<String>) -> Result<(), JobError> {
+        let progress = JobProgress { done, total, message: message.into() };
+        match self.queue.progress(&self.id, &self.token, &progress).await {
+            Ok(Lease::Lost) => self.flags.lost.store(true, Ordering::Release),
+            Ok(Lease::Held { cancel_requested: true }) => self.flags.cancel.store(true, Ordering::Release),
+            Ok(Lease::Held { .. }) => {}
+            Err(e) => tracing::warn!(job = %self.id, "cannot record progress: {e}"),
+        }
+        self.checkpoint()
+    }
+
+    /// The arguments, decoded; a malformed argument fails the job (no retry helps).
+    pub fn args<T: serde::de::DeserializeOwned>(&self) -> Result<T, JobError> {
+        serde_json::from_str(&self.args).map_err(|e| JobError::Failed(format!("bad arguments: {e}")))
+    }
+}
+
+/// Runs the handler for `kind`; the result is JSON text.
+async fn run(kind: JobKind, ctx: &JobContext) -> Result<String, JobError> {
+    match kind {
+        JobKind::Noop => noop::run(ctx).await,
+        JobKind::ImportCatalog => import_catalog::run(ctx).await,
+        other => Err(JobError::Failed(format!("{} has no handler yet", other.label()))),
+    }
+}
