@@ -9,5 +9,6 @@ export DATA_DIR="$data"
 export FAMIGO_ADDR="127.0.0.1:${E2E_PORT:-3107}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/target/site}"
 export RUST_LOG="${RUST_LOG:-warn}"
+export ADMIN_TOKEN="${ADMIN_TOKEN:-e2e-admin-token-0123456789}"
 "$bin" seed --apps 300 --seed 7
 exec "$bin" serve
