@@ -5,11 +5,12 @@ use crate::adapters::invalidating_catalog::InvalidatingCatalog;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::sqlite::SqliteCatalog;
+use crate::adapters::redis_queue::RedisJobQueue;
 use crate::adapters::sqlite_queue::SqliteJobQueue;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
 use crate::sessions::SessionBackend;
-use app::ports::{AdminToken, AppState, Catalog, PageCache, StoreError};
+use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -79,9 +80,16 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         page_cache,
         page_cache_stats: Arc::default(),
         admin_token: Arc::new(AdminToken::new(admin_token)),
-        jobs: Arc::new(SqliteJobQueue::open(&config.data_dir).await?),
+        jobs: job_queue(config).await?,
     };
     Ok(Services { state, sessions })
+}
+
+async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
+    Ok(match &config.cache.redis_url {
+        Some(url) => Arc::new(RedisJobQueue::connect(url, &config.cache.redis_prefix).await?),
+        None => Arc::new(SqliteJobQueue::open(&config.data_dir).await?),
+    })
 }
 
 fn generated_token() -> String {

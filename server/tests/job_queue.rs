@@ -1,10 +1,13 @@
 //! The job queue and its worker: outcomes, retries, leases, exactly-once in effect, cancel,
-//! graceful stop, and the catalog import. Run against the embedded queue.
+//! graceful stop, and the catalog import. One suite, run against the embedded queue and
+//! against Redis (a redis-server started here).
 
 mod common;
 
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{JobQueue, Lease};
+use common::redis::RedisServer;
+use famigo::adapters::redis_queue::RedisJobQueue;
 use famigo::adapters::sqlite_queue::SqliteJobQueue;
 use famigo::jobs::{JobServices, Worker, WorkerConfig};
 use std::sync::Arc;
@@ -16,15 +19,35 @@ struct Setup {
     queue: Arc<dyn JobQueue>,
     services: JobServices,
     dir: TempDir,
+    redis: Option<RedisServer>,
     _catalog: common::TestCatalog,
 }
 
-async fn setup() -> Setup {
+impl Setup {
+    /// Another handle on the same queue, as a second process would have.
+    async fn second_handle(&self) -> Arc<dyn JobQueue> {
+        match &self.redis {
+            Some(redis) => Arc::new(RedisJobQueue::connect(&redis.url(), "test").await.unwrap()),
+            None => Arc::new(SqliteJobQueue::open(self.dir.path()).await.unwrap()),
+        }
+    }
+}
+
+async fn embedded() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(dir.path()).await.unwrap());
     let catalog = common::sqlite().await;
     let services = JobServices { catalog: catalog.catalog.clone() };
-    Setup { queue, services, dir, _catalog: catalog }
+    Some(Setup { queue, services, dir, redis: None, _catalog: catalog })
+}
+
+async fn redis() -> Option<Setup> {
+    let server = RedisServer::start()?;
+    let dir = TempDir::new().unwrap();
+    let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
+    let catalog = common::sqlite().await;
+    let services = JobServices { catalog: catalog.catalog.clone() };
+    Some(Setup { queue, services, dir, redis: Some(server), _catalog: catalog })
 }
 
 fn fast(name: &str) -> WorkerConfig {
@@ -58,151 +81,161 @@ async fn wait_for(queue: &Arc<dyn JobQueue>, id: &str, state: JobState, limit: D
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_runs_to_done_with_its_result_and_progress() {
-    let s = setup().await;
-    let job = s.queue.enqueue(JobKind::Noop, r#"{"steps": 5}"#, 3).await.unwrap();
-    assert_eq!(job.state, JobState::Queued);
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
-    let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
-    assert_eq!(done.result.as_deref(), Some(r#"{"steps":5}"#));
-    assert_eq!((done.attempts, done.progress.percent()), (1, 100));
-    assert!(done.finished_at.is_some());
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-}
+macro_rules! conformance {
+    ($name:ident, $make:expr) => {
+        mod $name {
+            use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_retry_with_backoff_then_die_keeping_the_error() {
-    let s = setup().await;
-    let recovers = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 2}"#, 4).await.unwrap();
-    let dies = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 99}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
-    let recovered = wait_for(&s.queue, &recovers.id, JobState::Done, Duration::from_secs(5)).await;
-    assert_eq!(recovered.attempts, 3, "two failures, then success");
-    let dead = wait_for(&s.queue, &dies.id, JobState::Dead, Duration::from_secs(5)).await;
-    assert_eq!(dead.attempts, 3);
-    assert_eq!(dead.last_error.as_deref(), Some("failing on purpose (attempt 3)"));
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn a_job_runs_to_done_with_its_result_and_progress() {
+                let Some(s) = $make.await else { return };
+                let job = s.queue.enqueue(JobKind::Noop, r#"{"steps": 5}"#, 3).await.unwrap();
+                assert_eq!(job.state, JobState::Queued);
+                let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+                let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
+                assert_eq!(done.result.as_deref(), Some(r#"{"steps":5}"#));
+                assert_eq!((done.attempts, done.progress.percent()), (1, 100));
+                assert!(done.finished_at.is_some());
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+            }
 
-    // Retried by hand, it runs again from zero attempts.
-    assert!(s.queue.retry(&dies.id).await.unwrap());
-    let again = wait_for(&s.queue, &dies.id, JobState::Dead, Duration::from_secs(5)).await;
-    assert_eq!(again.attempts, 3);
-    assert!(!s.queue.retry(&recovers.id).await.unwrap(), "a done job is not retried");
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-}
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn failures_retry_with_backoff_then_die_keeping_the_error() {
+                let Some(s) = $make.await else { return };
+                let recovers = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 2}"#, 4).await.unwrap();
+                let dies = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 99}"#, 3).await.unwrap();
+                let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+                let recovered = wait_for(&s.queue, &recovers.id, JobState::Done, Duration::from_secs(5)).await;
+                assert_eq!(recovered.attempts, 3, "two failures, then success");
+                let dead = wait_for(&s.queue, &dies.id, JobState::Dead, Duration::from_secs(5)).await;
+                assert_eq!(dead.attempts, 3);
+                assert_eq!(dead.last_error.as_deref(), Some("failing on purpose (attempt 3)"));
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_whose_worker_died_runs_again_once_and_the_dead_worker_cannot_finish_it() {
-    let s = setup().await;
-    let marker = s.dir.path().join("runs.txt");
-    let args = serde_json::json!({ "marker": marker }).to_string();
-    let job = s.queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
-    // A worker claims it and dies (never renews, never finishes).
-    let lost = s.queue.claim("doomed", Duration::from_millis(200)).await.unwrap().expect("claimed");
-    assert_eq!(lost.info.id, job.id);
-    assert!(s.queue.claim("other", Duration::from_secs(5)).await.unwrap().is_none(), "leased jobs are not handed out twice");
+                // Retried by hand, it runs again from zero attempts.
+                assert!(s.queue.retry(&dies.id).await.unwrap());
+                let again = wait_for(&s.queue, &dies.id, JobState::Dead, Duration::from_secs(5)).await;
+                assert_eq!(again.attempts, 3);
+                assert!(!s.queue.retry(&recovers.id).await.unwrap(), "a done job is not retried");
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+            }
 
-    let (stop, worker) = start(&s, s.queue.clone(), fast("survivor"));
-    let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
-    assert_eq!(done.attempts, 2);
-    assert_eq!(s.queue.complete(&job.id, &lost.token, "{}").await.unwrap(), Lease::Lost, "the old lease is fenced off");
-    assert_eq!(std::fs::read_to_string(&marker).unwrap().lines().count(), 1, "finished once");
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-}
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn a_job_whose_worker_died_runs_again_once_and_the_dead_worker_cannot_finish_it() {
+                let Some(s) = $make.await else { return };
+                let marker = s.dir.path().join("runs.txt");
+                let args = serde_json::json!({ "marker": marker }).to_string();
+                let job = s.queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
+                // A worker claims it and dies (never renews, never finishes).
+                let lost = s.queue.claim("doomed", Duration::from_millis(200)).await.unwrap().expect("claimed");
+                assert_eq!(lost.info.id, job.id);
+                assert!(s.queue.claim("other", Duration::from_secs(5)).await.unwrap().is_none(), "leased jobs are not handed out twice");
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_workers_run_each_of_200_jobs_exactly_once() {
-    let s = setup().await;
-    let marker = s.dir.path().join("runs.txt");
-    let args = serde_json::json!({ "marker": marker }).to_string();
-    for _ in 0..200 {
-        s.queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
-    }
-    // A second handle on the same queue file, as a second process would have.
-    let second: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(s.dir.path()).await.unwrap());
-    let (stop_a, a) = start(&s, s.queue.clone(), fast("a"));
-    let (stop_b, b) = start(&s, second, fast("b"));
-    let started = Instant::now();
-    loop {
-        let counts = s.queue.list(&JobFilter::default(), 1, 1).await.unwrap().counts;
-        if counts.done == 200 {
-            break;
+                let (stop, worker) = start(&s, s.queue.clone(), fast("survivor"));
+                let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
+                assert_eq!(done.attempts, 2);
+                assert_eq!(s.queue.complete(&job.id, &lost.token, "{}").await.unwrap(), Lease::Lost, "the old lease is fenced off");
+                assert_eq!(std::fs::read_to_string(&marker).unwrap().lines().count(), 1, "finished once");
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn two_workers_run_each_of_200_jobs_exactly_once() {
+                let Some(s) = $make.await else { return };
+                let marker = s.dir.path().join("runs.txt");
+                let args = serde_json::json!({ "marker": marker }).to_string();
+                for _ in 0..200 {
+                    s.queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
+                }
+                let second = s.second_handle().await;
+                let (stop_a, a) = start(&s, s.queue.clone(), fast("a"));
+                let (stop_b, b) = start(&s, second, fast("b"));
+                let started = Instant::now();
+                loop {
+                    let counts = s.queue.list(&JobFilter::default(), 1, 1).await.unwrap().counts;
+                    if counts.done == 200 {
+                        break;
+                    }
+                    assert!(started.elapsed() < Duration::from_secs(30), "not all done: {counts:?}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                println!("200 jobs through two workers in {:?}", started.elapsed());
+                stop_a.send(true).unwrap();
+                stop_b.send(true).unwrap();
+                a.await.unwrap();
+                b.await.unwrap();
+                let runs = std::fs::read_to_string(&marker).unwrap();
+                let ids: std::collections::HashSet<&str> = runs.lines().collect();
+                assert_eq!((runs.lines().count(), ids.len()), (200, 200), "each job ran exactly once");
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn queued_jobs_cancel_at_once_and_running_ones_at_their_next_step() {
+                let Some(s) = $make.await else { return };
+                let queued = s.queue.enqueue(JobKind::Noop, "{}", 3).await.unwrap();
+                assert_eq!(s.queue.cancel(&queued.id).await.unwrap(), Some(JobState::Cancelled));
+                assert_eq!(s.queue.cancel("no-such-job").await.unwrap(), None);
+
+                let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
+                let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+                wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
+                assert_eq!(s.queue.cancel(&long.id).await.unwrap(), Some(JobState::Running), "asked to stop");
+                let cancelled = wait_for(&s.queue, &long.id, JobState::Cancelled, Duration::from_secs(5)).await;
+                assert!(cancelled.progress.done < 1000);
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt() {
+                let Some(s) = $make.await else { return };
+                let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
+                let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+                wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+                let job = s.queue.get(&long.id).await.unwrap().unwrap();
+                assert_eq!((job.state, job.attempts), (JobState::Queued, 0));
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn import_upserts_good_lines_and_reports_each_bad_one() {
+                let Some(s) = $make.await else { return };
+                let path = s.dir.path().join("import.jsonl");
+                let mut lines: Vec<String> =
+                    famigo::seed::generate(1000, 9).map(|app| serde_json::to_string(&app).unwrap()).collect();
+                lines[9] = lines[9].replace("\"name\":", "\"title\":"); // line 10: no name
+                lines[499] = "{\"slug\": \"broken".to_string(); // line 500: not JSON
+                let mut too_young: app::domain::App = serde_json::from_str(&lines[899]).unwrap();
+                too_young.min_age = 0;
+                lines[899] = serde_json::to_string(&too_young).unwrap(); // line 900: bad age
+                std::fs::write(&path, lines.join("\n")).unwrap();
+
+                let args = serde_json::json!({ "path": path }).to_string();
+                let job = s.queue.enqueue(JobKind::ImportCatalog, &args, 3).await.unwrap();
+                let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+                let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(20)).await;
+                stop.send(true).unwrap();
+                worker.await.unwrap();
+
+                let report: serde_json::Value = serde_json::from_str(done.result.as_deref().unwrap()).unwrap();
+                assert_eq!((report["rows"].as_u64(), report["imported"].as_u64(), report["error_count"].as_u64()), (Some(1000), Some(997), Some(3)));
+                let errors: Vec<(u64, String)> = report["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
+                    .collect();
+                assert_eq!(errors, vec![(10, "name".into()), (500, "json".into()), (900, "min_age".into())]);
+                assert_eq!(s.services.catalog.count().await.unwrap(), 997);
+                assert!(s.services.catalog.get(&too_young.slug).await.unwrap().is_none(), "nothing of a bad line is written");
+                assert_eq!(done.progress.percent(), 100);
+            }
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "not all done: {counts:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    println!("200 jobs through two workers in {:?}", started.elapsed());
-    stop_a.send(true).unwrap();
-    stop_b.send(true).unwrap();
-    a.await.unwrap();
-    b.await.unwrap();
-    let runs = std::fs::read_to_string(&marker).unwrap();
-    let ids: std::collections::HashSet<&str> = runs.lines().collect();
-    assert_eq!((runs.lines().count(), ids.len()), (200, 200), "each job ran exactly once");
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn queued_jobs_cancel_at_once_and_running_ones_at_their_next_step() {
-    let s = setup().await;
-    let queued = s.queue.enqueue(JobKind::Noop, "{}", 3).await.unwrap();
-    assert_eq!(s.queue.cancel(&queued.id).await.unwrap(), Some(JobState::Cancelled));
-    assert_eq!(s.queue.cancel("no-such-job").await.unwrap(), None);
-
-    let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
-    wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
-    assert_eq!(s.queue.cancel(&long.id).await.unwrap(), Some(JobState::Running), "asked to stop");
-    let cancelled = wait_for(&s.queue, &long.id, JobState::Cancelled, Duration::from_secs(5)).await;
-    assert!(cancelled.progress.done < 1000);
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt() {
-    let s = setup().await;
-    let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
-    wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-    let job = s.queue.get(&long.id).await.unwrap().unwrap();
-    assert_eq!((job.state, job.attempts), (JobState::Queued, 0));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn import_upserts_good_lines_and_reports_each_bad_one() {
-    let s = setup().await;
-    let path = s.dir.path().join("import.jsonl");
-    let mut lines: Vec<String> =
-        famigo::seed::generate(1000, 9).map(|app| serde_json::to_string(&app).unwrap()).collect();
-    lines[9] = lines[9].replace("\"name\":", "\"title\":"); // line 10: no name
-    lines[499] = "{\"slug\": \"broken".to_string(); // line 500: not JSON
-    let mut too_young: app::domain::App = serde_json::from_str(&lines[899]).unwrap();
-    too_young.min_age = 0;
-    lines[899] = serde_json::to_string(&too_young).unwrap(); // line 900: bad age
-    std::fs::write(&path, lines.join("\n")).unwrap();
-
-    let args = serde_json::json!({ "path": path }).to_string();
-    let job = s.queue.enqueue(JobKind::ImportCatalog, &args, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
-    let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(20)).await;
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-
-    let report: serde_json::Value = serde_json::from_str(done.result.as_deref().unwrap()).unwrap();
-    assert_eq!((report["rows"].as_u64(), report["imported"].as_u64(), report["error_count"].as_u64()), (Some(1000), Some(997), Some(3)));
-    let errors: Vec<(u64, String)> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
-        .collect();
-    assert_eq!(errors, vec![(10, "name".into()), (500, "json".into()), (900, "min_age".into())]);
-    assert_eq!(s.services.catalog.count().await.unwrap(), 997);
-    assert!(s.services.catalog.get(&too_young.slug).await.unwrap().is_none(), "nothing of a bad line is written");
-    assert_eq!(done.progress.percent(), 100);
-}
+conformance!(embedded_queue, embedded());
+conformance!(redis_queue, redis());
