@@ -204,6 +204,16 @@ pub trait JobQueue: Send + Sync + 'static {
 
     async fn enqueue(&self, kind: crate::domain::JobKind, args: &str, max_attempts: u32) -> Result<crate::domain::JobInfo, QueueError>;
 
+    /// Like `enqueue`, unless a job with `once_key` was enqueued before (by any node): then
+    /// nothing happens and None comes back. Schedulers use it so each tick runs once.
+    async fn enqueue_once(
+        &self,
+        kind: crate::domain::JobKind,
+        args: &str,
+        max_attempts: u32,
+        once_key: &str,
+    ) -> Result<Option<crate::domain::JobInfo>, QueueError>;
+
     async fn get(&self, id: &str) -> Result<Option<crate::domain::JobInfo>, QueueError>;
 
     /// Newest first, with counts per state and jobs finished per minute over the last hour.

@@ -31,7 +31,13 @@ pub struct Config {
     pub serve_runs_worker: bool,
     /// Jobs one worker runs at once (`WORKER_CONCURRENCY`, default 2).
     pub worker_concurrency: usize,
+    /// Periodic jobs: `SCHEDULE_<KIND>` (e.g. `SCHEDULE_WARM_CACHE`), a cron expression with
+    /// seconds (`0 */5 * * * *`) or `off`.
+    pub schedules: Vec<(app::domain::JobKind, cron::Schedule)>,
 }
+
+/// Kinds that run on a schedule unless configured otherwise; the others need theirs set.
+pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] = &[(app::domain::JobKind::WarmCache, "0 */5 * * * *")];
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]
@@ -141,6 +147,26 @@ impl Env {
 }
 
 impl Env {
+    fn schedules(&self) -> Result<Vec<(app::domain::JobKind, cron::Schedule)>, ConfigError> {
+        let mut schedules = Vec::new();
+        for &kind in app::domain::JobKind::ALL {
+            let var = schedule_var(kind);
+            let default = DEFAULT_SCHEDULES.iter().find(|(k, _)| *k == kind).map(|(_, e)| *e);
+            let Some(expression) = self.get(var).or(default) else { continue };
+            let expression = expression.trim();
+            if expression.eq_ignore_ascii_case("off") {
+                continue;
+            }
+            let schedule = expression.parse::<cron::Schedule>().map_err(|e| ConfigError {
+                var,
+                value: expression.to_string(),
+                reason: format!("expected a cron expression with seconds, like \"0 */5 * * * *\", or off: {e}"),
+            })?;
+            schedules.push((kind, schedule));
+        }
+        Ok(schedules)
+    }
+
     fn redis_url(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
         let Some(text) = self.get(var) else { return Ok(None) };
         let text = text.trim();
@@ -161,6 +187,21 @@ impl Env {
         } else {
             Err(ConfigError { var, value: text.into(), reason: "use letters, digits, _ - . : only".into() })
         }
+    }
+}
+
+/// `SCHEDULE_WARM_CACHE` for `warm_cache`, and so on.
+pub fn schedule_var(kind: app::domain::JobKind) -> &'static str {
+    use app::domain::JobKind::*;
+    match kind {
+        ReindexSearch => "SCHEDULE_REINDEX_SEARCH",
+        IndexApp => "SCHEDULE_INDEX_APP",
+        RecomputeRatings => "SCHEDULE_RECOMPUTE_RATINGS",
+        RefreshTrending => "SCHEDULE_REFRESH_TRENDING",
+        ImportCatalog => "SCHEDULE_IMPORT_CATALOG",
+        WarmCache => "SCHEDULE_WARM_CACHE",
+        SendDigest => "SCHEDULE_SEND_DIGEST",
+        Noop => "SCHEDULE_NOOP",
     }
 }
 
@@ -240,7 +281,8 @@ impl Config {
                 reason: "expected a whole number from 1 to 64".into(),
             });
         }
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, admin_token, serve_runs_worker, worker_concurrency })
+        let schedules = env.schedules()?;
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, admin_token, serve_runs_worker, worker_concurrency, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -347,9 +389,21 @@ mod tests {
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
-        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0")] {
+        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
+    }
+
+    #[test]
+    fn schedules_have_defaults_and_can_be_changed_or_turned_off() {
+        use app::domain::JobKind;
+        let kinds = |env: Env| Config::from_env(&env).unwrap().schedules.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::WarmCache]);
+        assert_eq!(kinds(Env::from_pairs([("SCHEDULE_WARM_CACHE", "off")])), vec![]);
+        assert_eq!(
+            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *")])),
+            vec![JobKind::WarmCache, JobKind::Noop]
+        );
     }
 
     #[test]

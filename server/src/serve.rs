@@ -7,6 +7,7 @@ use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::sqlite::SqliteCatalog;
 use crate::adapters::redis_queue::RedisJobQueue;
 use crate::adapters::sqlite_queue::SqliteJobQueue;
+use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
 use crate::sessions::SessionBackend;
@@ -33,6 +34,7 @@ pub async fn open_store(config: &Config) -> Result<SqliteCatalog, StoreError> {
 }
 
 /// Everything the HTTP layer is built from.
+#[derive(Clone)]
 pub struct Services {
     pub state: AppState,
     pub sessions: SessionBackend,
@@ -100,13 +102,13 @@ fn generated_token() -> String {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
     let services = services(&config, Arc::new(store)).await?;
+    let app = crate::http::router(services.clone(), &config.web);
     let (stop_worker, worker) = if config.serve_runs_worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        (Some(stop), Some(tokio::spawn(worker_for(&config, &services).run(stopped))))
+        (Some(stop), Some(start_worker(&config, &services, app.clone(), stopped)))
     } else {
         (None, None)
     };
-    let app = crate::http::router(services, &config.web);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
@@ -120,18 +122,31 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     Ok(())
 }
 
-fn worker_for(config: &Config, services: &Services) -> Worker {
+/// The worker and the scheduler of periodic jobs, until `stop`.
+fn start_worker(
+    config: &Config,
+    services: &Services,
+    router: axum::Router,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     let worker_config = WorkerConfig { concurrency: config.worker_concurrency, ..WorkerConfig::default() };
-    let job_services = JobServices { catalog: services.state.catalog.clone() };
-    Worker::new(services.state.jobs.clone(), job_services, worker_config)
+    let job_services = JobServices { catalog: services.state.catalog.clone(), router: Some(router) };
+    let queue = services.state.jobs.clone();
+    let scheduler = tokio::spawn(run_scheduler(queue.clone(), config.schedules.clone(), stop.clone()));
+    let worker = Worker::new(queue, job_services, worker_config);
+    tokio::spawn(async move {
+        worker.run(stop).await;
+        let _ = scheduler.await;
+    })
 }
 
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
 pub async fn worker_command(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
     let services = services(&config, Arc::new(store)).await?;
+    let router = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(worker_for(&config, &services).run(stopped));
+    let worker = start_worker(&config, &services, router, stopped);
     shutdown_signal().await;
     let _ = stop.send(true);
     let _ = worker.await;

@@ -188,3 +188,40 @@ async fn redis_going_away_costs_the_cache_not_the_pages() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// After a write, `warm_cache` renders the landing pages again so visitors hit the cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warm_cache_job_fills_the_cache_after_a_write() {
+    use app::domain::{JobKind, JobState};
+    use app::ports::JobQueue;
+    let app = TestApp::seeded(80).await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let queue: std::sync::Arc<dyn JobQueue> =
+        std::sync::Arc::new(famigo::adapters::sqlite_queue::SqliteJobQueue::open(dir.path()).await.unwrap());
+    let services = famigo::jobs::JobServices { catalog: app.catalog.clone(), router: Some(app.router.clone()) };
+    let config = famigo::jobs::WorkerConfig { poll: Duration::from_millis(10), ..Default::default() };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(famigo::jobs::Worker::new(queue.clone(), services, config).run(stopped));
+
+    let mut first = app.catalog.scan(None, 1).await.unwrap().remove(0);
+    first.rating_count += 1000; // moves it in every listing
+    app.catalog.upsert_many(&[first]).await.unwrap();
+    let job = queue.enqueue(JobKind::WarmCache, "{}", 3).await.unwrap();
+    let started = Instant::now();
+    let done = loop {
+        let job = queue.get(&job.id).await.unwrap().unwrap();
+        if job.state == JobState::Done {
+            break job;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{job:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    let report: serde_json::Value = serde_json::from_str(done.result.as_deref().unwrap()).unwrap();
+    assert_eq!(report["failed"], 0, "{report}");
+    assert!(report["rendered"].as_u64().unwrap() > 0, "{report}");
+    for uri in ["/", "/apps", "/apps?age=5-7"] {
+        assert_eq!(x_cache(&app.get_with(uri, &[("accept-encoding", "gzip, deflate, br")]).await), "hit", "{uri}");
+    }
+}

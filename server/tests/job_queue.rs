@@ -37,7 +37,7 @@ async fn embedded() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(dir.path()).await.unwrap());
     let catalog = common::sqlite().await;
-    let services = JobServices { catalog: catalog.catalog.clone() };
+    let services = JobServices { catalog: catalog.catalog.clone(), router: None };
     Some(Setup { queue, services, dir, redis: None, _catalog: catalog })
 }
 
@@ -46,7 +46,7 @@ async fn redis() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
     let catalog = common::sqlite().await;
-    let services = JobServices { catalog: catalog.catalog.clone() };
+    let services = JobServices { catalog: catalog.catalog.clone(), router: None };
     Some(Setup { queue, services, dir, redis: Some(server), _catalog: catalog })
 }
 
@@ -233,6 +233,23 @@ macro_rules! conformance {
                 assert!(s.services.catalog.get(&too_young.slug).await.unwrap().is_none(), "nothing of a bad line is written");
                 assert_eq!(done.progress.percent(), 100);
             }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn two_schedulers_queue_each_tick_once() {
+                let Some(s) = $make.await else { return };
+                let every_second: cron::Schedule = "* * * * * *".parse().unwrap();
+                let (stop, stopped) = watch::channel(false);
+                let second = s.second_handle().await;
+                let schedules = vec![(JobKind::Noop, every_second)];
+                let a = tokio::spawn(famigo::jobs::schedule::run_scheduler(s.queue.clone(), schedules.clone(), stopped.clone()));
+                let b = tokio::spawn(famigo::jobs::schedule::run_scheduler(second, schedules, stopped));
+                tokio::time::sleep(Duration::from_millis(3200)).await;
+                stop.send(true).unwrap();
+                a.await.unwrap();
+                b.await.unwrap();
+                let queued = s.queue.list(&JobFilter { kind: Some(JobKind::Noop), state: None }, 1, 50).await.unwrap();
+                assert!((3..=4).contains(&queued.total), "one job per tick over ~3 s, not one per scheduler: {}", queued.total);
+            }
+
         }
     };
 }

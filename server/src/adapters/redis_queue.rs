@@ -38,9 +38,13 @@ local function holds(id, token)
 end
 "#;
 
-/// ARGV: prefix, id, kind, args, max_attempts, now.
+/// ARGV: prefix, id, kind, args, max_attempts, now, once key ('' for none). Returns 0 when the
+/// once key was taken (kept a week).
 const ENQUEUE: &str = r#"
 local id, now = ARGV[2], ARGV[6]
+if ARGV[7] ~= '' and not redis.call('SET', p .. ':once:' .. ARGV[7], id, 'NX', 'PX', 604800000) then
+  return 0
+end
 redis.call('HSET', jkey(id), 'id', id, 'kind', ARGV[3], 'args', ARGV[4], 'state', 'queued', 'attempts', 0,
   'max_attempts', ARGV[5], 'run_at', now, 'progress_done', 0, 'progress_total', 0, 'progress_message', '',
   'cancel_requested', 0, 'created_at', now, 'lease_token', '')
@@ -253,14 +257,24 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn enqueue(&self, kind: JobKind, args: &str, max_attempts: u32) -> Result<JobInfo, QueueError> {
+        self.enqueue_once(kind, args, max_attempts, "").await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+    }
+
+    async fn enqueue_once(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: &str) -> Result<Option<JobInfo>, QueueError> {
         let id = ulid::Ulid::new().to_string();
-        let _: i64 = self
-            .script(
-                ENQUEUE,
-                vec![id.clone(), kind.slug().into(), args.into(), max_attempts.max(1).to_string(), now_ms().to_string()],
-            )
-            .await?;
-        self.get(&id).await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+        let args = vec![
+            id.clone(),
+            kind.slug().into(),
+            args.into(),
+            max_attempts.max(1).to_string(),
+            now_ms().to_string(),
+            once_key.into(),
+        ];
+        let inserted: i64 = self.script(ENQUEUE, args).await?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        self.get(&id).await
     }
 
     async fn get(&self, id: &str) -> Result<Option<JobInfo>, QueueError> {

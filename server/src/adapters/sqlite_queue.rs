@@ -85,6 +85,27 @@ impl SqliteJobQueue {
         Ok(if done.rows_affected() == 1 { Lease::Held { cancel_requested: false } } else { Lease::Lost })
     }
 
+    /// The new job's id; None when `once_key` was taken.
+    async fn insert(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: Option<&str>) -> Result<Option<String>, QueueError> {
+        let id = ulid::Ulid::new().to_string();
+        let now = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO jobs (id, kind, args, state, max_attempts, run_at, created_at, once_key) \
+             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING",
+        )
+        .bind(&id)
+        .bind(kind.slug())
+        .bind(args)
+        .bind(i64::from(max_attempts.max(1)))
+        .bind(now)
+        .bind(now)
+        .bind(once_key)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok((done.rows_affected() == 1).then_some(id))
+    }
+
     async fn lease_state(&self, id: &str, token: &str) -> Result<Lease, QueueError> {
         let row = sqlx::query("SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'")
             .bind(id)
@@ -106,21 +127,15 @@ impl JobQueue for SqliteJobQueue {
     }
 
     async fn enqueue(&self, kind: JobKind, args: &str, max_attempts: u32) -> Result<JobInfo, QueueError> {
-        let id = ulid::Ulid::new().to_string();
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO jobs (id, kind, args, state, max_attempts, run_at, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(kind.slug())
-        .bind(args)
-        .bind(i64::from(max_attempts.max(1)))
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let id = self.insert(kind, args, max_attempts, None).await?.expect("no key, no conflict");
         self.get(&id).await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+    }
+
+    async fn enqueue_once(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: &str) -> Result<Option<JobInfo>, QueueError> {
+        match self.insert(kind, args, max_attempts, Some(once_key)).await? {
+            Some(id) => self.get(&id).await,
+            None => Ok(None),
+        }
     }
 
     async fn get(&self, id: &str) -> Result<Option<JobInfo>, QueueError> {

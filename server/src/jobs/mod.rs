@@ -6,6 +6,8 @@
 
 pub mod import_catalog;
 pub mod noop;
+pub mod schedule;
+pub mod warm_cache;
 mod worker;
 
 pub use worker::{Worker, WorkerConfig};
@@ -19,6 +21,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct JobServices {
     pub catalog: Arc<dyn Catalog>,
+    /// The site itself, for jobs that render pages (`warm_cache`).
+    pub router: Option<axum::Router>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +96,7 @@ async fn run(kind: JobKind, ctx: &JobContext) -> Result<String, JobError> {
     match kind {
         JobKind::Noop => noop::run(ctx).await,
         JobKind::ImportCatalog => import_catalog::run(ctx).await,
+        JobKind::WarmCache => warm_cache::run(ctx).await,
         other => Err(JobError::Failed(format!("{} has no handler yet", other.label()))),
     }
 }
