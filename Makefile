@@ -22,6 +22,7 @@ test:
 bench:
 	scripts/setup.sh
 	cargo bench -p server --bench browse
+	cargo bench -p server --bench jobs
 	cargo leptos build --release --precompress
 	bench/run.sh
 	bench/page_cache.sh
