@@ -168,6 +168,7 @@ macro_rules! conformance {
                 b.await.unwrap();
                 let runs = std::fs::read_to_string(&marker).unwrap();
                 let ids: std::collections::HashSet<&str> = runs.lines().collect();
+                assert!(ids.iter().all(|id| id.len() == 26), "every line is one job id: {ids:?}");
                 assert_eq!((runs.lines().count(), ids.len()), (200, 200), "each job ran exactly once");
             }
 

@@ -33,7 +33,8 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
             .append(true)
             .open(&path)
             .map_err(|e| JobError::Failed(format!("cannot open {path}: {e}")))?;
-        writeln!(file, "{}", ctx.id).map_err(|e| JobError::Failed(e.to_string()))?;
+        // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
+        file.write_all(format!("{}\n", ctx.id).as_bytes()).map_err(|e| JobError::Failed(e.to_string()))?;
     }
     Ok(serde_json::json!({ "steps": args.steps }).to_string())
 }
