@@ -65,6 +65,9 @@ pub struct AppState {
     pub catalog: Arc<dyn Catalog>,
     /// Base URL for `/pkg` assets when a CDN serves them (`ASSET_URL`); None = this server.
     pub asset_url: Option<String>,
+    /// The site's public origin (`CANONICAL_URL`) for canonical links and shared URLs.
+    #[from_ref(skip)]
+    pub canonical_url: Option<String>,
     pub page_cache: Arc<dyn PageCache>,
     pub page_cache_stats: Arc<PageCacheStats>,
     pub admin_token: Arc<AdminToken>,

@@ -66,6 +66,9 @@ pub struct WebConfig {
     pub canonical_url: Option<String>,
     /// Old host names whose requests get a 301 to `CANONICAL_URL` (`LEGACY_HOSTS`, comma list).
     pub legacy_hosts: Vec<String>,
+    /// URLs per sitemap file before it splits into an index (`SITEMAP_URL_LIMIT`, default and
+    /// maximum 50,000, the protocol's limit).
+    pub sitemap_limit: usize,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -241,7 +244,15 @@ impl Config {
             asset_url: env.origin("ASSET_URL", true)?,
             canonical_url: env.origin("CANONICAL_URL", false)?,
             legacy_hosts: env.host_list("LEGACY_HOSTS")?,
+            sitemap_limit: env.parsed("SITEMAP_URL_LIMIT", 50_000usize, "expected a number of URLs from 10 to 50000")?,
         };
+        if !(10..=50_000).contains(&web.sitemap_limit) {
+            return Err(ConfigError {
+                var: "SITEMAP_URL_LIMIT",
+                value: web.sitemap_limit.to_string(),
+                reason: "expected a number of URLs from 10 to 50000".into(),
+            });
+        }
         if !web.legacy_hosts.is_empty() && web.canonical_url.is_none() {
             return Err(ConfigError {
                 var: "LEGACY_HOSTS",

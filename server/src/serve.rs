@@ -79,6 +79,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         leptos_options: config.leptos_options(),
         catalog: Arc::new(catalog),
         asset_url: config.web.asset_url.clone(),
+        canonical_url: config.web.canonical_url.clone(),
         page_cache,
         page_cache_stats: Arc::default(),
         admin_token: Arc::new(AdminToken::new(admin_token)),

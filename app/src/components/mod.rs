@@ -5,6 +5,7 @@ mod facets;
 mod layout;
 mod pager;
 mod scorecard;
+mod seo;
 mod status;
 
 pub use app_card::{AppBadge, AppCard, AppGrid};
@@ -12,4 +13,5 @@ pub use facets::{ActiveFilters, FacetPanel};
 pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;
 pub use scorecard::Scorecard;
+pub use seo::{site_origin, Canonical};
 pub use status::{set_http_status, ErrorPage, NotFound};

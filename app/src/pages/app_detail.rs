@@ -1,6 +1,6 @@
 use crate::api::catalog::get_app;
-use crate::components::{AppBadge, AppGrid, ErrorPage, Scorecard};
-use crate::domain::{format_rating, AppDetail, CatalogQuery};
+use crate::components::{site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard};
+use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -31,9 +31,25 @@ fn AppView(detail: AppDetail) -> impl IntoView {
     let band_href = CatalogQuery { age: Some(band), ..Default::default() }.href();
     let categories = app.categories.clone();
     let platforms = app.platforms.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ");
+    let origin = site_origin();
+    let page_url = format!("{origin}/apps/{}", app.slug);
+    let image = format!("{origin}/apps/{}/icon.svg", app.slug);
+    let json_ld = structured_data(&app, &page_url, &image);
     view! {
-        <Title text=title/>
-        <Meta name="description" content=summary/>
+        <Title text=title.clone()/>
+        <Meta name="description" content=summary.clone()/>
+        <Canonical path=format!("/apps/{}", app.slug)/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Famigo"/>
+        <Meta property="og:title" content=title.clone()/>
+        <Meta property="og:description" content=summary.clone()/>
+        <Meta property="og:url" content=page_url/>
+        <Meta property="og:image" content=image.clone()/>
+        <Meta name="twitter:card" content="summary"/>
+        <Meta name="twitter:title" content=title/>
+        <Meta name="twitter:description" content=summary/>
+        <Meta name="twitter:image" content=image/>
+        <script type="application/ld+json" inner_html=json_ld></script>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <a href="/apps">"All apps"</a>" › "<a href=band_href>{band.label()}</a>
         </nav>
@@ -77,4 +93,34 @@ fn AppView(detail: AppDetail) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// schema.org `SoftwareApplication` for the app, as JSON-LD. `</` is escaped so the JSON can
+/// never close its script element.
+fn structured_data(app: &App, url: &str, image: &str) -> String {
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "SoftwareApplication",
+        "name": app.name,
+        "url": url,
+        "image": image,
+        "description": app.description,
+        "operatingSystem": app.platforms.iter().map(|p| p.label()).collect::<Vec<_>>().join(", "),
+        "applicationCategory": if app.categories.contains(&crate::domain::Category::Games) { "GameApplication" } else { "EducationalApplication" },
+        "author": { "@type": "Organization", "name": app.developer },
+        "datePublished": app.released.format("%Y-%m-%d").to_string(),
+        "dateModified": app.updated.format("%Y-%m-%d").to_string(),
+        "contentRating": format!("Ages {}+", app.min_age),
+        "offers": { "@type": "Offer", "price": format!("{}.{:02}", app.price_cents / 100, app.price_cents % 100), "priceCurrency": "USD" },
+    });
+    if app.rating_count > 0 {
+        data["aggregateRating"] = serde_json::json!({
+            "@type": "AggregateRating",
+            "ratingValue": format_rating(app.rating_avg),
+            "ratingCount": app.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+    }
+    data.to_string().replace("</", "<\\/")
 }

@@ -1,6 +1,6 @@
 use crate::api::catalog::list_apps;
 use crate::api::ApiError;
-use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager};
+use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager, Canonical};
 use crate::domain::{AgeBand, AppPage, AppSummary, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
 use leptos::html;
 use leptos::prelude::*;
@@ -44,18 +44,52 @@ pub fn BrowsePage() -> impl IntoView {
     }
 }
 
+/// A title naming every filter, the order and the page, so no two listings share one.
 fn browse_title(q: &CatalogQuery) -> String {
     let mut parts = Vec::new();
-    if let Some(c) = q.category {
-        parts.push(format!("{} apps", c.label()));
-    } else {
-        parts.push("Apps and games".to_string());
+    match q.price {
+        Some(PriceFilter::Free) => parts.push("Free".to_string()),
+        Some(PriceFilter::Paid) => parts.push("Paid".to_string()),
+        None => {}
+    }
+    match q.category {
+        Some(c) => parts.push(format!("{} apps", c.label())),
+        None if parts.is_empty() => parts.push("Apps and games".to_string()),
+        None => parts.push("apps and games".to_string()),
     }
     if let Some(b) = q.age {
         parts.push(format!("for {}", b.label().to_lowercase()));
     }
     if let Some(p) = q.platform {
         parts.push(format!("on {}", p.label()));
+    }
+    let mut without = Vec::new();
+    if q.no_ads {
+        without.push("ads");
+    }
+    if q.no_in_app_purchases {
+        without.push("in-app purchases");
+    }
+    if q.no_data_collection {
+        without.push("data collection");
+    }
+    if !without.is_empty() {
+        parts.push(format!("without {}", without.join(" or ")));
+    }
+    if let Some(cents) = q.max_price_cents {
+        parts.push(format!("up to {}", crate::domain::format_price(cents)));
+    }
+    if let Some(m) = q.min_learning {
+        parts.push(format!("with learning {m}+"));
+    }
+    match q.sort {
+        SortOrder::TopRated => {}
+        SortOrder::Newest => parts.push("· newest first".into()),
+        SortOrder::Name => parts.push("· by name".into()),
+        SortOrder::Learning => parts.push("· best for learning".into()),
+    }
+    if q.page > 1 {
+        parts.push(format!("· page {}", q.page));
     }
     parts.join(" ")
 }
@@ -69,6 +103,7 @@ fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
     // render's reactive owner is gone, and a closure over a disposed signal panics there.
     view! {
         <Title text=browse_title(&query)/>
+        <Canonical path=query.href()/>
         <ActiveFilters query=query.clone()/>
         <p class="result-count" data-total=total.to_string()>{format!("{total} {noun}")}</p>
         <div class="results-body">

@@ -1,14 +1,16 @@
 use crate::api::catalog::get_home;
-use crate::components::{AppGrid, ErrorPage};
+use crate::components::{AppGrid, Canonical, ErrorPage};
 use crate::domain::{AgeBand, CatalogQuery, HomeShelves, SortOrder};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let shelves = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Famigo — apps and games that fit your kids"/>
+        <Canonical path="/"/>
+        <Link rel="alternate" type_="application/atom+xml" title="New apps on Famigo" href="/feeds/new.atom"/>
         <Meta
             name="description"
             content="Find apps and games for your kids by age, platform and price, with learning ratings and an honest look at ads, in-app purchases and data collection."

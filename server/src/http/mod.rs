@@ -5,6 +5,7 @@ mod legacy_redirect;
 pub mod page_cache;
 mod request_id;
 mod same_origin;
+pub mod seo;
 mod server_fn_status;
 mod static_files;
 
@@ -28,12 +29,19 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/sitemaps/{file}", get(seo::sitemap_part))
+        .route("/feeds/new.atom", get(seo::feed_new))
+        .route("/feeds/ages/{file}", get(seo::feed_age))
+        .route("/apps/{slug}/icon.svg", get(seo::app_icon))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
         .fallback(
             leptos_axum::file_and_error_handler::<app::ports::AppState, _>(shell)
                 .layer(from_fn(static_files::cache_headers)),
         )
+        .layer(axum::Extension(seo::SeoConfig { canonical_url: web.canonical_url.clone(), sitemap_limit: web.sitemap_limit }))
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
         .layer(from_fn_with_state(trusted_origins, same_origin::reject_cross_site))
