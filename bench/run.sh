@@ -20,8 +20,9 @@ fi
 [ -x "$bin" ] || { echo "bench: $bin not built; run 'cargo leptos build --release'" >&2; exit 1; }
 
 rm -rf "$data" && mkdir -p "$data"
-# PAGE_CACHE_MB=0: this table measures rendering; bench/page_cache.sh measures the cache.
-export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn PAGE_CACHE_MB=0
+# PAGE_CACHE=off: this table measures rendering (no cache, no coalescing of concurrent misses);
+# bench/page_cache.sh measures the cache.
+export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn PAGE_CACHE=off
 
 seed_start=$(date +%s.%N)
 "$bin" seed --apps "$apps" --seed 1
@@ -60,6 +61,21 @@ for url in "${urls[@]}"; do
 done
 rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
 
+# Sitemap: the index and every part, streamed from the catalog; time, size and the server's
+# resident memory before and after (growth shows whether it was built in one string).
+rss_before_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
+sitemap_start=$(date +%s.%N)
+sitemap_bytes=$(curl -fs "http://127.0.0.1:$port/sitemap.xml" | tee "$out/sitemap.xml" | wc -c)
+sitemap_urls=0
+for part in $(grep -o '<loc>[^<]*</loc>' "$out/sitemap.xml" | sed 's/<[^>]*>//g' | grep '/sitemaps/' || true); do
+  path=${part#*://*/}
+  bytes=$(curl -fs "http://127.0.0.1:$port/$path" | tee "$out/part.xml" | wc -c)
+  sitemap_bytes=$((sitemap_bytes + bytes))
+  sitemap_urls=$((sitemap_urls + $(grep -o '<loc>' "$out/part.xml" | wc -l)))
+done
+sitemap_seconds=$(awk -v a="$sitemap_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+rss_after_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
+
 echo
 echo "Famigo load benchmark: $apps apps, $connections connections, ${seconds}s per URL, $(nproc) cores"
 echo
@@ -68,3 +84,4 @@ echo "|---|---:|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
 echo
 printf 'seed %d apps: %.1f s · server RSS idle %d MB, peak %d MB\n' "$apps" "$seed_seconds" $((rss_idle_kb / 1024)) $((rss_peak_kb / 1024))
+printf 'sitemap: %d URLs, %d KB, %s s · server RSS %d MB before, %d MB after\n' "$sitemap_urls" $((sitemap_bytes / 1024)) "$sitemap_seconds" $((rss_before_kb / 1024)) $((rss_after_kb / 1024))

@@ -42,6 +42,9 @@ pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] = &[(app::domain::J
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]
 pub struct CacheConfig {
+    /// `PAGE_CACHE=off` renders every request (no caching, no coalescing of concurrent
+    /// misses): for measuring rendering and for debugging. Default on.
+    pub pages_enabled: bool,
     /// `REDIS_URL`, like `redis://:password@host:6379/0`; None = embedded.
     pub redis_url: Option<String>,
     /// Prefix of every page-cache key and channel in Redis (`REDIS_PREFIX`, default `famigo`),
@@ -260,7 +263,14 @@ impl Config {
                 reason: "needs CANONICAL_URL, the address to redirect to".into(),
             });
         }
+        let pages_enabled = match env.get("PAGE_CACHE").map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if v == "on" => true,
+            Some(v) if v == "off" => false,
+            Some(v) => return Err(ConfigError { var: "PAGE_CACHE", value: v, reason: "expected on or off".into() }),
+        };
         let cache = CacheConfig {
+            pages_enabled,
             redis_url: env.redis_url("REDIS_URL")?,
             redis_prefix: env.key_prefix("REDIS_PREFIX", "famigo")?,
             l1_bytes: env.parsed::<u64>("PAGE_CACHE_MB", 64, "expected a whole number of megabytes")?
@@ -400,7 +410,7 @@ mod tests {
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
-        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {
+        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("PAGE_CACHE", "sometimes"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
     }

@@ -38,6 +38,8 @@ pub async fn open_store(config: &Config) -> Result<SqliteCatalog, StoreError> {
 pub struct Services {
     pub state: AppState,
     pub sessions: SessionBackend,
+    /// False with `PAGE_CACHE=off`: the router leaves the page cache out.
+    pub page_cache_enabled: bool,
 }
 
 /// Opens the page cache and session store the configuration names, and puts the browse
@@ -85,7 +87,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         admin_token: Arc::new(AdminToken::new(admin_token)),
         jobs: job_queue(config).await?,
     };
-    Ok(Services { state, sessions })
+    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled })
 }
 
 async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {

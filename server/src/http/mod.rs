@@ -20,7 +20,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
 pub fn router(services: Services, web: &WebConfig) -> Router {
-    let Services { state, sessions } = services;
+    let Services { state, sessions, page_cache_enabled } = services;
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
     let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));
     let secure_cookies = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
@@ -45,9 +45,16 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
         .layer(from_fn_with_state(trusted_origins, same_origin::reject_cross_site))
-        .layer(CompressionLayer::new())
-        .layer(from_fn_with_state(cache, page_cache::serve_cached))
-        .with_state(state);
+        .layer(CompressionLayer::new());
+    let router = if page_cache_enabled {
+        router.layer(from_fn_with_state(cache, page_cache::serve_cached))
+    } else {
+        router.layer(axum::middleware::map_response(|mut response: axum::response::Response| async move {
+            response.headers_mut().remove(app::ports::CACHE_TAGS_HEADER);
+            response
+        }))
+    };
+    let router = router.with_state(state);
     let router = match &web.canonical_url {
         Some(canonical) if !web.legacy_hosts.is_empty() => {
             let legacy = legacy_redirect::LegacyHosts {
