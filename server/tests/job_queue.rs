@@ -257,3 +257,39 @@ macro_rules! conformance {
 
 conformance!(embedded_queue, embedded());
 conformance!(redis_queue, redis());
+
+/// The same import from CSV: bad rows named by line and column, the rest upserted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_import_reports_bad_rows_by_line_and_column() {
+    let Some(s) = embedded().await else { return };
+    let path = s.dir.path().join("apps.csv");
+    let mut writer = csv::Writer::from_path(&path).unwrap();
+    writer.write_record(famigo::jobs::catalog_csv::COLUMNS).unwrap();
+    for (i, app) in famigo::seed::generate(200, 11).enumerate() {
+        let mut row = famigo::jobs::catalog_csv::to_row(&app);
+        match i {
+            3 => row[4] = "ios;playstation".into(), // line 5: unknown platform
+            48 => row[7] = "abc".into(),            // line 50: age not a number
+            118 => row[1] = "".into(),              // line 120: no name
+            _ => {}
+        }
+        writer.write_record(&row).unwrap();
+    }
+    writer.flush().unwrap();
+    let args = serde_json::json!({ "path": path }).to_string();
+    let job = s.queue.enqueue(JobKind::ImportCatalog, &args, 1).await.unwrap();
+    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(20)).await;
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    let report: serde_json::Value = serde_json::from_str(done.result.as_deref().unwrap()).unwrap();
+    assert_eq!((report["rows"].as_u64(), report["imported"].as_u64()), (Some(200), Some(197)), "{report}");
+    let errors: Vec<(u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(errors, vec![(5, "platforms".into()), (50, "min_age".into()), (120, "name".into())]);
+    assert_eq!(s.services.catalog.count().await.unwrap(), 197);
+}

@@ -1,13 +1,13 @@
-//! `import_catalog`: apps from a JSON Lines file, one app per line. Every line is checked
-//! (JSON shape, then the domain's rules); good lines are upserted in batches (an app is
-//! written whole or not at all), bad ones are reported with their line number, field and
-//! reason. Re-running it is harmless: upserts by slug.
-//! Arguments: `{"path": "<file readable by the worker>"}`.
+//! `import_catalog`: apps from a JSON Lines file (one app per line) or a CSV file (see
+//! `catalog_csv.rs`). Every row is checked (its shape, then the domain's rules); good rows are
+//! upserted in batches (an app is written whole or not at all), bad ones are reported with
+//! their line number, field and reason. Re-running it is harmless: upserts by slug.
+//! Arguments: `{"path": "<file readable by the worker>", "format": "jsonl" | "csv"}` (the
+//! format defaults from the file's extension). The file is read on a blocking thread.
 
 use super::{JobContext, JobError};
 use app::domain::App;
 use serde::Serialize;
-use tokio::io::AsyncBufReadExt;
 
 const BATCH: usize = 500;
 /// Errors kept in the result; the count covers them all.
@@ -16,6 +16,14 @@ const MAX_REPORTED: usize = 1000;
 #[derive(serde::Deserialize)]
 struct Args {
     path: String,
+    format: Option<String>,
+}
+
+/// What the reading thread sends: the row count first, then each row.
+enum Parsed {
+    Total(u64),
+    Row(u64, Result<App, RowError>),
+    Unreadable(String),
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -49,51 +57,120 @@ pub fn parse_line(line_number: u64, line: &str) -> Result<App, RowError> {
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let args: Args = ctx.args()?;
-    let open = || async {
-        tokio::fs::File::open(&args.path).await.map_err(|e| JobError::Failed(format!("cannot read {}: {e}", args.path)))
+    let csv = match args.format.as_deref() {
+        Some("csv") => true,
+        Some("jsonl") => false,
+        Some(other) => return Err(JobError::Failed(format!("unknown format {other:?}; use jsonl or csv"))),
+        None => args.path.to_ascii_lowercase().ends_with(".csv"),
     };
-    // One pass to count lines, so progress has a total.
-    let mut total = 0u64;
-    let mut lines = tokio::io::BufReader::new(open().await?).lines();
-    while lines.next_line().await.map_err(|e| JobError::Failed(e.to_string()))?.is_some() {
-        total += 1;
-    }
+    let (rows, mut parsed) = tokio::sync::mpsc::channel::<Parsed>(BATCH * 2);
+    let path = args.path.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        let outcome = if csv { read_csv(&path, &rows) } else { read_json_lines(&path, &rows) };
+        if let Err(e) = outcome {
+            let _ = rows.blocking_send(Parsed::Unreadable(format!("cannot read {path}: {e}")));
+        }
+    });
 
+    let mut total = 0u64;
     let mut report = ImportReport { rows: 0, imported: 0, error_count: 0, errors: Vec::new() };
     let mut batch: Vec<App> = Vec::with_capacity(BATCH);
     let mut seen_in_batch = std::collections::HashSet::new();
-    let mut lines = tokio::io::BufReader::new(open().await?).lines();
-    let mut line_number = 0u64;
-    while let Some(line) = lines.next_line().await.map_err(|e| JobError::Failed(e.to_string()))? {
-        line_number += 1;
+    while let Some(message) = parsed.recv().await {
+        match message {
+            Parsed::Total(n) => total = n,
+            Parsed::Unreadable(reason) => return Err(JobError::Failed(reason)),
+            Parsed::Row(line, row) => {
+                report.rows += 1;
+                match row {
+                    Ok(app) => {
+                        // A slug twice in one batch: the later row wins, as it would across batches.
+                        if !seen_in_batch.insert(app.slug.clone()) {
+                            batch.retain(|a: &App| a.slug != app.slug);
+                        }
+                        batch.push(app);
+                    }
+                    Err(error) => {
+                        report.error_count += 1;
+                        if report.errors.len() < MAX_REPORTED {
+                            report.errors.push(error);
+                        }
+                    }
+                }
+                if batch.len() >= BATCH {
+                    write(ctx, &mut batch, &mut report).await?;
+                    seen_in_batch.clear();
+                    ctx.progress(report.rows, total, format!("{} of {total} rows (line {line})", report.rows)).await?;
+                }
+            }
+        }
+    }
+    reader.await.map_err(|e| JobError::Failed(format!("the file reader failed: {e}")))?;
+    write(ctx, &mut batch, &mut report).await?;
+    ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count)).await?;
+    serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
+}
+
+fn read_json_lines(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Result<()> {
+    use std::io::BufRead;
+    let open = || std::fs::File::open(path).map(std::io::BufReader::new);
+    let mut total = 0u64;
+    for line in open()?.lines() {
+        if !line?.trim().is_empty() {
+            total += 1;
+        }
+    }
+    if rows.blocking_send(Parsed::Total(total)).is_err() {
+        return Ok(());
+    }
+    for (i, line) in open()?.lines().enumerate() {
+        let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        report.rows += 1;
-        match parse_line(line_number, &line) {
-            Ok(app) => {
-                // A slug twice in one batch: the later line wins, as it would across batches.
-                if !seen_in_batch.insert(app.slug.clone()) {
-                    batch.retain(|a: &App| a.slug != app.slug);
-                }
-                batch.push(app);
-            }
-            Err(error) => {
-                report.error_count += 1;
-                if report.errors.len() < MAX_REPORTED {
-                    report.errors.push(error);
-                }
-            }
-        }
-        if batch.len() >= BATCH {
-            write(ctx, &mut batch, &mut report).await?;
-            seen_in_batch.clear();
-            ctx.progress(line_number, total, format!("{line_number} of {total} lines")).await?;
+        let number = i as u64 + 1;
+        if rows.blocking_send(Parsed::Row(number, parse_line(number, &line))).is_err() {
+            return Ok(()); // the job stopped
         }
     }
-    write(ctx, &mut batch, &mut report).await?;
-    ctx.progress(total, total, format!("{} imported, {} bad lines", report.imported, report.error_count)).await?;
-    serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
+    Ok(())
+}
+
+fn read_csv(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Result<()> {
+    let total = csv::Reader::from_path(path).map_err(std::io::Error::other)?.records().count() as u64;
+    if rows.blocking_send(Parsed::Total(total)).is_err() {
+        return Ok(());
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(std::io::Error::other)?;
+    let header = reader.headers().map_err(std::io::Error::other)?.clone();
+    let index = match super::catalog_csv::header_index(&header) {
+        Ok(index) => index,
+        Err(e) => {
+            let _ = rows.blocking_send(Parsed::Unreadable(format!("line 1: {}", e.reason)));
+            return Ok(());
+        }
+    };
+    for record in reader.records() {
+        let parsed = match record {
+            Ok(record) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let row = super::catalog_csv::parse_row(line, &record, &index).and_then(|mut app| {
+                    app.normalize();
+                    app.validate().map_err(|e| RowError { line, field: e.field.to_string(), reason: e.reason })?;
+                    Ok(app)
+                });
+                Parsed::Row(line, row)
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                Parsed::Row(line, Err(RowError { line, field: "csv".into(), reason: e.to_string() }))
+            }
+        };
+        if rows.blocking_send(parsed).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 async fn write(ctx: &JobContext, batch: &mut Vec<App>, report: &mut ImportReport) -> Result<(), JobError> {

@@ -4,6 +4,7 @@
 //! says whether to stop (cancel requested, the worker is stopping, or the lease was lost).
 //! Handlers are idempotent: a job may run again after a crash (at-least-once).
 
+pub mod catalog_csv;
 pub mod import_catalog;
 pub mod noop;
 pub mod schedule;
