@@ -72,6 +72,9 @@ pub struct WebConfig {
     /// URLs per sitemap file before it splits into an index (`SITEMAP_URL_LIMIT`, default and
     /// maximum 50,000, the protocol's limit).
     pub sitemap_limit: usize,
+    /// Where uploaded catalog files wait for their import (`DATA_DIR/uploads`). With several
+    /// nodes, a volume every worker reads.
+    pub upload_dir: PathBuf,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -247,6 +250,7 @@ impl Config {
             asset_url: env.origin("ASSET_URL", true)?,
             canonical_url: env.origin("CANONICAL_URL", false)?,
             legacy_hosts: env.host_list("LEGACY_HOSTS")?,
+            upload_dir: data_dir.join("uploads"),
             sitemap_limit: env.parsed("SITEMAP_URL_LIMIT", 50_000usize, "expected a number of URLs from 10 to 50000")?,
         };
         if !(10..=50_000).contains(&web.sitemap_limit) {

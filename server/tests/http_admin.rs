@@ -89,3 +89,62 @@ async fn state_changing_requests_from_other_sites_are_refused() {
     let sign_in_elsewhere = post_form(&app, AdminSignIn::PATH, &format!("token={TOKEN}"), &[("origin", "https://evil.example"), HOST]).await;
     assert_eq!(sign_in_elsewhere.status, 403);
 }
+
+fn multipart(file_name: &str, content: &str) -> (String, String) {
+    let boundary = "famigo-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &TestApp, file_name: &str, content: &str, headers: &[(&str, &str)]) -> Response {
+    let (content_type, body) = multipart(file_name, content);
+    let mut request = axum::http::Request::post("/admin/uploads").header("content-type", content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send(request.body(axum::body::Body::from(body)).unwrap()).await
+}
+
+#[tokio::test]
+async fn an_uploaded_catalog_file_is_saved_and_queued_for_import() {
+    let app = admin_app().await;
+    let lines: Vec<String> = famigo::seed::generate(3, 5).map(|a| serde_json::to_string(&a).unwrap()).collect();
+    let content = lines.join("\n");
+
+    let anonymous = upload(&app, "apps.jsonl", &content, &[ORIGIN, HOST]).await;
+    assert_eq!(anonymous.status, 401);
+
+    let cookie = sign_in(&app).await;
+    let auth = [ORIGIN, HOST, ("cookie", cookie.as_str())];
+    let wrong_type = upload(&app, "apps.exe", &content, &auth).await;
+    assert_eq!(wrong_type.status, 400, "{}", wrong_type.body);
+    let cross_site = upload(&app, "apps.jsonl", &content, &[("origin", "https://evil.example"), HOST, ("cookie", cookie.as_str())]).await;
+    assert_eq!(cross_site.status, 403);
+
+    let accepted = upload(&app, "apps.jsonl", &content, &auth).await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let location = accepted.headers["location"].to_str().unwrap();
+    let id = location.strip_prefix("/admin/jobs?queued=").expect("back to the jobs page");
+    let job = app.post_json(app::api::jobs::JobStatus::PATH, &format!("{{\"id\":\"{id}\"}}")).await;
+    assert_eq!(job.status, 401, "job_status needs the session too");
+    let job = app
+        .send(
+            axum::http::Request::post(app::api::jobs::JobStatus::PATH)
+                .header("content-type", "application/json")
+                .header("cookie", cookie.as_str())
+                .header("origin", ORIGIN.1)
+                .header("host", HOST.1)
+                .body(axum::body::Body::from(format!("{{\"id\":\"{id}\"}}")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(job.status, 200, "{}", job.body);
+    let job: serde_json::Value = serde_json::from_str(&job.body).unwrap();
+    assert_eq!(job["kind"], "import_catalog");
+    let args: serde_json::Value = serde_json::from_str(job["args"].as_str().unwrap()).unwrap();
+    let saved = std::fs::read_to_string(args["path"].as_str().unwrap()).expect("the upload was saved");
+    assert_eq!(saved, content);
+}

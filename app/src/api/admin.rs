@@ -5,8 +5,15 @@
 use super::ApiError;
 use leptos::prelude::*;
 
+/// The session key that marks an administrator's session.
 #[cfg(feature = "ssr")]
-const ADMIN_KEY: &str = "admin";
+pub const ADMIN_KEY: &str = "admin";
+
+/// Whether this session belongs to a signed-in administrator (for plain axum handlers).
+#[cfg(feature = "ssr")]
+pub async fn session_is_admin(session: &tower_sessions::Session) -> bool {
+    matches!(session.get::<bool>(ADMIN_KEY).await, Ok(Some(true)))
+}
 
 /// Signs this browser in as administrator; a plain form post without JavaScript works too
 /// (it is redirected to `/admin/jobs`).

@@ -6,6 +6,7 @@ pub mod page_cache;
 mod request_id;
 mod same_origin;
 pub mod seo;
+mod uploads;
 mod server_fn_status;
 mod static_files;
 
@@ -35,6 +36,14 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         .route("/feeds/new.atom", get(seo::feed_new))
         .route("/feeds/ages/{file}", get(seo::feed_age))
         .route("/apps/{slug}/icon.svg", get(seo::app_icon))
+        .route(
+            "/admin/uploads",
+            axum::routing::post(uploads::upload_catalog).layer::<_, std::convert::Infallible>(
+                tower::ServiceBuilder::new()
+                    .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES))
+                    .layer(axum::Extension(uploads::UploadDir(web.upload_dir.clone()))),
+            ),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
         .fallback(

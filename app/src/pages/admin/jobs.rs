@@ -78,6 +78,12 @@ fn Dashboard(
                     .collect_view()}
             </div>
             {move || enqueue_error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <form class="job-upload" method="post" action="/admin/uploads" enctype="multipart/form-data">
+                <label>"Import a catalog file (JSON Lines or CSV) "
+                    <input type="file" name="file" accept=".jsonl,.ndjson,.json,.csv" required/>
+                </label>
+                <button type="submit">"Upload and import"</button>
+            </form>
             <h2>"Recent jobs"</h2>
             <table class="jobs">
                 <thead><tr><th>"Job"</th><th>"State"</th><th>"Progress"</th><th>"Attempts"</th><th></th></tr></thead>
