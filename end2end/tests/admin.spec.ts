@@ -29,3 +29,30 @@ test('an administrator signs in, starts a job and watches its progress bar reach
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
   await expect(row.locator('progress')).toHaveAttribute('data-percent', '100');
 });
+
+test('an uploaded CSV file is imported and its bad row reported', async ({ page, consoleErrors }) => {
+  await page.goto('/admin');
+  await waitForHydration(page);
+  await page.fill('#admin-token', TOKEN);
+  await page.click('button:has-text("Sign in")');
+  await expect(page).toHaveURL(/\/admin\/jobs$/);
+  await waitForHydration(page);
+
+  const header = 'slug,name,developer,description,platforms,categories,price_cents,min_age,learning_rating,violence,scariness,language,consumerism,ads,in_app_purchases,collects_data,open_chat,rating_avg,rating_count,released,updated';
+  const good = 'upload-test-app,Upload Test App,Test Studio,Counting with dinosaurs.,ios;android,math,0,4,5,0,0,0,0,false,false,false,false,4.5,12,2024-01-02,2024-03-04';
+  const bad = 'upload-bad-app,Bad App,Test Studio,Too young.,ios,math,0,1,5,0,0,0,0,false,false,false,false,4.5,12,2024-01-02,2024-03-04';
+  await page.setInputFiles('form.job-upload input[type="file"]', {
+    name: 'apps.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from([header, good, bad].join('\n')),
+  });
+  await page.click('form.job-upload button');
+  await expect(page).toHaveURL(/\/admin\/jobs\?queued=/);
+  const row = page.locator('tr[data-kind="import_catalog"]').first();
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
+  await expect(row.locator('.job-detail')).toContainText('"imported":1');
+  await expect(row.locator('.job-detail')).toContainText('"line":3,"field":"min_age"');
+
+  await page.goto('/apps/upload-test-app');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Upload Test App');
+});
