@@ -26,21 +26,26 @@ fn db_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// A pool on one SQLite file of the embedded adapters (created if missing): WAL, so readers
+/// never wait for the writer; a 5 s busy timeout, so concurrent writers queue instead of failing.
+pub async fn open_pool(file: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5));
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+}
+
 impl SqliteCatalog {
     /// Opens (creating if needed) `catalog.db` in `data_dir` and applies pending migrations.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(data_dir.join("catalog.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await
-            .map_err(db_err)?;
+        let pool = open_pool(&data_dir.join("catalog.db")).await.map_err(db_err)?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await

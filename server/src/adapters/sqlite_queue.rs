@@ -5,7 +5,7 @@
 use app::domain::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 use app::ports::{ClaimedJob, JobQueue, Lease, QueueError};
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
@@ -59,18 +59,7 @@ fn job_from_row(row: &SqliteRow) -> Result<JobInfo, QueueError> {
 
 impl SqliteJobQueue {
     pub async fn open(data_dir: &Path) -> Result<SqliteJobQueue, QueueError> {
-        let options = SqliteConnectOptions::new()
-            .filename(data_dir.join("jobs.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await
-            .map_err(db_err)?;
+        let pool = super::sqlite::open_pool(&data_dir.join("jobs.db")).await.map_err(db_err)?;
         sqlx::migrate!("./migrations/jobs")
             .run(&pool)
             .await

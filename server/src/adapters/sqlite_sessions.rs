@@ -2,10 +2,8 @@
 //! survive a restart. (tower-sessions-sqlx-store targets another sqlx major version.)
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 use std::path::Path;
-use std::time::Duration;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -24,12 +22,7 @@ fn now() -> i64 {
 
 impl SqliteSessionStore {
     pub async fn open(data_dir: &Path) -> Result<SqliteSessionStore, sqlx::Error> {
-        let options = SqliteConnectOptions::new()
-            .filename(data_dir.join("sessions.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = super::sqlite::open_pool(&data_dir.join("sessions.db")).await?;
         sqlx::migrate!("./migrations/sessions").run(&pool).await?;
         Ok(SqliteSessionStore { pool })
     }
