@@ -163,6 +163,9 @@ async fn one_listing_has_one_canonical_url() {
     let clean = app.get("/apps?age=5-7&platform=ios").await;
     assert_eq!(canonical(&shuffled.body), canonical(&clean.body));
     assert_eq!(canonical(&clean.body).as_deref(), Some("https://famigo.example/apps?age=5-7&platform=ios"));
+    let described = |body: &str| meta(body, "description").unwrap_or_default();
+    assert!(described(&clean.body).starts_with("Apps and games for ages 5–7 on iOS:"), "{}", described(&clean.body));
+    assert_ne!(described(&clean.body), described(&app.get("/apps?age=8-10").await.body), "each listing describes itself");
     let bad = app.get("/apps?age=99").await;
     assert_eq!(bad.status, 400);
     assert_eq!(meta(&bad.body, "robots").as_deref(), Some("noindex"));

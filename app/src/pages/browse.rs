@@ -25,7 +25,6 @@ pub fn BrowsePage() -> impl IntoView {
     );
     let shown = move || query.get().unwrap_or_default();
     view! {
-        <Meta name="description" content="Browse kids' apps and games by age, platform, category, price and safety."/>
         <h1 class="page-title">{move || browse_title(&shown())}</h1>
         <div class="browse">
             <FilterForm query=Signal::derive(shown)/>
@@ -94,6 +93,16 @@ fn browse_title(q: &CatalogQuery) -> String {
     parts.join(" ")
 }
 
+/// The listing's own summary for search results and shared links.
+fn browse_description(q: &CatalogQuery, total: u64) -> String {
+    let noun = if total == 1 { "app" } else { "apps" };
+    format!(
+        "{}: {total} {noun} on Famigo, each with a parent's scorecard for learning, content, ads, \
+         in-app purchases and data collection.",
+        browse_title(q)
+    )
+}
+
 #[component]
 fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
     let page_count = page.page_count();
@@ -103,6 +112,7 @@ fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
     // render's reactive owner is gone, and a closure over a disposed signal panics there.
     view! {
         <Title text=browse_title(&query)/>
+        <Meta name="description" content=browse_description(&query, total)/>
         <Canonical path=query.href()/>
         <ActiveFilters query=query.clone()/>
         <p class="result-count" data-total=total.to_string()>{format!("{total} {noun}")}</p>
