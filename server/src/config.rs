@@ -156,6 +156,16 @@ impl Env {
 }
 
 impl Env {
+    /// `on` or `off`.
+    fn switch(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(var).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) if v == "on" => Ok(true),
+            Some(v) if v == "off" => Ok(false),
+            Some(v) => Err(ConfigError { var, value: v, reason: "expected on or off".into() }),
+        }
+    }
+
     fn schedules(&self) -> Result<Vec<(app::domain::JobKind, cron::Schedule)>, ConfigError> {
         let mut schedules = Vec::new();
         for &kind in app::domain::JobKind::ALL {
@@ -267,12 +277,7 @@ impl Config {
                 reason: "needs CANONICAL_URL, the address to redirect to".into(),
             });
         }
-        let pages_enabled = match env.get("PAGE_CACHE").map(|v| v.trim().to_ascii_lowercase()) {
-            None => true,
-            Some(v) if v == "on" => true,
-            Some(v) if v == "off" => false,
-            Some(v) => return Err(ConfigError { var: "PAGE_CACHE", value: v, reason: "expected on or off".into() }),
-        };
+        let pages_enabled = env.switch("PAGE_CACHE", true)?;
         let cache = CacheConfig {
             pages_enabled,
             redis_url: env.redis_url("REDIS_URL")?,
@@ -292,12 +297,7 @@ impl Config {
                 reason: "too short to be a secret: use at least 16 characters".into(),
             });
         }
-        let serve_runs_worker = match env.get("FAMIGO_WORKER").map(|v| v.trim().to_ascii_lowercase()) {
-            None => true,
-            Some(v) if v == "on" => true,
-            Some(v) if v == "off" => false,
-            Some(v) => return Err(ConfigError { var: "FAMIGO_WORKER", value: v, reason: "expected on or off".into() }),
-        };
+        let serve_runs_worker = env.switch("FAMIGO_WORKER", true)?;
         let worker_concurrency = env.parsed("WORKER_CONCURRENCY", 2usize, "expected a whole number from 1 to 64")?;
         if !(1..=64).contains(&worker_concurrency) {
             return Err(ConfigError {

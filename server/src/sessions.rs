@@ -13,6 +13,14 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_redis_store::RedisStore;
 
 pub const SESSION_COOKIE: &str = "famigo_session";
+const SESSION_COOKIE_PREFIX: &str = "famigo_session=";
+
+/// Whether the request carries a session cookie (a signed-in browser, not an anonymous one).
+pub fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(axum::http::header::COOKIE).iter().any(|value| {
+        value.to_str().unwrap_or_default().split(';').any(|c| c.trim_start().starts_with(SESSION_COOKIE_PREFIX))
+    })
+}
 const IDLE_EXPIRY_DAYS: i64 = 30;
 
 #[derive(Clone, Debug)]

@@ -13,6 +13,11 @@ pub const JOBS_PER_PAGE: u32 = 20;
 pub const MAX_ATTEMPTS: u32 = 5;
 
 #[cfg(feature = "ssr")]
+async fn find_job(state: &crate::ports::AppState, id: &str) -> Result<JobInfo, ApiError> {
+    state.jobs.get(id).await.map_err(queue_failed)?.ok_or_else(|| ApiError::NotFound(format!("job {id:?}")))
+}
+
+#[cfg(feature = "ssr")]
 fn queue_failed(e: crate::ports::QueueError) -> ApiError {
     tracing::error!("job queue failed: {e}");
     ApiError::Unavailable
@@ -41,7 +46,7 @@ pub async fn list_jobs(filter: JobFilter, page: u32) -> Result<JobList, ApiError
 pub async fn job_status(id: String) -> Result<JobInfo, ApiError> {
     super::admin::require_admin().await?;
     let state = super::state()?;
-    state.jobs.get(&id).await.map_err(queue_failed)?.ok_or_else(|| ApiError::NotFound(format!("job {id:?}")))
+    find_job(&state, &id).await
 }
 
 /// Cancels a queued job now, or asks a running one to stop.
@@ -50,7 +55,7 @@ pub async fn cancel_job(id: String) -> Result<JobInfo, ApiError> {
     super::admin::require_admin().await?;
     let state = super::state()?;
     state.jobs.cancel(&id).await.map_err(queue_failed)?;
-    state.jobs.get(&id).await.map_err(queue_failed)?.ok_or_else(|| ApiError::NotFound(format!("job {id:?}")))
+    find_job(&state, &id).await
 }
 
 /// Queues a dead or cancelled job again.
@@ -58,9 +63,9 @@ pub async fn cancel_job(id: String) -> Result<JobInfo, ApiError> {
 pub async fn retry_job(id: String) -> Result<JobInfo, ApiError> {
     super::admin::require_admin().await?;
     let state = super::state()?;
-    let job = state.jobs.get(&id).await.map_err(queue_failed)?.ok_or_else(|| ApiError::NotFound(format!("job {id:?}")))?;
+    let job = find_job(&state, &id).await?;
     if !state.jobs.retry(&id).await.map_err(queue_failed)? {
         return Err(ApiError::BadRequest(format!("a {} job cannot be retried; only dead or cancelled ones", job.state.label())));
     }
-    state.jobs.get(&id).await.map_err(queue_failed)?.ok_or_else(|| ApiError::NotFound(format!("job {id:?}")))
+    find_job(&state, &id).await
 }

@@ -115,13 +115,32 @@ pub struct JobCounts {
 
 impl JobCounts {
     pub fn of(&self, state: JobState) -> u64 {
+        *self.slot(state)
+    }
+
+    pub fn set(&mut self, state: JobState, count: u64) {
+        *self.slot_mut(state) = count;
+    }
+
+    fn slot(&self, state: JobState) -> &u64 {
         match state {
-            JobState::Queued => self.queued,
-            JobState::Running => self.running,
-            JobState::Done => self.done,
-            JobState::Failed => self.failed,
-            JobState::Dead => self.dead,
-            JobState::Cancelled => self.cancelled,
+            JobState::Queued => &self.queued,
+            JobState::Running => &self.running,
+            JobState::Done => &self.done,
+            JobState::Failed => &self.failed,
+            JobState::Dead => &self.dead,
+            JobState::Cancelled => &self.cancelled,
+        }
+    }
+
+    fn slot_mut(&mut self, state: JobState) -> &mut u64 {
+        match state {
+            JobState::Queued => &mut self.queued,
+            JobState::Running => &mut self.running,
+            JobState::Done => &mut self.done,
+            JobState::Failed => &mut self.failed,
+            JobState::Dead => &mut self.dead,
+            JobState::Cancelled => &mut self.cancelled,
         }
     }
 }

@@ -234,7 +234,7 @@ impl RedisJobQueue {
         format!("{}:{suffix}", self.prefix)
     }
 
-    async fn lease_from(&self, answer: i64) -> Lease {
+    fn lease_from(answer: i64) -> Lease {
         if answer < 0 {
             Lease::Lost
         } else {
@@ -322,14 +322,7 @@ impl JobQueue for RedisJobQueue {
         let mut counts = JobCounts::default();
         for &state in JobState::ALL {
             let n: u64 = self.client.zcard(self.key(&format!("state:{}", state.slug()))).await.map_err(unavailable)?;
-            match state {
-                JobState::Queued => counts.queued = n,
-                JobState::Running => counts.running = n,
-                JobState::Done => counts.done = n,
-                JobState::Failed => counts.failed = n,
-                JobState::Dead => counts.dead = n,
-                JobState::Cancelled => counts.cancelled = n,
-            }
+            counts.set(state, n);
         }
         let now = now_ms();
         let minute = 60_000;
@@ -370,7 +363,7 @@ impl JobQueue for RedisJobQueue {
 
     async fn renew(&self, id: &str, token: &str, lease: Duration) -> Result<Lease, QueueError> {
         let answer: i64 = self.script(RENEW, vec![id.into(), token.into(), (now_ms() + ms(lease)).to_string()]).await?;
-        Ok(self.lease_from(answer).await)
+        Ok(Self::lease_from(answer))
     }
 
     async fn progress(&self, id: &str, token: &str, progress: &JobProgress) -> Result<Lease, QueueError> {
@@ -380,7 +373,7 @@ impl JobQueue for RedisJobQueue {
                 vec![id.into(), token.into(), progress.done.to_string(), progress.total.to_string(), progress.message.clone()],
             )
             .await?;
-        Ok(self.lease_from(answer).await)
+        Ok(Self::lease_from(answer))
     }
 
     async fn complete(&self, id: &str, token: &str, result: &str) -> Result<Lease, QueueError> {

@@ -159,14 +159,8 @@ impl JobQueue for SqliteJobQueue {
         let by_state = sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(&self.pool).await.map_err(db_err)?;
         for row in by_state {
             let n = row.get::<i64, _>(1) as u64;
-            match JobState::from_slug(row.get::<&str, _>(0)) {
-                Some(JobState::Queued) => counts.queued = n,
-                Some(JobState::Running) => counts.running = n,
-                Some(JobState::Done) => counts.done = n,
-                Some(JobState::Failed) => counts.failed = n,
-                Some(JobState::Dead) => counts.dead = n,
-                Some(JobState::Cancelled) => counts.cancelled = n,
-                None => {}
+            if let Some(state) = JobState::from_slug(row.get::<&str, _>(0)) {
+                counts.set(state, n);
             }
         }
         let now = now_ms();

@@ -7,7 +7,7 @@
 //! or credentials bypass the cache, and so does everything while the cache is unavailable.
 //! Concurrent misses of one key render once (`Flights`).
 
-use crate::sessions::SESSION_COOKIE;
+use crate::sessions::has_session_cookie;
 use app::ports::{CachedPage, PageCache, PageCacheStats, CACHE_TAGS_HEADER};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -213,10 +213,7 @@ fn is_page_request(request: &Request) -> bool {
 
 /// A signed-in user's pages are theirs alone.
 fn is_personal(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::AUTHORIZATION)
-        || headers.get_all(header::COOKIE).iter().any(|value| {
-            value.to_str().unwrap_or_default().split(';').any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
-        })
+    headers.contains_key(header::AUTHORIZATION) || has_session_cookie(headers)
 }
 
 /// br, else gzip, else identity: the encodings the compression layer produces.

@@ -3,7 +3,7 @@
 //! page of this site: its `Origin` (or, without one, its `Referer`) names this host. A request
 //! with neither passes only when it carries no session cookie (a script, not a browser).
 
-use crate::sessions::SESSION_COOKIE;
+use crate::sessions::has_session_cookie;
 use app::api::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -38,12 +38,6 @@ fn same_site(headers: &HeaderMap, trusted: &TrustedOrigins) -> bool {
         || trusted.0.iter().any(|origin| {
             origin.parse::<axum::http::Uri>().ok().and_then(|o| o.authority().cloned()).is_some_and(|o| o == *authority)
         })
-}
-
-fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers.get_all(header::COOKIE).iter().any(|value| {
-        value.to_str().unwrap_or_default().split(';').any(|c| c.trim().starts_with(&format!("{SESSION_COOKIE}=")))
-    })
 }
 
 #[cfg(test)]
