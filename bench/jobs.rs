@@ -106,7 +106,7 @@ async fn main() {
     let import_rows = env_number("BENCH_IMPORT", 100_000);
     let dir = tempfile::TempDir::new().unwrap();
     let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
-    let services = JobServices { catalog: store.clone(), router: None };
+    let services = JobServices::new(store.clone());
 
     let mut redis = std::process::Command::new("redis-server")
         .args(["--port", &REDIS_PORT.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
@@ -135,7 +135,7 @@ async fn main() {
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(import_dir.path()).await.unwrap());
     let args = serde_json::json!({ "path": file }).to_string();
     let job = queue.enqueue(JobKind::ImportCatalog, &args, 1).await.unwrap();
-    let elapsed = drain(&[queue.clone()], &JobServices { catalog: catalog.clone(), router: None }, 1).await;
+    let elapsed = drain(&[queue.clone()], &JobServices::new(catalog.clone()), 1).await;
     let done = queue.get(&job.id).await.unwrap().unwrap();
     println!(
         "\nimport_catalog: {import_rows} rows in {:.1} s ({:.0} rows/s), {} apps in the catalog; result {}",

@@ -1,7 +1,7 @@
 //! The traits the server functions talk to, and the state that carries their adapters.
 //! Server-only: adapters live in the `server` crate and are chosen once at startup.
 
-use crate::domain::{App, AppFieldError, AppPage, CatalogQuery};
+use crate::domain::{App, AppFieldError, AppPage, CatalogQuery, FacetCounts, SearchQuery};
 use async_trait::async_trait;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -50,6 +50,11 @@ pub trait Catalog: Send + Sync + 'static {
 
     async fn count(&self) -> Result<u64, StoreError>;
 
+    /// Like `list`, among the apps whose name or description contains every one of `words`
+    /// (folded words, as `domain::words` makes them; compared ignoring case). The plain match
+    /// search falls back to when the search index is down; no words = `list`.
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError>;
+
     /// Apps in slug order after `after` (exclusive), for walking the whole catalog in batches.
     async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError>;
 
@@ -72,6 +77,7 @@ pub struct AppState {
     pub page_cache_stats: Arc<PageCacheStats>,
     pub admin_token: Arc<AdminToken>,
     pub jobs: Arc<dyn JobQueue>,
+    pub search: Arc<dyn SearchIndex>,
 }
 
 /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
@@ -163,6 +169,10 @@ pub mod cache_tags {
     /// facet counts change when an app is added, removed or moved.
     pub const LISTINGS: &str = "listings";
 
+    /// Every search result page: stale when the search index changes (the index follows
+    /// catalog writes a moment after them, through the job queue).
+    pub const SEARCH: &str = "search";
+
     /// A page that shows this app (its card or its page).
     pub fn app(slug: &str) -> String {
         format!("app:{slug}")
@@ -253,4 +263,59 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn release(&self, id: &str, token: &str) -> Result<Lease, QueueError>;
 
     async fn ping(&self) -> Result<(), QueueError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The search backend cannot answer now; pages fall back to the catalog's text match.
+    #[error("search unavailable: {0}")]
+    Unavailable(String),
+    #[error("search error: {0}")]
+    Backend(String),
+}
+
+/// What the index found: slugs of one page in order (the catalog stays the truth for what
+/// is shown), the total, and facet counts over every match.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchMatches {
+    pub slugs: Vec<String>,
+    pub total: u64,
+    pub facets: FacetCounts,
+}
+
+/// Full-text search over the catalog.
+///
+/// Matching, the same for every adapter: an app matches when each query word is found in its
+/// name, developer, category names or description, equal or within the word's typo budget
+/// (`domain::typo_budget`), the last word also as a prefix. Relevance ranks name over
+/// developer over categories over description, exact over typo'd. Filters and facet counts
+/// follow `CatalogQuery` and `FacetCounts::add` among the text matches; sorts other than
+/// relevance follow the catalog's orders.
+#[async_trait]
+pub trait SearchIndex: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchMatches, SearchError>;
+
+    /// Slugs of up to `limit` apps for what is being typed, best first: those matching every
+    /// word, then (to fill up, and for "did you mean") those matching some.
+    async fn suggest(&self, text: &str, limit: usize) -> Result<Vec<String>, SearchError>;
+
+    /// Adds or replaces these apps; visible to searches when it returns.
+    async fn upsert(&self, apps: &[App]) -> Result<(), SearchError>;
+
+    async fn delete(&self, slugs: &[String]) -> Result<(), SearchError>;
+
+    /// Builds a new index from every app in `catalog` and swaps it in whole, so searches never
+    /// see a partial index; `progress(done, total)` is called along the way. Returns the
+    /// number of apps indexed.
+    async fn rebuild(
+        &self,
+        catalog: &dyn Catalog,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<u64, SearchError>;
+
+    async fn count(&self) -> Result<u64, SearchError>;
+
+    async fn ping(&self) -> Result<(), SearchError>;
 }

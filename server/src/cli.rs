@@ -1,4 +1,4 @@
-//! `famigo serve | worker | seed`: parses arguments and configuration, then runs the command.
+//! `famigo serve | worker | reindex | seed`: parses arguments and configuration, then runs the command.
 
 use crate::config::{self, Config, Env};
 use clap::{Parser, Subcommand};
@@ -17,6 +17,8 @@ enum Command {
     Serve,
     /// Run background jobs only.
     Worker,
+    /// Rebuild the search index from the catalog (searches keep working meanwhile).
+    Reindex,
     /// Fill the catalog with generated demo apps.
     Seed {
         /// How many apps to generate.
@@ -61,6 +63,7 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => crate::serve::serve(config).await,
             Command::Worker => crate::serve::worker_command(config).await,
+            Command::Reindex => crate::serve::reindex_command(config).await,
             Command::Seed { apps, seed, if_empty } => crate::serve::seed_command(&config, apps as usize, seed, if_empty).await,
         }
     });

@@ -24,6 +24,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub web: WebConfig,
     pub cache: CacheConfig,
+    pub search: SearchConfig,
     /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
     /// characters). Unset: `famigo serve` makes one up and prints it once.
     pub admin_token: Option<String>,
@@ -56,6 +57,17 @@ pub struct CacheConfig {
     /// Longest a page stays stored (`PAGE_CACHE_TTL`, seconds, default 3600): a safety net, not
     /// the way pages get fresh (writes invalidate them).
     pub ttl: std::time::Duration,
+}
+
+/// Site search: Meilisearch when `MEILI_URL` is set, the embedded Tantivy index otherwise.
+#[derive(Clone, Debug)]
+pub struct SearchConfig {
+    /// `MEILI_URL`, like `http://127.0.0.1:7700`.
+    pub meili_url: Option<String>,
+    /// `MEILI_KEY`: the master key or an API key allowed to manage the index.
+    pub meili_key: Option<String>,
+    /// `MEILI_INDEX`, default `apps`: the index uid (rebuilds use `<uid>_rebuild` and swap).
+    pub meili_index: String,
 }
 
 /// How the site presents itself on the web: where assets come from and which old domains
@@ -289,6 +301,14 @@ impl Config {
                 env.parsed::<u64>("PAGE_CACHE_TTL", 3600, "expected a whole number of seconds")?.max(1),
             ),
         };
+        let search = SearchConfig {
+            meili_url: env.origin("MEILI_URL", true)?,
+            meili_key: env.get("MEILI_KEY").map(|k| k.trim().to_string()),
+            meili_index: env.key_prefix("MEILI_INDEX", "apps")?,
+        };
+        if search.meili_index.contains(['.', ':']) {
+            return Err(ConfigError { var: "MEILI_INDEX", value: search.meili_index, reason: "use letters, digits, _ - only".into() });
+        }
         let admin_token = env.get("ADMIN_TOKEN").map(|t| t.trim().to_string());
         if admin_token.as_ref().is_some_and(|t| t.chars().count() < 16) {
             return Err(ConfigError {
@@ -307,7 +327,7 @@ impl Config {
             });
         }
         let schedules = env.schedules()?;
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, admin_token, serve_runs_worker, worker_concurrency, schedules })
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, search, admin_token, serve_runs_worker, worker_concurrency, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -412,6 +432,11 @@ mod tests {
         assert_eq!(cache.l1_bytes, 0);
 
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
+        assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_URL", "localhost:7700")])).unwrap_err().var, "MEILI_URL");
+        assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_INDEX", "a b")])).unwrap_err().var, "MEILI_INDEX");
+        let search = Config::from_env(&Env::from_pairs([("MEILI_URL", "http://127.0.0.1:7700/")])).unwrap().search;
+        assert_eq!(search.meili_url.as_deref(), Some("http://127.0.0.1:7700"));
+        assert_eq!(search.meili_index, "apps");
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
         for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("PAGE_CACHE", "sometimes"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {

@@ -1,7 +1,10 @@
 //! Wiring: opens the adapters the configuration names and runs the HTTP server.
 
 use crate::adapters::browse_index::IndexedCatalog;
+use crate::adapters::indexing_catalog::IndexingCatalog;
 use crate::adapters::invalidating_catalog::InvalidatingCatalog;
+use crate::adapters::meili_search::MeiliSearch;
+use crate::adapters::tantivy_search::TantivySearch;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::sqlite::SqliteCatalog;
@@ -11,7 +14,8 @@ use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
 use crate::sessions::SessionBackend;
-use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, StoreError};
+use app::domain::{JobFilter, JobKind, JobState};
+use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, SearchIndex, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,6 +25,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("cannot set up {what}: {reason}")]
     Setup { what: String, reason: String },
+    #[error("cannot open the search index: {0}")]
+    Search(#[from] app::ports::SearchError),
     #[error("cannot open the job queue: {0}")]
     Queue(#[from] app::ports::QueueError),
     #[error("cannot listen on {addr}: {source}")]
@@ -70,7 +76,10 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
     let indexed = IndexedCatalog::build(store).await?;
     tracing::info!(apps = indexed.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
     tracing::info!(page_cache = page_cache.backend(), sessions = sessions.name(), "caches ready");
+    let jobs = job_queue(config).await?;
+    let search = open_search(config).await?;
     let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
+    let catalog = IndexingCatalog::new(Arc::new(catalog), jobs.clone());
     let admin_token = config.admin_token.clone().unwrap_or_else(|| {
         let token = generated_token();
         // Printed, not logged: it must not end up in log storage.
@@ -85,7 +94,8 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         page_cache,
         page_cache_stats: Arc::default(),
         admin_token: Arc::new(AdminToken::new(admin_token)),
-        jobs: job_queue(config).await?,
+        jobs,
+        search,
     };
     Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled })
 }
@@ -97,6 +107,51 @@ async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
     })
 }
 
+/// Meilisearch when `MEILI_URL` is set, else the Tantivy index under `DATA_DIR/search`.
+pub async fn open_search(config: &Config) -> Result<Arc<dyn SearchIndex>, ServeError> {
+    let search = &config.search;
+    Ok(match &search.meili_url {
+        Some(url) => {
+            let meili = MeiliSearch::new(url, search.meili_key.as_deref(), &search.meili_index)?;
+            match meili.ready().await {
+                Ok(()) => tracing::info!(host = meili.host(), index = %search.meili_index, "search: meilisearch"),
+                // Degrade, don't fail: searches answer from the catalog until it is back.
+                Err(e) => tracing::warn!(host = meili.host(), "Meilisearch is not answering ({e}); searches use the catalog until it does"),
+            }
+            Arc::new(meili)
+        }
+        None => {
+            let dir = config.data_dir.clone();
+            let tantivy = tokio::task::spawn_blocking(move || TantivySearch::open(&dir))
+                .await
+                .map_err(|e| ServeError::Setup { what: "the search index".into(), reason: e.to_string() })??;
+            Arc::new(tantivy)
+        }
+    })
+}
+
+/// An empty search index over a catalog with apps (a fresh install, a seeded store, a new
+/// Meilisearch) gets a rebuild queued, unless one is already waiting or running.
+async fn queue_reindex_if_empty(state: &AppState) {
+    let (indexed, apps) = match (state.search.count().await, state.catalog.count().await) {
+        (Ok(i), Ok(a)) => (i, a),
+        _ => return,
+    };
+    if indexed > 0 || apps == 0 {
+        return;
+    }
+    let pending = |s: JobState| JobFilter { kind: Some(JobKind::ReindexSearch), state: Some(s) };
+    for state_filter in [JobState::Queued, JobState::Running] {
+        if state.jobs.list(&pending(state_filter), 1, 1).await.is_ok_and(|l| l.total > 0) {
+            return;
+        }
+    }
+    match state.jobs.enqueue(JobKind::ReindexSearch, "{}", 3).await {
+        Ok(job) => tracing::info!(apps, job = %job.id, "search index is empty; rebuild queued"),
+        Err(e) => tracing::warn!("search index is empty and a rebuild cannot be queued: {e}"),
+    }
+}
+
 fn generated_token() -> String {
     use rand::distr::{Alphanumeric, SampleString};
     Alphanumeric.sample_string(&mut rand::rng(), 32)
@@ -105,6 +160,7 @@ fn generated_token() -> String {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
     let services = services(&config, Arc::new(store)).await?;
+    queue_reindex_if_empty(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
     let (stop_worker, worker) = if config.serve_runs_worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -133,7 +189,13 @@ fn start_worker(
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     let worker_config = WorkerConfig { concurrency: config.worker_concurrency, ..WorkerConfig::default() };
-    let job_services = JobServices { catalog: services.state.catalog.clone(), router: Some(router) };
+    let state = &services.state;
+    let job_services = JobServices {
+        catalog: state.catalog.clone(),
+        router: Some(router),
+        search: Some(state.search.clone()),
+        page_cache: Some(state.page_cache.clone()),
+    };
     let queue = services.state.jobs.clone();
     let scheduler = tokio::spawn(run_scheduler(queue.clone(), config.schedules.clone(), stop.clone()));
     let worker = Worker::new(queue, job_services, worker_config);
@@ -153,6 +215,30 @@ pub async fn worker_command(config: Config) -> Result<(), ServeError> {
     shutdown_signal().await;
     let _ = stop.send(true);
     let _ = worker.await;
+    Ok(())
+}
+
+/// `famigo reindex`: rebuilds the search index from the catalog with a progress bar; searches
+/// keep answering from the old index until the new one is swapped in.
+pub async fn reindex_command(config: Config) -> Result<(), ServeError> {
+    let store: Arc<dyn Catalog> = Arc::new(open_store(&config).await?);
+    let search = open_search(&config).await?;
+    let bar = indicatif::ProgressBar::new(store.count().await?);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} apps ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let report = {
+        let bar = bar.clone();
+        move |done: u64, total: u64| {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    let indexed = search.rebuild(&*store, &report).await?;
+    bar.finish();
+    println!("indexed {indexed} apps into {} in {:.1} s", search.backend(), started.elapsed().as_secs_f64());
     Ok(())
 }
 

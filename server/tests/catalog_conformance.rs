@@ -130,6 +130,23 @@ async fn listings_match_the_reference(catalog: &dyn Catalog) {
     }
 }
 
+async fn text_match_follows_the_reference(catalog: &dyn Catalog) {
+    let apps = seeded(catalog).await;
+    let contains_all = |app: &App, words: &[String]| {
+        let haystack = format!("{} {}", app.name, app.description).to_ascii_lowercase();
+        words.iter().all(|w| haystack.contains(w.as_str()))
+    };
+    for (text, qs) in [("dino", ""), ("happy owl", "sort=name"), ("math", "age=5-7&no_ads=1"), ("zzzz", ""), ("", "age=2-4")] {
+        let words = app::domain::words(text);
+        let query = CatalogQuery::from_query_str(qs).unwrap();
+        let matching: Vec<App> = apps.iter().filter(|a| contains_all(a, &words)).cloned().collect();
+        let (want_slugs, want_total, want_facets) = reference_list(&matching, &query);
+        let page = catalog.search_text(&words, &query).await.unwrap();
+        assert_eq!((page.total, slugs(&page)), (want_total, want_slugs), "{text:?} ?{qs}");
+        assert_eq!(page.facets, want_facets, "facets for {text:?} ?{qs}");
+    }
+}
+
 async fn pages_cover_every_match_once(catalog: &dyn Catalog) {
     seeded(catalog).await;
     for sort in SortOrder::ALL {
@@ -209,7 +226,7 @@ macro_rules! conformance {
             use super::*;
             conformance!(@tests $make;
                 round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing,
-                listings_match_the_reference, pages_cover_every_match_once,
+                listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once,
                 similar_apps_follow_the_contract, delete_removes_everywhere,
                 scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked);
         }

@@ -37,7 +37,7 @@ async fn embedded() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(dir.path()).await.unwrap());
     let catalog = common::sqlite().await;
-    let services = JobServices { catalog: catalog.catalog.clone(), router: None };
+    let services = JobServices::new(catalog.catalog.clone());
     Some(Setup { queue, services, dir, redis: None, _catalog: catalog })
 }
 
@@ -46,7 +46,7 @@ async fn redis() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
     let catalog = common::sqlite().await;
-    let services = JobServices { catalog: catalog.catalog.clone(), router: None };
+    let services = JobServices::new(catalog.catalog.clone());
     Some(Setup { queue, services, dir, redis: Some(server), _catalog: catalog })
 }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod jobs;
+pub mod search;
 mod error;
 
 pub use error::ApiError;

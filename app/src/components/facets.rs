@@ -1,5 +1,14 @@
-use crate::domain::{AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter};
+use crate::domain::{AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter, SearchQuery};
 use leptos::prelude::*;
+
+/// Where a listing's links lead: the browse page, or (given the search) the same search with
+/// other filters.
+pub fn listing_href(search: &Option<SearchQuery>, filters: CatalogQuery) -> String {
+    match search {
+        Some(search) => SearchQuery { filters, ..search.clone() }.href(),
+        None => filters.href(),
+    }
+}
 
 struct FacetLink {
     label: String,
@@ -35,6 +44,7 @@ fn group(title: &'static str, key: &'static str, links: Vec<FacetLink>) -> impl 
 /// Links for the values of a single-choice facet: each selects its value, or, when already
 /// selected, clears the facet.
 fn value_links<T: Copy + PartialEq>(
+    href: &dyn Fn(CatalogQuery) -> String,
     query: &CatalogQuery,
     counts: &[(T, u64)],
     current: Option<T>,
@@ -49,37 +59,38 @@ fn value_links<T: Copy + PartialEq>(
                 label: label(value).to_string(),
                 count,
                 selected,
-                href: query.with(|q| set(q, (!selected).then_some(value))).href(),
+                href: href(query.with(|q| set(q, (!selected).then_some(value)))),
             }
         })
         .collect()
 }
 
 /// A link that toggles one of the safety filters.
-fn toggle_link(query: &CatalogQuery, label: &str, count: u64, flag: fn(&mut CatalogQuery) -> &mut bool) -> FacetLink {
+fn toggle_link(href: &dyn Fn(CatalogQuery) -> String, query: &CatalogQuery, label: &str, count: u64, flag: fn(&mut CatalogQuery) -> &mut bool) -> FacetLink {
     let mut probe = query.clone();
     let selected = *flag(&mut probe);
     FacetLink {
         label: label.to_string(),
         count,
         selected,
-        href: query.with(|q| *flag(q) = !selected).href(),
+        href: href(query.with(|q| *flag(q) = !selected)),
     }
 }
 
 /// Each facet value with the number of apps it would give; a link that selects it (or, when
 /// selected, removes it), so the panel works without JS.
 #[component]
-pub fn FacetPanel(query: CatalogQuery, facets: FacetCounts) -> impl IntoView {
+pub fn FacetPanel(query: CatalogQuery, facets: FacetCounts, #[prop(optional)] search: Option<SearchQuery>) -> impl IntoView {
     let q = &query;
-    let age = value_links(q, &facets.age, q.age, AgeBand::label, |q, v| q.age = v);
-    let platform = value_links(q, &facets.platform, q.platform, Platform::label, |q, v| q.platform = v);
-    let category = value_links(q, &facets.category, q.category, Category::label, |q, v| q.category = v);
-    let price = value_links(q, &facets.price, q.price, PriceFilter::label, |q, v| q.price = v);
+    let h = &|filters| listing_href(&search, filters);
+    let age = value_links(h, q, &facets.age, q.age, AgeBand::label, |q, v| q.age = v);
+    let platform = value_links(h, q, &facets.platform, q.platform, Platform::label, |q, v| q.platform = v);
+    let category = value_links(h, q, &facets.category, q.category, Category::label, |q, v| q.category = v);
+    let price = value_links(h, q, &facets.price, q.price, PriceFilter::label, |q, v| q.price = v);
     let safety = vec![
-        toggle_link(q, "No ads", facets.no_ads, |q| &mut q.no_ads),
-        toggle_link(q, "No in-app purchases", facets.no_in_app_purchases, |q| &mut q.no_in_app_purchases),
-        toggle_link(q, "No data collection", facets.no_data_collection, |q| &mut q.no_data_collection),
+        toggle_link(h, q, "No ads", facets.no_ads, |q| &mut q.no_ads),
+        toggle_link(h, q, "No in-app purchases", facets.no_in_app_purchases, |q| &mut q.no_in_app_purchases),
+        toggle_link(h, q, "No data collection", facets.no_data_collection, |q| &mut q.no_data_collection),
     ];
     view! {
         <aside class="facet-panel" aria-label="Refine by">
@@ -94,40 +105,41 @@ pub fn FacetPanel(query: CatalogQuery, facets: FacetCounts) -> impl IntoView {
 
 /// The filters in force, each removable with one click.
 #[component]
-pub fn ActiveFilters(query: CatalogQuery) -> impl IntoView {
+pub fn ActiveFilters(query: CatalogQuery, #[prop(optional)] search: Option<SearchQuery>) -> impl IntoView {
     let q = &query;
+    let href = |filters| listing_href(&search, filters);
     let mut chips: Vec<(String, String)> = Vec::new();
     if let Some(b) = q.age {
-        chips.push((b.label().into(), q.with(|q| q.age = None).href()));
+        chips.push((b.label().into(), href(q.with(|q| q.age = None))));
     }
     if let Some(p) = q.platform {
-        chips.push((p.label().into(), q.with(|q| q.platform = None).href()));
+        chips.push((p.label().into(), href(q.with(|q| q.platform = None))));
     }
     if let Some(c) = q.category {
-        chips.push((c.label().into(), q.with(|q| q.category = None).href()));
+        chips.push((c.label().into(), href(q.with(|q| q.category = None))));
     }
     if let Some(p) = q.price {
-        chips.push((p.label().into(), q.with(|q| q.price = None).href()));
+        chips.push((p.label().into(), href(q.with(|q| q.price = None))));
     }
     if let Some(max) = q.max_price_text() {
-        chips.push((format!("Up to ${max}"), q.with(|q| q.max_price_cents = None).href()));
+        chips.push((format!("Up to ${max}"), href(q.with(|q| q.max_price_cents = None))));
     }
     if q.no_ads {
-        chips.push(("No ads".into(), q.with(|q| q.no_ads = false).href()));
+        chips.push(("No ads".into(), href(q.with(|q| q.no_ads = false))));
     }
     if q.no_in_app_purchases {
-        chips.push(("No in-app purchases".into(), q.with(|q| q.no_in_app_purchases = false).href()));
+        chips.push(("No in-app purchases".into(), href(q.with(|q| q.no_in_app_purchases = false))));
     }
     if q.no_data_collection {
-        chips.push(("No data collection".into(), q.with(|q| q.no_data_collection = false).href()));
+        chips.push(("No data collection".into(), href(q.with(|q| q.no_data_collection = false))));
     }
     if let Some(n) = q.min_learning {
-        chips.push((format!("Learning {n}+"), q.with(|q| q.min_learning = None).href()));
+        chips.push((format!("Learning {n}+"), href(q.with(|q| q.min_learning = None))));
     }
     if chips.is_empty() {
         return None;
     }
-    let clear = CatalogQuery { sort: q.sort, ..Default::default() }.href();
+    let clear = href(CatalogQuery { sort: q.sort, ..Default::default() });
     Some(view! {
         <div class="active-filters" aria-label="Active filters">
             {chips

@@ -1,3 +1,4 @@
+use super::SearchBox;
 use crate::domain::AgeBand;
 use leptos::prelude::*;
 
@@ -20,6 +21,7 @@ pub fn SiteHeader() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
+            <SearchBox/>
         </header>
     }
 }

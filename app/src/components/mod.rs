@@ -5,13 +5,15 @@ mod facets;
 mod layout;
 mod pager;
 mod scorecard;
+mod search_box;
 mod seo;
 mod status;
 
 pub use app_card::{AppBadge, AppCard, AppGrid};
-pub use facets::{ActiveFilters, FacetPanel};
+pub use facets::{listing_href, ActiveFilters, FacetPanel};
 pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;
 pub use scorecard::Scorecard;
+pub use search_box::SearchBox;
 pub use seo::{site_origin, Canonical};
 pub use status::{set_http_status, ErrorPage, NotFound};

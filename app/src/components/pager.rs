@@ -1,12 +1,13 @@
-use crate::domain::CatalogQuery;
+use super::facets::listing_href;
+use crate::domain::{CatalogQuery, SearchQuery};
 use leptos::prelude::*;
 
 /// Previous / next links and the position, as plain links so they work without JS.
 #[component]
-pub fn Pager(query: CatalogQuery, page_count: u32) -> impl IntoView {
+pub fn Pager(query: CatalogQuery, page_count: u32, #[prop(optional)] search: Option<SearchQuery>) -> impl IntoView {
     let page = query.page;
-    let prev = (page > 1).then(|| query.with_page(page - 1).href());
-    let next = (page < page_count).then(|| query.with_page(page + 1).href());
+    let prev = (page > 1).then(|| listing_href(&search, query.with_page(page - 1)));
+    let next = (page < page_count).then(|| listing_href(&search, query.with_page(page + 1)));
     view! {
         <nav class="pager" aria-label="Pages">
             {match prev {

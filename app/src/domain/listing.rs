@@ -1,7 +1,7 @@
 //! What a catalog listing returns: one page of apps, the total, and facet counts.
 
 use super::app::{AgeBand, App, Category, Platform};
-use super::query::{CatalogQuery, Facet, PriceFilter};
+use super::query::{CatalogQuery, Facet, FilterFields, PriceFilter};
 use serde::{Deserialize, Serialize};
 
 /// What an app card shows: pages that list apps send these, not whole apps, to keep the
@@ -99,32 +99,54 @@ impl FacetCounts {
     /// Adds one app to the counts. The reference definition of facet counting: stores may
     /// compute it any way they like but must agree with this.
     pub fn add(&mut self, query: &CatalogQuery, app: &App) {
-        let open = |facet| query.matches_except(app, Some(facet));
+        self.add_fields(query, &FilterFields::of(app));
+    }
+
+    pub fn add_fields(&mut self, query: &CatalogQuery, app: &FilterFields) {
+        let open = |facet| query.fields_match_except(app, Some(facet));
         if open(Facet::Age) {
-            bump(&mut self.age, app.age_band());
+            bump(&mut self.age, app.age_band);
         }
         if open(Facet::Platform) {
-            for &p in &app.platforms {
+            for &p in Platform::ALL.iter().filter(|p| app.platforms & p.bit() != 0) {
                 bump(&mut self.platform, p);
             }
         }
         if open(Facet::Category) {
-            for &c in &app.categories {
+            for &c in Category::ALL.iter().filter(|c| app.categories & c.bit() != 0) {
                 bump(&mut self.category, c);
             }
         }
         if open(Facet::Price) {
-            bump(&mut self.price, if app.is_free() { PriceFilter::Free } else { PriceFilter::Paid });
+            bump(&mut self.price, if app.price_cents == 0 { PriceFilter::Free } else { PriceFilter::Paid });
         }
-        if !app.privacy.ads && open(Facet::NoAds) {
+        if !app.ads && open(Facet::NoAds) {
             self.no_ads += 1;
         }
-        if !app.privacy.in_app_purchases && open(Facet::NoInAppPurchases) {
+        if !app.in_app_purchases && open(Facet::NoInAppPurchases) {
             self.no_in_app_purchases += 1;
         }
-        if !app.privacy.collects_data && open(Facet::NoDataCollection) {
+        if !app.collects_data && open(Facet::NoDataCollection) {
             self.no_data_collection += 1;
         }
+    }
+
+    /// Adds counts made over another part of the catalog.
+    pub fn merge(&mut self, other: &FacetCounts) {
+        fn sum<T: PartialEq + Copy>(into: &mut [(T, u64)], from: &[(T, u64)]) {
+            for &(value, n) in from {
+                if let Some(slot) = into.iter_mut().find(|(v, _)| *v == value) {
+                    slot.1 += n;
+                }
+            }
+        }
+        sum(&mut self.age, &other.age);
+        sum(&mut self.platform, &other.platform);
+        sum(&mut self.category, &other.category);
+        sum(&mut self.price, &other.price);
+        self.no_ads += other.no_ads;
+        self.no_in_app_purchases += other.no_in_app_purchases;
+        self.no_data_collection += other.no_data_collection;
     }
 
     pub fn count_of<T: PartialEq + Copy>(values: &[(T, u64)], value: T) -> u64 {

@@ -4,6 +4,7 @@ mod app;
 mod job;
 mod listing;
 mod query;
+mod search;
 
 pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
@@ -11,8 +12,12 @@ pub use app::{
 };
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use listing::{summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
+pub use search::{
+    fold, highlight, snippet, typo_budget, word_matches, words, Marked, SearchHit, SearchPage, SearchQuery,
+    SearchSort, Suggestion, synonyms_of, SYNONYM_GROUPS, MAX_QUERY_CHARS, MAX_QUERY_WORDS, SUGGESTION_COUNT,
+};
 pub use query::{
-    CatalogQuery, Facet, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE,
+    CatalogQuery, Facet, FilterFields, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE,
     MAX_PER_PAGE,
 };
 

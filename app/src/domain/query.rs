@@ -347,26 +347,60 @@ impl CatalogQuery {
     /// Whether `app` passes every filter except those of `ignoring` (used for facet counts,
     /// which show what each value of a facet would give with the other filters kept).
     pub fn matches_except(&self, app: &App, ignoring: Option<Facet>) -> bool {
-        Facet::ALL.iter().all(|&f| Some(f) == ignoring || self.matches_facet(f, app))
+        self.fields_match_except(&FilterFields::of(app), ignoring)
     }
 
     pub fn matches(&self, app: &App) -> bool {
         self.matches_except(app, None)
     }
 
-    fn matches_facet(&self, facet: Facet, app: &App) -> bool {
+    /// `matches_except` on the filtered fields alone (what a search index keeps of an app).
+    pub fn fields_match_except(&self, fields: &FilterFields, ignoring: Option<Facet>) -> bool {
+        Facet::ALL.iter().all(|&f| Some(f) == ignoring || self.matches_facet(f, fields))
+    }
+
+    fn matches_facet(&self, facet: Facet, app: &FilterFields) -> bool {
         match facet {
-            Facet::Age => self.age.is_none_or(|b| app.age_band() == b),
-            Facet::Platform => self.platform.is_none_or(|p| app.platforms.contains(&p)),
-            Facet::Category => self.category.is_none_or(|c| app.categories.contains(&c)),
+            Facet::Age => self.age.is_none_or(|b| app.age_band == b),
+            Facet::Platform => self.platform.is_none_or(|p| app.platforms & p.bit() != 0),
+            Facet::Category => self.category.is_none_or(|c| app.categories & c.bit() != 0),
             Facet::Price => {
-                self.price.is_none_or(|p| (p == PriceFilter::Free) == app.is_free())
+                self.price.is_none_or(|p| (p == PriceFilter::Free) == (app.price_cents == 0))
                     && self.max_price_cents.is_none_or(|m| app.price_cents <= m)
             }
-            Facet::NoAds => !self.no_ads || !app.privacy.ads,
-            Facet::NoInAppPurchases => !self.no_in_app_purchases || !app.privacy.in_app_purchases,
-            Facet::NoDataCollection => !self.no_data_collection || !app.privacy.collects_data,
+            Facet::NoAds => !self.no_ads || !app.ads,
+            Facet::NoInAppPurchases => !self.no_in_app_purchases || !app.in_app_purchases,
+            Facet::NoDataCollection => !self.no_data_collection || !app.collects_data,
             Facet::Learning => self.min_learning.is_none_or(|m| app.learning_rating >= m),
+        }
+    }
+}
+
+/// The fields of an app that filters and facet counts read, in a compact form (sets as the
+/// bit masks of `Platform::bit` and `Category::bit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilterFields {
+    pub age_band: AgeBand,
+    pub platforms: u16,
+    pub categories: u16,
+    pub price_cents: u32,
+    pub ads: bool,
+    pub in_app_purchases: bool,
+    pub collects_data: bool,
+    pub learning_rating: u8,
+}
+
+impl FilterFields {
+    pub fn of(app: &App) -> FilterFields {
+        FilterFields {
+            age_band: app.age_band(),
+            platforms: Platform::mask_of(&app.platforms),
+            categories: Category::mask_of(&app.categories),
+            price_cents: app.price_cents,
+            ads: app.privacy.ads,
+            in_app_purchases: app.privacy.in_app_purchases,
+            collects_data: app.privacy.collects_data,
+            learning_rating: app.learning_rating,
         }
     }
 }

@@ -201,3 +201,77 @@ fn ratings_format_with_one_decimal() {
     assert_eq!(format_rating(0.0), "0.0");
     assert_eq!(format_rating(3.04), "3.0");
 }
+
+#[test]
+fn search_query_round_trips_with_its_filters() {
+    let q = SearchQuery::from_query_str("?page=2&age=5-7&q=%20dino%20%20math%20&sort=new").unwrap();
+    assert_eq!(q.text, "dino math");
+    assert_eq!(q.filters.age, Some(AgeBand::EarlyReader));
+    assert_eq!(q.sort, SearchSort::By(SortOrder::Newest));
+    assert_eq!(q.filters.page, 2);
+    assert_eq!(q.to_query_string(), "q=dino+math&age=5-7&sort=new&page=2");
+    assert_eq!(SearchQuery::from_query_str(&q.to_query_string()).unwrap(), q);
+
+    let default = SearchQuery::from_query_str("q=owl").unwrap();
+    assert_eq!(default.sort, SearchSort::Relevance);
+    assert_eq!(SearchQuery::from_query_str("q=owl&sort=relevance").unwrap(), default);
+    assert_eq!(SearchQuery::from_query_str("q=owl&sort=top").unwrap().to_query_string(), "q=owl&sort=top");
+    assert_eq!(default.href(), "/search?q=owl");
+}
+
+#[test]
+fn search_query_rejects_what_it_cannot_use() {
+    let long = format!("q={}", "a".repeat(MAX_QUERY_CHARS + 1));
+    let err = SearchQuery::from_query_str(&long).unwrap_err();
+    assert_eq!(err.param, "q");
+    assert!(err.value.len() < 50, "the error quotes only the start of the value");
+    assert_eq!(SearchQuery::from_query_str("q=a&q=b").unwrap_err().param, "q");
+    assert_eq!(SearchQuery::from_query_str("q=a&age=99").unwrap_err().param, "age");
+    assert_eq!(SearchQuery::from_query_str("q=a&sort=loudest").unwrap_err().param, "sort");
+}
+
+#[test]
+fn words_fold_case_and_accents() {
+    assert_eq!(words("Écoute-Moi, DINO!"), vec!["ecoute", "moi", "dino"]);
+    assert_eq!(words("  "), Vec::<String>::new());
+    assert_eq!(words("恐竜 ABC"), vec!["恐竜", "abc"]);
+}
+
+#[test]
+fn typos_are_forgiven_by_word_length() {
+    assert!(!word_matches("math", "mash", false), "four letters: exact only");
+    assert!(word_matches("dinosaur", "dinosuar", false), "a transposition is one typo");
+    assert!(!word_matches("dinosaur", "dinosuaro", false));
+    assert!(word_matches("minecarft", "minecraft", false));
+    assert!(word_matches("mathematics", "mathemtaics", false), "nine letters or more: two typos");
+    assert!(word_matches("dino", "dinosaur", true), "the word being typed matches as a prefix");
+    assert!(!word_matches("dino", "dinosaur", false));
+}
+
+#[test]
+fn highlight_marks_matching_words_and_keeps_the_text() {
+    let words = words("dino math");
+    let marked = highlight("Dino-Math Adventure", &words);
+    let text: String = marked.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(text, "Dino-Math Adventure");
+    let hits: Vec<&str> = marked.iter().filter(|m| m.hit).map(|m| m.text.as_str()).collect();
+    assert_eq!(hits, vec!["Dino", "Math"]);
+
+    let long = format!("{} the owl sings {}", "word ".repeat(50), "word ".repeat(50));
+    let cut = snippet(&long, &["owl".to_string()], 12);
+    assert_eq!(cut.first().unwrap().text, "…");
+    assert_eq!(cut.last().unwrap().text, "…");
+    assert!(cut.iter().any(|m| m.hit && m.text == "owl"));
+    let shown: String = cut.iter().map(|m| m.text.as_str()).collect();
+    assert!(shown.split_whitespace().count() <= 14, "{shown}");
+}
+
+#[test]
+fn filter_fields_agree_with_the_app() {
+    let app = sample_app();
+    let fields = FilterFields::of(&app);
+    for qs in ["age=5-7", "platform=android", "no_ads=1", "min_learning=5", "price=paid", "category=math"] {
+        let q = CatalogQuery::from_query_str(qs).unwrap();
+        assert_eq!(q.fields_match_except(&fields, None), q.matches(&app), "{qs}");
+    }
+}

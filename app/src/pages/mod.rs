@@ -4,8 +4,10 @@ pub mod admin;
 mod app_detail;
 mod browse;
 mod home;
+mod search;
 
 pub use admin::{AdminJobsPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
 pub use home::HomePage;
+pub use search::SearchResultsPage;

@@ -103,6 +103,11 @@ impl Catalog for IndexedCatalog {
         Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
     }
 
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        let (apps, total, facets) = self.read().search_text(words, query);
+        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+    }
+
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
         Ok(self.read().similar(app, limit))
     }
@@ -318,6 +323,34 @@ impl BrowseIndex {
             &mut std::iter::once((&mut counts.no_data_collection, &self.no_data_collection)),
         );
         (apps, total, counts)
+    }
+
+    /// A scan of every entry (this is the fallback when search is down, not a hot path).
+    fn search_text(&self, words: &[String], query: &CatalogQuery) -> (Vec<App>, u64, FacetCounts) {
+        if words.is_empty() {
+            return self.list(query);
+        }
+        let contains_all = |app: &App| {
+            let haystack = format!("{} {}", app.name, app.description).to_ascii_lowercase();
+            words.iter().all(|w| haystack.contains(w.as_str()))
+        };
+        let matching = Bits::new(self.entries.len(), |i| contains_all(&self.entries[i].app));
+        let mut facets = FacetCounts::zeroed();
+        let mut total = 0;
+        for (_, entry) in self.entries.iter().enumerate().filter(|(i, _)| matching.contains(*i)) {
+            facets.add(query, &entry.app);
+            total += query.matches(&entry.app) as u64;
+        }
+        let order = &self.orders[Self::position(SortOrder::ALL, query.sort)];
+        let apps = order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| matching.contains(i) && query.matches(&self.entries[i].app))
+            .skip(query.offset() as usize)
+            .take(query.per_page as usize)
+            .map(|i| self.entries[i].app.clone())
+            .collect();
+        (apps, total, facets)
     }
 
     fn similar(&self, app: &App, limit: usize) -> Vec<App> {

@@ -91,6 +91,10 @@ impl Catalog for InvalidatingCatalog {
         self.inner.list(query).await
     }
 
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.inner.search_text(words, query).await
+    }
+
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
         self.inner.similar(app, limit).await
     }

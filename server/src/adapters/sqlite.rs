@@ -198,10 +198,31 @@ fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &[u64]) {
     }
 }
 
+/// Every word must occur in the name or the description (SQLite's `lower` folds ASCII only,
+/// as the port asks).
+fn push_words(qb: &mut QueryBuilder<Sqlite>, words: &[String]) {
+    for word in words {
+        qb.push(" AND instr(lower(name || ' ' || description), ").push_bind(word.clone()).push(") > 0");
+    }
+}
+
 impl SqliteCatalog {
+    async fn list_matching(&self, query: &CatalogQuery, words: &[String]) -> Result<AppPage, StoreError> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM apps WHERE 1=1"));
+        push_filters(&mut qb, query, None);
+        push_words(&mut qb, words);
+        qb.push(order_by(query.sort));
+        qb.push(" LIMIT ").push_bind(query.per_page as i64);
+        qb.push(" OFFSET ").push_bind(query.offset() as i64);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        let apps = rows.iter().map(app_from_row).collect::<Result<Vec<_>, _>>()?;
+        let (total, facets) = self.counts(query, words).await?;
+        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+    }
+
     /// Total and facet counts: one query for the count and every facet the query leaves open
     /// (they share the full WHERE clause), plus one per constrained facet.
-    async fn counts(&self, query: &CatalogQuery) -> Result<(u64, FacetCounts), StoreError> {
+    async fn counts(&self, query: &CatalogQuery, words: &[String]) -> Result<(u64, FacetCounts), StoreError> {
         let mut counts = FacetCounts::zeroed();
         let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !constrains(query, f)).collect();
         let mut groups: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
@@ -215,6 +236,7 @@ impl SqliteCatalog {
             exprs.extend(sums.iter().flatten().cloned());
             let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {} FROM apps WHERE 1=1", exprs.join(", ")));
             push_filters(&mut qb, query, except);
+            push_words(&mut qb, words);
             let row = qb.build().fetch_one(&self.pool).await.map_err(db_err)?;
             let value = |i: usize| -> Result<u64, StoreError> {
                 Ok(row.try_get::<Option<i64>, _>(i).map_err(db_err)?.unwrap_or(0) as u64)
@@ -310,15 +332,11 @@ impl Catalog for SqliteCatalog {
     }
 
     async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM apps WHERE 1=1"));
-        push_filters(&mut qb, query, None);
-        qb.push(order_by(query.sort));
-        qb.push(" LIMIT ").push_bind(query.per_page as i64);
-        qb.push(" OFFSET ").push_bind(query.offset() as i64);
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
-        let apps = rows.iter().map(app_from_row).collect::<Result<Vec<_>, _>>()?;
-        let (total, facets) = self.counts(query).await?;
-        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+        self.list_matching(query, &[]).await
+    }
+
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.list_matching(query, words).await
     }
 
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {

@@ -10,16 +10,18 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The node can serve pages: its store answers within a short timeout. The page cache is
-/// reported too, but a node without it still serves (uncached), so it stays ready.
+/// The node can serve pages: its store answers within a short timeout. The page cache and the
+/// search backend are reported too, but a node without them still serves (uncached pages,
+/// searches answered from the catalog), so it stays ready.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let (store, cache) = tokio::join!(
+    let (store, cache, search) = tokio::join!(
         check(state.catalog.backend(), state.catalog.ping()),
         check(state.page_cache.backend(), state.page_cache.ping()),
+        check(state.search.backend(), state.search.ping()),
     );
     let ready = store["up"] == true;
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({ "ready": ready, "dependencies": { "store": store, "page_cache": cache } })))
+    (status, Json(json!({ "ready": ready, "dependencies": { "store": store, "page_cache": cache, "search": search } })))
 }
 
 async fn check<E: std::fmt::Display>(backend: &str, ping: impl std::future::Future<Output = Result<(), E>>) -> Value {

@@ -6,7 +6,9 @@
 
 pub mod catalog_csv;
 pub mod import_catalog;
+pub mod index_app;
 pub mod noop;
+pub mod reindex_search;
 pub mod schedule;
 pub mod warm_cache;
 mod worker;
@@ -14,7 +16,7 @@ mod worker;
 pub use worker::{Worker, WorkerConfig};
 
 use app::domain::{JobKind, JobProgress};
-use app::ports::{Catalog, JobQueue, Lease};
+use app::ports::{cache_tags, Catalog, JobQueue, Lease, PageCache, SearchIndex};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -24,6 +26,29 @@ pub struct JobServices {
     pub catalog: Arc<dyn Catalog>,
     /// The site itself, for jobs that render pages (`warm_cache`).
     pub router: Option<axum::Router>,
+    pub search: Option<Arc<dyn SearchIndex>>,
+    /// Told when the search index changed, so cached search pages go.
+    pub page_cache: Option<Arc<dyn PageCache>>,
+}
+
+impl JobServices {
+    /// Only the catalog (tests and tools add the rest as they need).
+    pub fn new(catalog: Arc<dyn Catalog>) -> JobServices {
+        JobServices { catalog, router: None, search: None, page_cache: None }
+    }
+
+    pub fn search(&self) -> Result<Arc<dyn SearchIndex>, JobError> {
+        self.search.clone().ok_or_else(|| JobError::Failed("this worker has no search index".into()))
+    }
+
+    /// Cached search result pages are stale once the index changed.
+    pub async fn search_changed(&self) {
+        if let Some(cache) = &self.page_cache {
+            if let Err(e) = cache.invalidate(&[cache_tags::SEARCH.to_string()]).await {
+                tracing::warn!("{e}");
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +111,10 @@ impl JobContext {
         self.checkpoint()
     }
 
+    pub(crate) fn queue(&self) -> &Arc<dyn JobQueue> {
+        &self.queue
+    }
+
     /// The arguments, decoded; a malformed argument fails the job (no retry helps).
     pub fn args<T: serde::de::DeserializeOwned>(&self) -> Result<T, JobError> {
         serde_json::from_str(&self.args).map_err(|e| JobError::Failed(format!("bad arguments: {e}")))
@@ -98,6 +127,8 @@ async fn run(kind: JobKind, ctx: &JobContext) -> Result<String, JobError> {
         JobKind::Noop => noop::run(ctx).await,
         JobKind::ImportCatalog => import_catalog::run(ctx).await,
         JobKind::WarmCache => warm_cache::run(ctx).await,
+        JobKind::IndexApp => index_app::run(ctx).await,
+        JobKind::ReindexSearch => reindex_search::run(ctx).await,
         other => Err(JobError::Failed(format!("{} has no handler yet", other.label()))),
     }
 }
