@@ -23,6 +23,7 @@ bench:
 	scripts/setup.sh
 	cargo bench -p server --bench browse
 	cargo bench -p server --bench jobs
+	cargo bench -p server --bench search
 	cargo leptos build --release --precompress
 	bench/run.sh
 	bench/page_cache.sh

@@ -25,7 +25,7 @@ pub fn SearchBox() -> impl IntoView {
     let asked = StoredValue::new(0u64);
     let text = RwSignal::new(String::new());
 
-    let fetch = debounce(DEBOUNCE, move |typed: String| {
+    let fetch = move |typed: String| {
         let ticket = asked.get_value() + 1;
         asked.set_value(ticket);
         leptos::task::spawn_local(async move {
@@ -37,12 +37,16 @@ pub fn SearchBox() -> impl IntoView {
                 suggestions.set(found);
             }
         });
-    });
-    let fetch = StoredValue::new_local(fetch);
+    };
+    // Only the browser types; the timer is per keystroke, the previous one cancelled.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
         text.set(typed.clone());
-        fetch.update_value(|f| f(typed));
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(set_timeout_with_handle(move || fetch(typed), DEBOUNCE).ok());
     };
 
     let navigate = use_navigate();

@@ -55,6 +55,8 @@ pub struct TestApp {
     pub router: axum::Router,
     pub catalog: Arc<dyn Catalog>,
     pub stats: Arc<app::ports::PageCacheStats>,
+    /// The ports the app runs on (job queue, search index, page cache…).
+    pub state: app::ports::AppState,
     _dir: TempDir,
 }
 
@@ -73,9 +75,39 @@ impl TestApp {
         let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
         famigo::seed::seed(&store, apps, 42).await.expect("seed");
         let services = famigo::serve::services(&config, Arc::new(store)).await.expect("services");
-        let catalog = services.state.catalog.clone();
-        let stats = services.state.page_cache_stats.clone();
-        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, _dir: dir }
+        let state = services.state.clone();
+        // What the reindex job `famigo serve` queues for an empty index would do.
+        if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {
+            println!("search index not built ({e}): searches fall back to the catalog");
+        }
+        let catalog = state.catalog.clone();
+        let stats = state.page_cache_stats.clone();
+        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, _dir: dir }
+    }
+
+    /// Runs a worker with every service until no job is queued or running (at most 30 s).
+    pub async fn run_jobs(&self) {
+        use app::domain::{JobFilter, JobState};
+        let services = famigo::jobs::JobServices {
+            catalog: self.state.catalog.clone(),
+            router: Some(self.router.clone()),
+            search: Some(self.state.search.clone()),
+            page_cache: Some(self.state.page_cache.clone()),
+        };
+        let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(famigo::jobs::Worker::new(self.state.jobs.clone(), services, config).run(stopped));
+        let started = std::time::Instant::now();
+        loop {
+            let list = self.state.jobs.list(&JobFilter::default(), 1, 1).await.expect("list jobs");
+            if list.counts.of(JobState::Queued) + list.counts.of(JobState::Running) + list.counts.of(JobState::Failed) == 0 {
+                break;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(30), "jobs did not finish: {:?}", list.counts);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        stop.send(true).expect("stop worker");
+        worker.await.expect("worker");
     }
 
     pub async fn get(&self, uri: &str) -> Response {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 /// Kinds an administrator starts by hand (the rest run on a schedule or follow writes).
-const STARTABLE: &[JobKind] = &[JobKind::ImportCatalog, JobKind::Noop];
+const STARTABLE: &[JobKind] = &[JobKind::ReindexSearch, JobKind::ImportCatalog, JobKind::Noop];
 
 /// `/admin/jobs`: counts per state, recent jobs with live progress, start / cancel / retry.
 #[component]
