@@ -23,6 +23,17 @@ pub fn SearchBox() -> impl IntoView {
     let active = RwSignal::new(None::<usize>);
     // Answers can arrive out of order; only the latest request's answer is shown.
     let asked = StoredValue::new(0u64);
+    // Only the browser types; the timer is per keystroke, the previous one cancelled.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // Leaving the box (a search or an app chosen) drops the typing still on its way.
+    let settle = move || {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        asked.update_value(|n| *n += 1);
+        open.set(false);
+        active.set(None);
+    };
     let text = RwSignal::new(String::new());
 
     let fetch = move |typed: String| {
@@ -38,8 +49,6 @@ pub fn SearchBox() -> impl IntoView {
             }
         });
     };
-    // Only the browser types; the timer is per keystroke, the previous one cancelled.
-    let pending = StoredValue::new(None::<TimeoutHandle>);
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
         text.set(typed.clone());
@@ -53,8 +62,7 @@ pub fn SearchBox() -> impl IntoView {
     let go = {
         let navigate = navigate.clone();
         move |href: String| {
-            open.set(false);
-            active.set(None);
+            settle();
             navigate(&href, Default::default());
         }
     };
@@ -79,10 +87,7 @@ pub fn SearchBox() -> impl IntoView {
                         go(format!("/apps/{slug}"));
                     }
                 }
-                "Escape" => {
-                    open.set(false);
-                    active.set(None);
-                }
+                "Escape" => settle(),
                 _ => {}
             }
         }
