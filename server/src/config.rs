@@ -87,6 +87,12 @@ pub struct WebConfig {
     /// Where uploaded catalog files wait for their import (`DATA_DIR/uploads`). With several
     /// nodes, a volume every worker reads.
     pub upload_dir: PathBuf,
+    /// This node's name (`FAMIGO_NODE`, default the host name), sent on every response as
+    /// `x-famigo-node` so the load balancer's choices can be seen.
+    pub node_name: String,
+    /// How long a stopping node keeps serving while `/readyz` already says 503, so health
+    /// checkers take it out first (`SHUTDOWN_DRAIN_SECONDS`, default 1).
+    pub drain: std::time::Duration,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -210,6 +216,24 @@ impl Env {
         Ok(Some(text.to_string()))
     }
 
+    fn node_name(&self) -> Result<String, ConfigError> {
+        let name = match self.get("FAMIGO_NODE") {
+            Some(name) => name.trim().to_string(),
+            None => std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .or_else(|| self.get("HOSTNAME").map(str::to_string))
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "famigo".into()),
+        };
+        let valid = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if valid {
+            Ok(name)
+        } else {
+            Err(ConfigError { var: "FAMIGO_NODE", value: name, reason: "use 1 to 64 letters, digits, - _ . only".into() })
+        }
+    }
+
     fn key_prefix(&self, var: &'static str, default: &str) -> Result<String, ConfigError> {
         let Some(text) = self.get(var) else { return Ok(default.to_string()) };
         let text = text.trim();
@@ -274,6 +298,8 @@ impl Config {
             legacy_hosts: env.host_list("LEGACY_HOSTS")?,
             upload_dir: data_dir.join("uploads"),
             sitemap_limit: env.parsed("SITEMAP_URL_LIMIT", 50_000usize, "expected a number of URLs from 10 to 50000")?,
+            node_name: env.node_name()?,
+            drain: std::time::Duration::from_secs(env.parsed::<u64>("SHUTDOWN_DRAIN_SECONDS", 1, "expected a whole number of seconds")?.min(300)),
         };
         if !(10..=50_000).contains(&web.sitemap_limit) {
             return Err(ConfigError {
@@ -434,6 +460,9 @@ mod tests {
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_URL", "localhost:7700")])).unwrap_err().var, "MEILI_URL");
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_INDEX", "a b")])).unwrap_err().var, "MEILI_INDEX");
+        assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node one")])).unwrap_err().var, "FAMIGO_NODE");
+        assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node-a")])).unwrap().web.node_name, "node-a");
+        assert!(!Config::from_env(&Env::from_pairs([])).unwrap().web.node_name.is_empty(), "defaults to the host name");
         let search = Config::from_env(&Env::from_pairs([("MEILI_URL", "http://127.0.0.1:7700/")])).unwrap().search;
         assert_eq!(search.meili_url.as_deref(), Some("http://127.0.0.1:7700"));
         assert_eq!(search.meili_index, "apps");

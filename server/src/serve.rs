@@ -46,6 +46,7 @@ pub struct Services {
     pub sessions: SessionBackend,
     /// False with `PAGE_CACHE=off`: the router leaves the page cache out.
     pub page_cache_enabled: bool,
+    pub lifecycle: Arc<crate::http::health::Lifecycle>,
 }
 
 /// Opens the page cache and session store the configuration names, and puts the browse
@@ -97,7 +98,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         jobs,
         search,
     };
-    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled })
+    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default() })
 }
 
 async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
@@ -172,7 +173,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let (lifecycle, drain) = (services.lifecycle.clone(), config.web.drain);
+    let stopping = async move {
+        shutdown_signal().await;
+        lifecycle.start_draining();
+        tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the server stops");
+        tokio::time::sleep(drain).await;
+    };
+    axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
     if let (Some(stop), Some(worker)) = (stop_worker, worker) {
         let _ = stop.send(true);
         let _ = worker.await;

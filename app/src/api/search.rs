@@ -36,7 +36,10 @@ pub async fn search_apps(query: SearchQuery) -> Result<SearchPage, ApiError> {
         let page = state.catalog.list(&CatalogQuery { sort: order, ..query.filters.clone() }).await?;
         (page.apps, page.total, page.facets, false)
     } else {
-        match state.search.search(&query).await {
+        let started = std::time::Instant::now();
+        let searched = state.search.search(&query).await;
+        observe(&state, "search", started, searched.is_ok());
+        match searched {
             Ok(found) => (state.catalog.get_many(&found.slugs).await?, found.total, found.facets, false),
             Err(e) => {
                 warn_search_failed(&e);
@@ -77,7 +80,10 @@ pub async fn suggest_apps(text: String) -> Result<Vec<Suggestion>, ApiError> {
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let apps = match state.search.suggest(&text, SUGGESTION_COUNT).await {
+    let started = std::time::Instant::now();
+    let suggested = state.search.suggest(&text, SUGGESTION_COUNT).await;
+    observe(&state, "suggest", started, suggested.is_ok());
+    let apps = match suggested {
         Ok(slugs) => state.catalog.get_many(&slugs).await?,
         Err(e) => {
             warn_search_failed(&e);
@@ -118,6 +124,17 @@ async fn alternatives(state: &AppState, query: &SearchQuery, limited: bool) -> R
         popular = state.catalog.list(&by_age).await?.apps;
     }
     Ok((did_you_mean, popular))
+}
+
+/// Search latency by backend and call, and the answers that had to come from the catalog.
+#[cfg(feature = "ssr")]
+fn observe(state: &AppState, call: &'static str, started: std::time::Instant, ok: bool) {
+    let backend = state.search.backend();
+    metrics::histogram!("famigo_search_duration_seconds", "backend" => backend, "call" => call)
+        .record(started.elapsed().as_secs_f64());
+    if !ok {
+        metrics::counter!("famigo_search_fallbacks_total", "backend" => backend, "call" => call).increment(1);
+    }
 }
 
 /// Logged at most once every 30 seconds per process: a dead backend must not flood the log.

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
@@ -51,13 +51,17 @@ struct Fields {
     rating_count: Field,
     released: Field,
     name_key: Field,
+    /// The first 8 bytes of the slug and of the lowercase name, big-endian: they order hits
+    /// without reading strings; only ties on them read the stored strings.
+    slug_prefix: Field,
+    name_prefix: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default()
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs));
-    let slug = b.add_text_field("slug", STRING | STORED | FAST);
+    let slug = b.add_text_field("slug", STRING | STORED);
     let text = BOOSTS.map(|(name, _)| b.add_text_field(name, text.clone()));
     let fields = Fields {
         slug,
@@ -71,7 +75,9 @@ fn schema() -> (Schema, Fields) {
         rating: b.add_f64_field("rating", FAST),
         rating_count: b.add_u64_field("rating_count", FAST),
         released: b.add_u64_field("released", FAST),
-        name_key: b.add_text_field("name_key", STRING | FAST),
+        name_key: b.add_text_field("name_key", STRING | STORED),
+        slug_prefix: b.add_u64_field("slug_prefix", FAST),
+        name_prefix: b.add_u64_field("name_prefix", FAST),
     };
     (b.build(), fields)
 }
@@ -99,8 +105,20 @@ fn document(f: &Fields, app: &App) -> TantivyDocument {
     doc.add_f64(f.rating, app.rating_avg as f64);
     doc.add_u64(f.rating_count, app.rating_count as u64);
     doc.add_u64(f.released, chrono::Datelike::num_days_from_ce(&app.released) as u64);
-    doc.add_text(f.name_key, app.name.to_lowercase());
+    let name_key = app.name.to_lowercase();
+    doc.add_u64(f.slug_prefix, prefix_key(&app.slug));
+    doc.add_u64(f.name_prefix, prefix_key(&name_key));
+    doc.add_text(f.name_key, name_key);
     doc
+}
+
+/// The first 8 bytes of `text` as a number that sorts like the text (shorter pads with 0).
+fn prefix_key(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (slot, b) in bytes.iter_mut().zip(text.bytes()) {
+        *slot = b;
+    }
+    u64::from_be_bytes(bytes)
 }
 
 fn app_platforms(app: &App) -> u64 {
@@ -124,8 +142,14 @@ struct Live {
 }
 
 impl Live {
+    /// Opens an index built by this version; one with another schema is an error (the
+    /// caller starts an empty one, and a rebuild fills it).
     fn open(dir: &Path) -> tantivy::Result<Live> {
         let index = Index::open_in_dir(dir)?;
+        let same = |s: &Schema| serde_json::to_string(s).ok();
+        if same(&index.schema()) != same(&schema().0) {
+            return Err(tantivy::TantivyError::SchemaError("built by another version of famigo".into()));
+        }
         Self::with_index(dir, index)
     }
 
@@ -298,29 +322,75 @@ fn text_query(live: &Live, text: &str, any_word: bool) -> Result<Box<dyn Query>,
     Ok(Box::new(if any_word { BooleanQuery::union(per_word) } else { BooleanQuery::intersection(per_word) }))
 }
 
-/// What the collector keeps of a match that passed the filters.
+/// What the collector keeps of a match that passed the filters: numbers only, so collecting
+/// thousands of matches reads no strings.
 struct Hit {
     score: Score,
-    slug: String,
+    address: DocAddress,
     rating: f64,
     rating_count: u64,
     released: u64,
     learning: u64,
-    name_key: String,
+    name_prefix: u64,
+    slug_prefix: u64,
+    /// Read from the stored document only for hits whose order the prefixes cannot settle.
+    exact: Option<(String, String)>,
 }
 
-fn compare(sort: SearchSort, a: &Hit, b: &Hit) -> Ordering {
+/// The order on everything but whole strings (prefixes stand in for name and slug).
+fn compare_coarse(sort: SearchSort, a: &Hit, b: &Hit) -> Ordering {
     let by_rating = || b.rating.total_cmp(&a.rating).then(b.rating_count.cmp(&a.rating_count));
-    let by_slug = || a.slug.cmp(&b.slug);
+    let by_slug = || a.slug_prefix.cmp(&b.slug_prefix);
     match sort {
         SearchSort::Relevance => b.score.total_cmp(&a.score).then_with(by_rating).then_with(by_slug),
         SearchSort::By(SortOrder::TopRated) => by_rating().then_with(by_slug),
         SearchSort::By(SortOrder::Newest) => b.released.cmp(&a.released).then_with(by_slug),
-        SearchSort::By(SortOrder::Name) => a.name_key.cmp(&b.name_key).then_with(by_slug),
+        SearchSort::By(SortOrder::Name) => a.name_prefix.cmp(&b.name_prefix).then_with(by_slug),
         SearchSort::By(SortOrder::Learning) => {
             b.learning.cmp(&a.learning).then(b.rating.total_cmp(&a.rating)).then_with(by_slug)
         }
     }
+}
+
+/// The full order: the coarse one, then whole names (for the name order) and slugs.
+fn compare_exact(sort: SearchSort, a: &Hit, b: &Hit) -> Ordering {
+    compare_coarse(sort, a, b).then_with(|| match (&a.exact, &b.exact) {
+        (Some((name_a, slug_a)), Some((name_b, slug_b))) => {
+            let names = if sort == SearchSort::By(SortOrder::Name) { name_a.cmp(name_b) } else { Ordering::Equal };
+            names.then_with(|| slug_a.cmp(slug_b))
+        }
+        _ => Ordering::Equal,
+    })
+}
+
+/// Sorts `hits` and returns the slugs of `offset..offset + limit`. Only the hits tied with the
+/// window's edges (or inside it) have their strings read.
+fn page_of(searcher: &tantivy::Searcher, fields: &Fields, sort: SearchSort, mut hits: Vec<Hit>, offset: usize, limit: usize) -> Result<Vec<String>, SearchError> {
+    let end = (offset + limit).min(hits.len());
+    if offset >= end {
+        return Ok(Vec::new());
+    }
+    hits.sort_unstable_by(|a, b| compare_coarse(sort, a, b));
+    let mut lo = offset;
+    while lo > 0 && compare_coarse(sort, &hits[lo - 1], &hits[offset]) == Ordering::Equal {
+        lo -= 1;
+    }
+    let mut hi = end;
+    while hi < hits.len() && compare_coarse(sort, &hits[hi], &hits[end - 1]) == Ordering::Equal {
+        hi += 1;
+    }
+    for hit in &mut hits[lo..hi] {
+        hit.exact = Some(stored_strings(searcher, fields, hit.address)?);
+    }
+    hits[lo..hi].sort_by(|a, b| compare_exact(sort, a, b));
+    Ok(hits.drain(offset..end).filter_map(|h| h.exact.map(|(_, slug)| slug)).collect())
+}
+
+fn stored_strings(searcher: &tantivy::Searcher, fields: &Fields, address: DocAddress) -> Result<(String, String), SearchError> {
+    use tantivy::schema::Value;
+    let doc: TantivyDocument = searcher.doc(address).map_err(backend)?;
+    let text = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    Ok((text(fields.name_key), text(fields.slug)))
 }
 
 /// Filters and counts facets over the text matches, keeping those that pass every filter.
@@ -341,11 +411,12 @@ struct Columns {
     rating: Column<f64>,
     rating_count: Column<u64>,
     released: Column<u64>,
-    slug: StrColumn,
-    name_key: Option<StrColumn>,
+    name_prefix: Column<u64>,
+    slug_prefix: Column<u64>,
 }
 
 struct MatchSegment {
+    segment: SegmentOrdinal,
     filters: CatalogQuery,
     columns: Columns,
     hits: Vec<Hit>,
@@ -356,12 +427,9 @@ impl Collector for MatchCollector {
     type Fruit = (Vec<Hit>, FacetCounts);
     type Child = MatchSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<MatchSegment> {
+    fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<MatchSegment> {
         let ff = segment.fast_fields();
         let name = |f: Field| self.schema.get_field_name(f).to_string();
-        let str_column = |f: Field| -> tantivy::Result<StrColumn> {
-            ff.str(&name(f))?.ok_or_else(|| tantivy::TantivyError::SchemaError(format!("{} is not a fast field", name(f))))
-        };
         let columns = Columns {
             age_band: ff.u64(&name(self.fields.age_band))?,
             platforms: ff.u64(&name(self.fields.platforms))?,
@@ -372,10 +440,10 @@ impl Collector for MatchCollector {
             rating: ff.f64(&name(self.fields.rating))?,
             rating_count: ff.u64(&name(self.fields.rating_count))?,
             released: ff.u64(&name(self.fields.released))?,
-            slug: str_column(self.fields.slug)?,
-            name_key: if self.sort == SearchSort::By(SortOrder::Name) { Some(str_column(self.fields.name_key)?) } else { None },
+            name_prefix: ff.u64(&name(self.fields.name_prefix))?,
+            slug_prefix: ff.u64(&name(self.fields.slug_prefix))?,
         };
-        Ok(MatchSegment { filters: self.filters.clone(), columns, hits: Vec::new(), facets: FacetCounts::zeroed() })
+        Ok(MatchSegment { segment: segment_ord, filters: self.filters.clone(), columns, hits: Vec::new(), facets: FacetCounts::zeroed() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -391,14 +459,6 @@ impl Collector for MatchCollector {
         }
         Ok((all, facets))
     }
-}
-
-fn first_str(column: &StrColumn, doc: DocId) -> String {
-    let mut out = String::new();
-    if let Some(ord) = column.term_ords(doc).next() {
-        let _ = column.ord_to_str(ord, &mut out);
-    }
-    out
 }
 
 impl SegmentCollector for MatchSegment {
@@ -424,12 +484,14 @@ impl SegmentCollector for MatchSegment {
         }
         self.hits.push(Hit {
             score,
-            slug: first_str(&c.slug, doc),
+            address: DocAddress::new(self.segment, doc),
             rating: c.rating.first(doc).unwrap_or(0.0),
             rating_count: u(&c.rating_count),
             released: u(&c.released),
             learning: u(&c.learning),
-            name_key: c.name_key.as_ref().map(|col| first_str(col, doc)).unwrap_or_default(),
+            name_prefix: u(&c.name_prefix),
+            slug_prefix: u(&c.slug_prefix),
+            exact: None,
         });
     }
 
@@ -467,20 +529,10 @@ impl SearchIndex for TantivySearch {
                 fields: live.fields,
                 schema: live.index.schema(),
             };
-            let (mut hits, facets) = live.reader.searcher().search(&*text, &collector).map_err(backend)?;
+            let searcher = live.reader.searcher();
+            let (hits, facets) = searcher.search(&*text, &collector).map_err(backend)?;
             let total = hits.len() as u64;
-            let offset = query.filters.offset() as usize;
-            let end = (offset + query.filters.per_page as usize).min(hits.len());
-            let slugs = if offset < end {
-                if end < hits.len() {
-                    hits.select_nth_unstable_by(end, |a, b| compare(query.sort, a, b));
-                    hits.truncate(end);
-                }
-                hits.sort_unstable_by(|a, b| compare(query.sort, a, b));
-                hits.drain(offset..).map(|h| h.slug).collect()
-            } else {
-                Vec::new()
-            };
+            let slugs = page_of(&searcher, &live.fields, query.sort, hits, query.filters.offset() as usize, query.filters.per_page as usize)?;
             Ok(SearchMatches { slugs, total, facets })
         })
         .await

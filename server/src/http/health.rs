@@ -1,27 +1,50 @@
 use app::ports::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Whether this node is stopping: it still serves, but `/readyz` says 503 so health checkers
+/// send traffic elsewhere before it goes.
+#[derive(Debug, Default)]
+pub struct Lifecycle {
+    draining: AtomicBool,
+}
+
+impl Lifecycle {
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
+    }
+}
 
 /// The process is alive and serving HTTP.
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The node can serve pages: its store answers within a short timeout. The page cache and the
-/// search backend are reported too, but a node without them still serves (uncached pages,
-/// searches answered from the catalog), so it stays ready.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let (store, cache, search) = tokio::join!(
+/// The node can serve pages: its store answers within a short timeout and it is not stopping.
+/// The page cache, the search backend and the job queue are reported too, but a node without
+/// them still serves (uncached pages, searches from the catalog, writes without follow-up
+/// jobs), so it stays ready.
+pub async fn readyz(State(state): State<AppState>, Extension(lifecycle): Extension<Arc<Lifecycle>>) -> (StatusCode, Json<Value>) {
+    let (store, cache, search, queue) = tokio::join!(
         check(state.catalog.backend(), state.catalog.ping()),
         check(state.page_cache.backend(), state.page_cache.ping()),
         check(state.search.backend(), state.search.ping()),
+        check(state.jobs.backend(), state.jobs.ping()),
     );
-    let ready = store["up"] == true;
+    let draining = lifecycle.is_draining();
+    let ready = store["up"] == true && !draining;
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({ "ready": ready, "dependencies": { "store": store, "page_cache": cache, "search": search } })))
+    let dependencies = json!({ "store": store, "page_cache": cache, "search": search, "queue": queue });
+    (status, Json(json!({ "ready": ready, "draining": draining, "dependencies": dependencies })))
 }
 
 async fn check<E: std::fmt::Display>(backend: &str, ping: impl std::future::Future<Output = Result<(), E>>) -> Value {

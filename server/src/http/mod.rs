@@ -1,7 +1,8 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files, middleware.
 
-mod health;
+pub mod health;
 mod legacy_redirect;
+pub mod metrics;
 pub mod page_cache;
 mod request_id;
 mod same_origin;
@@ -21,7 +22,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
 pub fn router(services: Services, web: &WebConfig) -> Router {
-    let Services { state, sessions, page_cache_enabled } = services;
+    let Services { state, sessions, page_cache_enabled, lifecycle } = services;
+    metrics::handle();
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
     let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));
     let secure_cookies = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
@@ -30,6 +32,7 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/sitemaps/{file}", get(seo::sitemap_part))
@@ -50,6 +53,7 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
             leptos_axum::file_and_error_handler::<app::ports::AppState, _>(shell)
                 .layer(from_fn(static_files::cache_headers)),
         )
+        .layer(axum::Extension(lifecycle))
         .layer(axum::Extension(seo::SeoConfig { canonical_url: web.canonical_url.clone(), sitemap_limit: web.sitemap_limit }))
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
@@ -63,7 +67,8 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
             response
         }))
     };
-    let router = router.with_state(state);
+    // Outside the cache, so hits are counted; per route, so the route pattern is known.
+    let router = router.layer(from_fn(metrics::track_requests)).with_state(state);
     let router = match &web.canonical_url {
         Some(canonical) if !web.legacy_hosts.is_empty() => {
             let legacy = legacy_redirect::LegacyHosts {
@@ -74,5 +79,9 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         }
         _ => router,
     };
-    request_id::apply(router)
+    let node = axum::http::HeaderValue::from_str(&web.node_name).unwrap_or_else(|_| axum::http::HeaderValue::from_static("famigo"));
+    request_id::apply(router).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+        axum::http::HeaderName::from_static("x-famigo-node"),
+        node,
+    ))
 }

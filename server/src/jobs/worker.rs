@@ -120,8 +120,18 @@ async fn execute(queue: Arc<dyn JobQueue>, services: JobServices, config: &Worke
     };
     let heartbeat = tokio::spawn(keep_lease(queue.clone(), info.id.clone(), token.clone(), config.lease, flags.clone()));
     let span = tracing::info_span!("job", id = %info.id, kind = %info.kind, attempt = info.attempts);
+    let started = std::time::Instant::now();
     let outcome = tracing::Instrument::instrument(run(info.kind, &ctx), span).await;
     heartbeat.abort();
+    let label = match &outcome {
+        Ok(_) => "done",
+        Err(JobError::Failed(_)) => "failed",
+        Err(JobError::Cancelled) => "cancelled",
+        Err(JobError::Stopping) => "released",
+        Err(JobError::LeaseLost) => "lease_lost",
+    };
+    metrics::counter!("famigo_jobs_run_total", "kind" => info.kind.slug(), "outcome" => label).increment(1);
+    metrics::histogram!("famigo_job_duration_seconds", "kind" => info.kind.slug()).record(started.elapsed().as_secs_f64());
     let id = info.id.as_str();
     let recorded = match outcome {
         Ok(result) => queue.complete(id, &token, &result).await.map(|lease| (lease, "done".to_string())),

@@ -57,6 +57,7 @@ pub struct TestApp {
     pub stats: Arc<app::ports::PageCacheStats>,
     /// The ports the app runs on (job queue, search index, page cache…).
     pub state: app::ports::AppState,
+    pub lifecycle: Arc<famigo::http::health::Lifecycle>,
     _dir: TempDir,
 }
 
@@ -82,7 +83,8 @@ impl TestApp {
         }
         let catalog = state.catalog.clone();
         let stats = state.page_cache_stats.clone();
-        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, _dir: dir }
+        let lifecycle = services.lifecycle.clone();
+        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, lifecycle, _dir: dir }
     }
 
     /// Runs a worker with every service until no job is queued or running (at most 30 s).
