@@ -100,8 +100,27 @@ fn row(name: &str, times: &[Duration], wall: Duration) {
 
 async fn index_latency(name: &str, index: Arc<dyn SearchIndex>, queries: &[String], rounds: usize) {
     let mut hits = 0u64;
+    let mut alone = Vec::new();
     for qs in queries {
-        hits += index.search(&SearchQuery::from_query_str(qs).expect("query")).await.expect("search").total.min(1);
+        let started = Instant::now();
+        let found = index.search(&SearchQuery::from_query_str(qs).expect("query")).await.expect("search");
+        alone.push((started.elapsed(), qs.clone(), found.total));
+        hits += found.total.min(1);
+    }
+    let mut one_at_a_time: Vec<Duration> = alone.iter().map(|(d, _, _)| *d).collect();
+    one_at_a_time.sort();
+    println!(
+        "| {name}, one at a time | {:.2} ms | {:.2} ms | {:.2} ms | {:.0} |",
+        percentile(&one_at_a_time, 0.5),
+        percentile(&one_at_a_time, 0.99),
+        one_at_a_time.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+        one_at_a_time.len() as f64 / one_at_a_time.iter().sum::<Duration>().as_secs_f64()
+    );
+    if std::env::var("BENCH_SLOWEST").is_ok() {
+        alone.sort_by(|a, b| b.0.cmp(&a.0));
+        for (took, qs, total) in alone.iter().take(8) {
+            eprintln!("{name}: {:.2} ms alone, {total} hits: ?{qs}", took.as_secs_f64() * 1e3);
+        }
     }
     let (times, wall) = drive(queries, rounds, move |qs| {
         let index = index.clone();

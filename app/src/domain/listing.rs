@@ -103,7 +103,9 @@ impl FacetCounts {
     }
 
     pub fn add_fields(&mut self, query: &CatalogQuery, app: &FilterFields) {
-        let open = |facet| query.fields_match_except(app, Some(facet));
+        // Each filter is evaluated once: a facet is counted when no filter but its own fails.
+        let failing = query.failing_facets(app);
+        let open = |facet: Facet| failing & !facet.bit() == 0;
         if open(Facet::Age) {
             bump(&mut self.age, app.age_band);
         }

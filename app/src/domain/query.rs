@@ -356,7 +356,12 @@ impl CatalogQuery {
 
     /// `matches_except` on the filtered fields alone (what a search index keeps of an app).
     pub fn fields_match_except(&self, fields: &FilterFields, ignoring: Option<Facet>) -> bool {
-        Facet::ALL.iter().all(|&f| Some(f) == ignoring || self.matches_facet(f, fields))
+        self.failing_facets(fields) & !ignoring.map_or(0, Facet::bit) == 0
+    }
+
+    /// The facets whose filter `fields` fails, as a mask of `Facet::bit`.
+    pub fn failing_facets(&self, fields: &FilterFields) -> u16 {
+        Facet::ALL.iter().filter(|&&f| !self.matches_facet(f, fields)).fold(0, |mask, f| mask | f.bit())
     }
 
     fn matches_facet(&self, facet: Facet, app: &FilterFields) -> bool {
@@ -419,6 +424,10 @@ pub enum Facet {
 }
 
 impl Facet {
+    pub fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
     pub const ALL: &'static [Facet] = &[
         Facet::Age,
         Facet::Platform,
