@@ -1,0 +1,226 @@
+//! The cluster on loopback, as deployed: redis-server, two `famigo serve` nodes sharing one
+//! catalog (SQLite in WAL mode) and Redis, one `famigo worker`, and Debian's nginx with the
+//! shipped `deploy/nginx/famigo.conf.template`. Bounded in time; every process is stopped on
+//! drop. Needs `nginx` and `redis-server` (installed by `scripts/test-deps.sh`).
+
+mod common;
+
+use common::redis::RedisServer;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const ADMIN_TOKEN: &str = "cluster-admin-token-0123456789";
+
+/// A process killed when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    /// SIGTERM first (nginx's master then stops its workers), SIGKILL after 3 s.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    for _ in 0..50 {
+        let port = 20_000 + rand::random::<u16>() % 12_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port below 32768");
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
+        })
+    }
+}
+
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<Reply> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut text = format!("{method} {path} HTTP/1.1\r\nHost: famigo.test\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    stream.write_all(text.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok(Reply { status, head: head.to_string(), body: body.to_string() })
+}
+
+fn get(port: u16, path: &str) -> Reply {
+    request(port, "GET", path, &[], "").unwrap_or_else(|e| panic!("GET {path} on {port}: {e}"))
+}
+
+fn wait_until(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn famigo(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_famigo"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", data)
+        .env("LEPTOS_SITE_ROOT", site)
+        .env("REDIS_URL", redis)
+        .env("REDIS_PREFIX", "cluster")
+        .env("FAMIGO_NODE", node)
+        .env("FAMIGO_WORKER", "off")
+        .env("ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("SCHEDULE_WARM_CACHE", "off")
+        .env("SHUTDOWN_DRAIN_SECONDS", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null());
+    cmd
+}
+
+/// The shipped template with this run's ports and paths, inside a minimal nginx.conf.
+fn nginx_config(dir: &Path, listen: u16, nodes: [u16; 2], site: &Path) -> std::path::PathBuf {
+    let template = include_str!("../../deploy/nginx/famigo.conf.template");
+    let server = template
+        .replace("${FAMIGO_NODE_A}", &format!("127.0.0.1:{}", nodes[0]))
+        .replace("${FAMIGO_NODE_B}", &format!("127.0.0.1:{}", nodes[1]))
+        .replace("${NGINX_LISTEN}", &format!("127.0.0.1:{listen}"))
+        .replace("${FAMIGO_SITE_ROOT}", &site.display().to_string());
+    assert!(!server.contains("${"), "every placeholder is filled");
+    std::fs::write(dir.join("famigo.conf"), server).unwrap();
+    // Workers run as the test's user (when that is root, nginx would otherwise switch them to
+    // nobody, who cannot read the temporary directory); as another user the line is ignored.
+    let main = format!(
+        "user root;\ndaemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n  access_log off;\n  types {{ text/html html; application/javascript js; application/wasm wasm; text/css css; image/svg+xml svg; }}\n\
+           client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+           include {d}/famigo.conf;\n}}\n",
+        d = dir.display()
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, main).unwrap();
+    path
+}
+
+#[test]
+fn two_nodes_behind_nginx_share_the_work() {
+    let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists()) else {
+        println!("skipped: nginx is not installed (scripts/test-deps.sh nginx installs it)");
+        return;
+    };
+    let Some(redis) = RedisServer::start() else { return };
+    let dir = TempDir::new().unwrap();
+    let (data, site) = (dir.path().join("data"), dir.path().join("site"));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    // A stand-in bundle: nginx serves /pkg itself, with the precompressed twin.
+    let bundle = "console.log('famigo');\n".repeat(50);
+    std::fs::write(site.join("pkg/famigo.js"), &bundle).unwrap();
+    let mut gz = Vec::new();
+    Command::new("gzip").arg("-c").arg(site.join("pkg/famigo.js")).stdout(Stdio::piped()).spawn().unwrap().stdout.unwrap().read_to_end(&mut gz).unwrap();
+    std::fs::write(site.join("pkg/famigo.js.gz"), &gz).unwrap();
+
+    let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
+    assert!(seeded.success());
+    let ports = [free_port(), free_port()];
+    let mut nodes = Vec::new();
+    for (name, port) in [("node-a", ports[0]), ("node-b", ports[1])] {
+        let child = famigo(&data, &site, &redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
+        nodes.push(Running(child));
+    }
+    let _worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
+    for port in ports {
+        wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
+    }
+    let listen = free_port();
+    let conf = nginx_config(dir.path(), listen, ports, &site);
+    let _nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
+    wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
+    eprintln!("cluster: nginx on {listen}, nodes on {ports:?}");
+
+    // 1. Requests are spread over both nodes.
+    let mut served_by = std::collections::BTreeMap::<String, u32>::new();
+    for page in 1..=40 {
+        let reply = get(listen, &format!("/apps?page={}", page % 8 + 1));
+        assert_eq!(reply.status, 200);
+        *served_by.entry(reply.header("x-famigo-node").expect("x-famigo-node")).or_default() += 1;
+    }
+    println!("requests per node: {served_by:?}");
+    assert_eq!(served_by.len(), 2, "both nodes served: {served_by:?}");
+    assert!(served_by.values().all(|&n| n >= 8), "least_conn spreads sequential requests: {served_by:?}");
+
+    // Static files come from nginx, precompressed, cacheable forever.
+    let js = request(listen, "GET", "/pkg/famigo.js", &[("Accept-Encoding", "gzip")], "").unwrap();
+    assert_eq!(js.status, 200);
+    assert_eq!(js.header("content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(js.header("x-served-by").as_deref(), Some("nginx"));
+    assert!(js.header("cache-control").is_some_and(|c| c.contains("immutable")));
+    assert!(js.header("x-famigo-node").is_none(), "no node was asked");
+
+    // 3. A job enqueued through node A runs once, on the worker.
+    let signed_in = request(
+        ports[0],
+        "POST",
+        app_path::ADMIN_SIGN_IN,
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Origin", "http://famigo.test")],
+        &format!("token={ADMIN_TOKEN}"),
+    )
+    .unwrap();
+    assert!(signed_in.status < 400, "{} {}", signed_in.status, signed_in.body);
+    let cookie = signed_in.header("set-cookie").expect("session cookie");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let marker = dir.path().join("ran.txt");
+    let args = format!(r#"{{"marker":"{}","steps":3,"step_ms":50}}"#, marker.display());
+    let form: String = form_urlencoded::Serializer::new(String::new()).append_pair("kind", "noop").append_pair("args", &args).finish();
+    let enqueued = request(
+        ports[0],
+        "POST",
+        app_path::ENQUEUE_JOB,
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Origin", "http://famigo.test"), ("Cookie", &cookie), ("Accept", "application/json")],
+        &form,
+    )
+    .unwrap();
+    assert!(enqueued.status < 400, "{} {}", enqueued.status, enqueued.body);
+    wait_until("the job ran", Duration::from_secs(20), || std::fs::read_to_string(&marker).is_ok_and(|t| !t.is_empty()));
+    std::thread::sleep(Duration::from_millis(1500));
+    let runs = std::fs::read_to_string(&marker).unwrap().lines().count();
+    assert_eq!(runs, 1, "the job ran exactly once");
+
+    println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |");
+    drop(nodes);
+}
+
+mod app_path {
+    use leptos::server_fn::ServerFn;
+    pub const ADMIN_SIGN_IN: &str = <app::api::admin::AdminSignIn as ServerFn>::PATH;
+    pub const ENQUEUE_JOB: &str = <app::api::jobs::EnqueueJob as ServerFn>::PATH;
+}
