@@ -307,7 +307,8 @@ fn text_query(live: &Live, text: &str, any_word: bool) -> Result<Box<dyn Query>,
                     let same = TermQuery::new(Term::from_field_text(*field, synonym), IndexRecordOption::WithFreqs);
                     clauses.push(Box::new(BoostQuery::new(Box::new(same), boost * SYNONYM)));
                 }
-                if budget > 0 {
+                // For the last word the fuzzy prefix below finds these terms too.
+                if budget > 0 && i != last {
                     let fuzzy = FuzzyTermQuery::new(term.clone(), budget, true);
                     clauses.push(Box::new(BoostQuery::new(Box::new(fuzzy), boost * FUZZY)));
                 }
