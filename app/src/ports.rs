@@ -101,6 +101,27 @@ impl std::fmt::Debug for AdminToken {
     }
 }
 
+/// Lets a repeated warning through at most once per period, so a backend that is down does
+/// not flood the log with one line per request.
+#[derive(Debug, Default)]
+pub struct WarnThrottle {
+    last: std::sync::atomic::AtomicU64,
+}
+
+impl WarnThrottle {
+    pub const fn new() -> WarnThrottle {
+        WarnThrottle { last: std::sync::atomic::AtomicU64::new(0) }
+    }
+
+    /// True for the first call, then once `every_secs` have passed since the last true.
+    pub fn allow(&self, every_secs: u64) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let last = self.last.load(Relaxed);
+        now >= last + every_secs && self.last.compare_exchange(last, now, Relaxed, Relaxed).is_ok()
+    }
+}
+
 /// What the page cache middleware did, since the process started.
 #[derive(Debug, Default)]
 pub struct PageCacheStats {

@@ -140,11 +140,8 @@ fn observe(state: &AppState, call: &'static str, started: std::time::Instant, ok
 /// Logged at most once every 30 seconds per process: a dead backend must not flood the log.
 #[cfg(feature = "ssr")]
 fn warn_search_failed(error: &SearchError) {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static LAST_WARNING: AtomicU64 = AtomicU64::new(0);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let last = LAST_WARNING.load(Ordering::Relaxed);
-    if now >= last + 30 && LAST_WARNING.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+    static WARNINGS: crate::ports::WarnThrottle = crate::ports::WarnThrottle::new();
+    if WARNINGS.allow(30) {
         tracing::warn!("search failed, answering from the catalog: {error}");
     }
 }

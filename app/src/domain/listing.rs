@@ -65,8 +65,13 @@ impl<T> AppPage<T> {
     }
 
     pub fn page_count(&self) -> u32 {
-        (self.total.div_ceil(self.per_page.max(1) as u64)).min(u32::MAX as u64) as u32
+        page_count(self.total, self.per_page)
     }
+}
+
+/// Pages needed for `total` items, `per_page` to a page.
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    total.div_ceil(per_page.max(1) as u64).min(u32::MAX as u64) as u32
 }
 
 /// For each value of a facet: how many apps match the other filters and have that value —

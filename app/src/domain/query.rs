@@ -359,6 +359,20 @@ impl CatalogQuery {
         self.failing_facets(fields) & !ignoring.map_or(0, Facet::bit) == 0
     }
 
+    /// Whether the query filters on this facet (its counts then need the other filters only).
+    pub fn constrains(&self, facet: Facet) -> bool {
+        match facet {
+            Facet::Age => self.age.is_some(),
+            Facet::Platform => self.platform.is_some(),
+            Facet::Category => self.category.is_some(),
+            Facet::Price => self.price.is_some() || self.max_price_cents.is_some(),
+            Facet::NoAds => self.no_ads,
+            Facet::NoInAppPurchases => self.no_in_app_purchases,
+            Facet::NoDataCollection => self.no_data_collection,
+            Facet::Learning => self.min_learning.is_some(),
+        }
+    }
+
     /// The facets whose filter `fields` fails, as a mask of `Facet::bit`.
     pub fn failing_facets(&self, fields: &FilterFields) -> u16 {
         Facet::ALL.iter().filter(|&&f| !self.matches_facet(f, fields)).fold(0, |mask, f| mask | f.bit())

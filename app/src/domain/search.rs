@@ -343,7 +343,7 @@ pub struct SearchPage {
 
 impl SearchPage {
     pub fn page_count(&self) -> u32 {
-        (self.total.div_ceil(self.per_page.max(1) as u64)).min(u32::MAX as u64) as u32
+        super::listing::page_count(self.total, self.per_page)
     }
 }
 

@@ -256,10 +256,6 @@ fn filter_expression(query: &CatalogQuery, except: Option<Facet>) -> String {
     parts.join(" AND ")
 }
 
-fn constrains(query: &CatalogQuery, facet: Facet) -> bool {
-    filter_expression(query, Some(facet)) != filter_expression(query, None)
-}
-
 /// The Meilisearch attribute a facet's counts come from.
 fn facet_attribute(facet: Facet) -> Option<&'static str> {
     match facet {
@@ -326,10 +322,10 @@ impl SearchIndex for MeiliSearch {
         let index = self.client.index(&self.uid);
         let main_filter = filter_expression(&filters, None);
         let open: Vec<&str> =
-            Facet::ALL.iter().filter(|&&f| !constrains(&filters, f)).filter_map(|&f| facet_attribute(f)).collect();
+            Facet::ALL.iter().filter(|&&f| !filters.constrains(f)).filter_map(|&f| facet_attribute(f)).collect();
         let constrained: Vec<(Facet, String, [&str; 1])> = Facet::ALL
             .iter()
-            .filter(|&&f| constrains(&filters, f))
+            .filter(|&&f| filters.constrains(f))
             .filter_map(|&f| facet_attribute(f).map(|attr| (f, filter_expression(&filters, Some(f)), [attr])))
             .collect();
 
@@ -362,7 +358,7 @@ impl SearchIndex for MeiliSearch {
         let mut facets = FacetCounts::zeroed();
         let empty = HashMap::new();
         let distribution = main.facet_distribution.unwrap_or_default();
-        for facet in Facet::ALL.iter().copied().filter(|&f| !constrains(&filters, f)) {
+        for facet in Facet::ALL.iter().copied().filter(|&f| !filters.constrains(f)) {
             if let Some(attr) = facet_attribute(facet) {
                 store_counts(&mut facets, facet, distribution.get(attr).unwrap_or(&empty));
             }
@@ -478,7 +474,7 @@ mod tests {
             "age_band = 1 AND platforms = \"ios\" AND free = true AND price_cents <= 300 AND ads = false AND learning >= 4"
         );
         assert!(!filter_expression(&q, Some(Facet::Platform)).contains("platforms"));
-        assert!(constrains(&q, Facet::Age) && !constrains(&q, Facet::Category));
+        assert!(q.constrains(Facet::Age) && !q.constrains(Facet::Category));
     }
 
     #[test]

@@ -152,20 +152,6 @@ fn order_by(sort: SortOrder) -> &'static str {
     }
 }
 
-/// Whether the query constrains this facet (then its counts need their own WHERE clause).
-fn constrains(query: &CatalogQuery, facet: Facet) -> bool {
-    match facet {
-        Facet::Age => query.age.is_some(),
-        Facet::Platform => query.platform.is_some(),
-        Facet::Category => query.category.is_some(),
-        Facet::Price => query.price.is_some() || query.max_price_cents.is_some(),
-        Facet::NoAds => query.no_ads,
-        Facet::NoInAppPurchases => query.no_in_app_purchases,
-        Facet::NoDataCollection => query.no_data_collection,
-        Facet::Learning => query.min_learning.is_some(),
-    }
-}
-
 /// The SUM expressions that count each value of a facet, in `FacetCounts::zeroed` order.
 fn facet_sums(facet: Facet) -> Vec<String> {
     match facet {
@@ -224,10 +210,10 @@ impl SqliteCatalog {
     /// (they share the full WHERE clause), plus one per constrained facet.
     async fn counts(&self, query: &CatalogQuery, words: &[String]) -> Result<(u64, FacetCounts), StoreError> {
         let mut counts = FacetCounts::zeroed();
-        let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !constrains(query, f)).collect();
+        let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !query.constrains(f)).collect();
         let mut groups: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
         groups.extend(
-            Facet::ALL.iter().copied().filter(|&f| constrains(query, f) && f != Facet::Learning).map(|f| (Some(f), vec![f])),
+            Facet::ALL.iter().copied().filter(|&f| query.constrains(f) && f != Facet::Learning).map(|f| (Some(f), vec![f])),
         );
         let mut total = 0;
         for (except, facets) in groups {

@@ -550,7 +550,7 @@ impl SearchIndex for TantivySearch {
                     .search(&*query, &tantivy::collector::TopDocs::with_limit(limit).order_by_score())
                     .map_err(backend)?;
                 for (_, address) in top {
-                    let slug = stored_slug(&searcher, &live.fields, address)?;
+                    let (_, slug) = stored_strings(&searcher, &live.fields, address)?;
                     if !slugs.contains(&slug) && slugs.len() < limit {
                         slugs.push(slug);
                     }
@@ -565,12 +565,18 @@ impl SearchIndex for TantivySearch {
     }
 
     async fn upsert(&self, apps: &[App]) -> Result<(), SearchError> {
+        if apps.is_empty() {
+            return Ok(());
+        }
         let _writing = self.writing.lock().await;
         let apps = apps.to_vec();
         self.blocking(move |live| write_apps(&live, &apps, &[])).await
     }
 
     async fn delete(&self, slugs: &[String]) -> Result<(), SearchError> {
+        if slugs.is_empty() {
+            return Ok(());
+        }
         let _writing = self.writing.lock().await;
         let slugs = slugs.to_vec();
         self.blocking(move |live| write_apps(&live, &[], &slugs)).await
@@ -637,12 +643,6 @@ impl SearchIndex for TantivySearch {
             Err(SearchError::Unavailable(format!("{} is gone", live.dir.display())))
         }
     }
-}
-
-fn stored_slug(searcher: &tantivy::Searcher, fields: &Fields, address: DocAddress) -> Result<String, SearchError> {
-    use tantivy::schema::Value;
-    let doc: TantivyDocument = searcher.doc(address).map_err(backend)?;
-    Ok(doc.get_first(fields.slug).and_then(|v| v.as_str()).unwrap_or_default().to_string())
 }
 
 /// Builds left by a rebuild that did not finish (a crash), never the live one.

@@ -8,7 +8,7 @@
 //! Concurrent misses of one key render once (`Flights`).
 
 use crate::sessions::has_session_cookie;
-use app::ports::{CachedPage, PageCache, PageCacheStats, CACHE_TAGS_HEADER};
+use app::ports::{CachedPage, PageCache, PageCacheStats, WarnThrottle, CACHE_TAGS_HEADER};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -17,9 +17,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::future::{BoxFuture, FutureExt, Shared};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 /// Pages may be stored by browsers and CDNs but must be revalidated (a cheap 304 by ETag):
@@ -46,20 +45,16 @@ pub struct PageCacheLayer {
     cache: Arc<dyn PageCache>,
     stats: Arc<PageCacheStats>,
     flights: Arc<Flights>,
-    last_warning: Arc<AtomicU64>,
+    warnings: Arc<WarnThrottle>,
 }
 
 impl PageCacheLayer {
     pub fn new(cache: Arc<dyn PageCache>, stats: Arc<PageCacheStats>) -> PageCacheLayer {
-        PageCacheLayer { cache, stats, flights: Arc::default(), last_warning: Arc::default() }
+        PageCacheLayer { cache, stats, flights: Arc::default(), warnings: Arc::default() }
     }
 
     fn warn_unavailable(&self, error: &app::ports::CacheError) {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let last = self.last_warning.load(Ordering::Relaxed);
-        if now >= last + WARN_EVERY_SECS
-            && self.last_warning.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
-        {
+        if self.warnings.allow(WARN_EVERY_SECS) {
             tracing::warn!("{error}; serving pages uncached (this warning repeats at most every {WARN_EVERY_SECS} s)");
         }
     }
