@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the build toolchain, from Debian: Chromium for
 # Playwright, redis-server for the Redis adapters' tests and nginx for the cluster test (each
-# test starts its own servers on loopback).
+# test starts its own servers on loopback); and nx-27017 from PyPI for the MongoDB tests.
 set -euo pipefail
 
 missing=()
@@ -28,4 +28,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
       service "$service" stop >/dev/null 2>&1 || true
     fi
   done
+fi
+
+# nx-27017 (PyPI): a MongoDB wire-protocol server backed by SQLite, which the MongoDB adapter's
+# tests start on loopback when MONGODB_URL names no real MongoDB. Kept in its own virtualenv.
+NX_VERSION=0.8.1
+nx_venv="${XDG_CACHE_HOME:-$HOME/.cache}/famigo/nx-27017"
+if [ "$("$nx_venv/bin/python" -m pip show nx-27017 2>/dev/null | awk '/^Version:/ {print $2}')" != "$NX_VERSION" ]; then
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "test-deps: python3 with venv is missing; install python3-venv (needs root)" >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  echo "test-deps: installing nx-27017 $NX_VERSION into $nx_venv"
+  rm -rf "$nx_venv"
+  python3 -m venv "$nx_venv"
+  "$nx_venv/bin/python" -m pip install -q --disable-pip-version-check "nx-27017==$NX_VERSION"
 fi

@@ -1,4 +1,4 @@
-//! `famigo serve | worker | reindex | seed`: parses arguments and configuration, then runs the command.
+//! `famigo serve | worker | reindex | seed | migrate | export | import`: parses arguments and configuration, then runs the command.
 
 use crate::config::{self, Config, Env};
 use clap::{Parser, Subcommand};
@@ -30,6 +30,18 @@ enum Command {
         /// Do nothing if the catalog already has apps.
         #[arg(long)]
         if_empty: bool,
+    },
+    /// Bring the store's schema and indexes up to date (also done when any command opens it).
+    Migrate,
+    /// Write every app as JSON Lines (one app per line) to a file or standard output.
+    Export {
+        /// The file to write; standard output when absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Upsert the apps of a JSON Lines file (as `export` writes it); bad lines are listed and skipped.
+    Import {
+        file: std::path::PathBuf,
     },
 }
 
@@ -65,6 +77,9 @@ pub fn main() -> ExitCode {
             Command::Worker => crate::serve::worker_command(config).await,
             Command::Reindex => crate::serve::reindex_command(config).await,
             Command::Seed { apps, seed, if_empty } => crate::serve::seed_command(&config, apps as usize, seed, if_empty).await,
+            Command::Migrate => crate::serve::migrate_command(&config).await,
+            Command::Export { out } => crate::serve::export_command(&config, out).await,
+            Command::Import { file } => crate::serve::import_command(&config, &file).await,
         }
     });
     match result {

@@ -24,6 +24,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub web: WebConfig,
     pub cache: CacheConfig,
+    pub store: StoreConfig,
     pub search: SearchConfig,
     /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
     /// characters). Unset: `famigo serve` makes one up and prints it once.
@@ -57,6 +58,16 @@ pub struct CacheConfig {
     /// Longest a page stays stored (`PAGE_CACHE_TTL`, seconds, default 3600): a safety net, not
     /// the way pages get fresh (writes invalidate them).
     pub ttl: std::time::Duration,
+}
+
+/// The catalog: MongoDB when `MONGODB_URL` is set, SQLite under `DATA_DIR` otherwise.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// `MONGODB_URL`, like `mongodb://user:pass@host:27017/?w=majority&readPreference=primary`:
+    /// write concern, read preference and timeouts go in its options, as for any MongoDB client.
+    pub mongodb_url: Option<String>,
+    /// `MONGODB_DB`, default `famigo`.
+    pub mongodb_db: String,
 }
 
 /// Site search: Meilisearch when `MEILI_URL` is set, the embedded Tantivy index otherwise.
@@ -216,6 +227,19 @@ impl Env {
         Ok(Some(text.to_string()))
     }
 
+    fn mongodb_url(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(None) };
+        let text = text.trim();
+        let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
+        if !(text.starts_with("mongodb://") || text.starts_with("mongodb+srv://")) {
+            return Err(bad("expected a mongodb:// or mongodb+srv:// URL".into()));
+        }
+        match mongodb::options::ConnectionString::parse(text) {
+            Ok(_) => Ok(Some(text.to_string())),
+            Err(e) => Err(bad(crate::adapters::mongo::redact(text, &e.to_string()))),
+        }
+    }
+
     fn node_name(&self) -> Result<String, ConfigError> {
         let name = match self.get("FAMIGO_NODE") {
             Some(name) => name.trim().to_string(),
@@ -327,6 +351,13 @@ impl Config {
                 env.parsed::<u64>("PAGE_CACHE_TTL", 3600, "expected a whole number of seconds")?.max(1),
             ),
         };
+        let store = StoreConfig {
+            mongodb_url: env.mongodb_url("MONGODB_URL")?,
+            mongodb_db: env.key_prefix("MONGODB_DB", "famigo")?,
+        };
+        if store.mongodb_db.len() > 63 || store.mongodb_db.contains(['.', ':']) {
+            return Err(ConfigError { var: "MONGODB_DB", value: store.mongodb_db, reason: "use 1 to 63 letters, digits, _ - only".into() });
+        }
         let search = SearchConfig {
             meili_url: env.origin("MEILI_URL", true)?,
             meili_key: env.get("MEILI_KEY").map(|k| k.trim().to_string()),
@@ -353,7 +384,7 @@ impl Config {
             });
         }
         let schedules = env.schedules()?;
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, search, admin_token, serve_runs_worker, worker_concurrency, schedules })
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, admin_token, serve_runs_worker, worker_concurrency, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -460,6 +491,14 @@ mod tests {
         let err = Config::from_env(&Env::from_pairs([("REDIS_URL", "http://user:secret@host")])).unwrap_err();
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_URL", "localhost:7700")])).unwrap_err().var, "MEILI_URL");
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_INDEX", "a b")])).unwrap_err().var, "MEILI_INDEX");
+        assert_eq!(Config::from_env(&Env::from_pairs([("MONGODB_DB", "a.b")])).unwrap_err().var, "MONGODB_DB");
+        for url in ["localhost:27017", "mongodb://", "mongodb://famigo:s3cret-pw@h:27017/?connectTimeoutMS=soon", "mongodb://famigo:s3cret-pw@h:99999"] {
+            let err = Config::from_env(&Env::from_pairs([("MONGODB_URL", url)])).unwrap_err();
+            assert_eq!(err.var, "MONGODB_URL", "{url}");
+            assert!(!err.to_string().contains("s3cret-pw"), "{err}");
+        }
+        let ok = Config::from_env(&Env::from_pairs([("MONGODB_URL", "mongodb://127.0.0.1:27017/?w=majority")])).unwrap();
+        assert_eq!((ok.store.mongodb_url.as_deref(), ok.store.mongodb_db.as_str()), (Some("mongodb://127.0.0.1:27017/?w=majority"), "famigo"));
         assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node one")])).unwrap_err().var, "FAMIGO_NODE");
         assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node-a")])).unwrap().web.node_name, "node-a");
         assert!(!Config::from_env(&Env::from_pairs([])).unwrap().web.node_name.is_empty(), "defaults to the host name");

@@ -10,3 +10,5 @@ pub mod jobs;
 pub mod seed;
 pub mod serve;
 pub mod sessions;
+pub mod store;
+pub mod transfer;

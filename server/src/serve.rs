@@ -7,12 +7,12 @@ use crate::adapters::meili_search::MeiliSearch;
 use crate::adapters::tantivy_search::TantivySearch;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
-use crate::adapters::sqlite::SqliteCatalog;
 use crate::adapters::redis_queue::RedisJobQueue;
 use crate::adapters::sqlite_queue::SqliteJobQueue;
 use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
+use crate::store::Store;
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, SearchIndex, StoreError};
@@ -33,10 +33,6 @@ pub enum ServeError {
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
-}
-
-pub async fn open_store(config: &Config) -> Result<SqliteCatalog, StoreError> {
-    SqliteCatalog::open(&config.data_dir).await
 }
 
 /// Everything the HTTP layer is built from.
@@ -159,8 +155,9 @@ fn generated_token() -> String {
 }
 
 pub async fn serve(config: Config) -> Result<(), ServeError> {
-    let store = open_store(&config).await?;
-    let services = services(&config, Arc::new(store)).await?;
+    let store = Store::open(&config).await?;
+    tracing::info!(store = %store.describe(&config), "catalog open");
+    let services = services(&config, store.catalog()).await?;
     queue_reindex_if_empty(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
     let (stop_worker, worker) = if config.serve_runs_worker {
@@ -215,8 +212,8 @@ fn start_worker(
 
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
 pub async fn worker_command(config: Config) -> Result<(), ServeError> {
-    let store = open_store(&config).await?;
-    let services = services(&config, Arc::new(store)).await?;
+    let store = Store::open(&config).await?;
+    let services = services(&config, store.catalog()).await?;
     let router = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = start_worker(&config, &services, router, stopped);
@@ -229,7 +226,7 @@ pub async fn worker_command(config: Config) -> Result<(), ServeError> {
 /// `famigo reindex`: rebuilds the search index from the catalog with a progress bar; searches
 /// keep answering from the old index until the new one is swapped in.
 pub async fn reindex_command(config: Config) -> Result<(), ServeError> {
-    let store: Arc<dyn Catalog> = Arc::new(open_store(&config).await?);
+    let store = Store::open(&config).await?.catalog();
     let search = open_search(&config).await?;
     let bar = indicatif::ProgressBar::new(store.count().await?);
     bar.set_style(
@@ -251,16 +248,69 @@ pub async fn reindex_command(config: Config) -> Result<(), ServeError> {
 }
 
 pub async fn seed_command(config: &Config, apps: usize, seed: u64, if_empty: bool) -> Result<(), ServeError> {
-    let store = open_store(config).await?;
-    let existing = store.count().await?;
+    let store = Store::open(config).await?;
+    let existing = store.catalog().count().await?;
     if if_empty && existing > 0 {
         tracing::info!(existing, "catalog already has apps; not seeding");
         return Ok(());
     }
     let started = Instant::now();
-    crate::seed::seed(&store, apps, seed).await?;
+    crate::seed::seed(&*store.catalog(), apps, seed).await?;
     tracing::info!(apps, seconds = started.elapsed().as_secs_f64(), "seeded");
     store.close().await;
+    Ok(())
+}
+
+/// `famigo migrate`: brings the store's schema (tables, indexes) up to date and says where it is.
+pub async fn migrate_command(config: &Config) -> Result<(), ServeError> {
+    let store = Store::open(config).await?;
+    // Opening already applied what was pending; this run reports the state (and would apply
+    // a migration another process added meanwhile).
+    let migrated = store.migrate().await?;
+    let applied = if migrated.applied.is_empty() { "nothing to apply".to_string() } else { format!("applied {}", migrated.applied.join(", ")) };
+    println!("{}: schema at version {} ({applied})", store.describe(config), migrated.version);
+    store.close().await;
+    Ok(())
+}
+
+/// `famigo export`: every app as JSON Lines, to `out` or standard output.
+pub async fn export_command(config: &Config, out: Option<std::path::PathBuf>) -> Result<(), ServeError> {
+    let store = Store::open(config).await?;
+    let setup = |what: String, e: &dyn std::fmt::Display| ServeError::Setup { what, reason: e.to_string() };
+    let mut writer: Box<dyn std::io::Write + Send> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| setup(format!("the export file {}", path.display()), &e))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let written = crate::transfer::export(&*store.catalog(), &mut *writer).await.map_err(|e| setup("the export".into(), &e))?;
+    drop(writer);
+    eprintln!("exported {written} apps from {}", store.describe(config));
+    store.close().await;
+    Ok(())
+}
+
+/// `famigo import FILE`: upserts the apps of a JSON Lines file; lists every bad line and fails
+/// (exit 1) if there was one, after writing the good ones.
+pub async fn import_command(config: &Config, path: &std::path::Path) -> Result<(), ServeError> {
+    let store = Store::open(config).await?;
+    let report = crate::transfer::import(&*store.catalog(), &path.to_string_lossy())
+        .await
+        .map_err(|e| ServeError::Setup { what: format!("the import of {}", path.display()), reason: e.to_string() })?;
+    store.close().await;
+    for error in &report.errors {
+        eprintln!("line {}: {}: {}", error.line, error.field, error.reason);
+    }
+    if report.error_count > report.errors.len() as u64 {
+        eprintln!("… and {} more bad lines", report.error_count - report.errors.len() as u64);
+    }
+    eprintln!("imported {} of {} apps into {}", report.imported, report.rows, store.describe(config));
+    if report.error_count > 0 {
+        return Err(ServeError::Setup {
+            what: format!("all of {}", path.display()),
+            reason: format!("{} bad lines were not imported (listed above)", report.error_count),
+        });
+    }
     Ok(())
 }
 

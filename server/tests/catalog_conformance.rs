@@ -1,5 +1,6 @@
 //! The catalog contract, written once and run against every store available: SQLite (the
-//! embedded default) and the in-memory browse index in front of it. Answers are compared with
+//! embedded default), the in-memory browse index in front of it, and MongoDB (`MONGODB_URL`,
+//! or the nx-27017 stand-in `make test` installs). Answers are compared with
 //! a reference computed in memory from the same generated apps.
 
 mod common;
@@ -235,7 +236,7 @@ macro_rules! conformance {
         $(
             #[tokio::test]
             async fn $check() {
-                let under_test = $make().await;
+                let Some(under_test) = $make().await else { return };
                 super::$check(&*under_test.catalog).await;
             }
         )+
@@ -244,3 +245,4 @@ macro_rules! conformance {
 
 conformance!(sqlite, common::sqlite);
 conformance!(browse_index_over_sqlite, common::indexed_sqlite);
+conformance!(mongodb, common::mongodb);

@@ -5,9 +5,20 @@ pub mod indexing_catalog;
 pub mod invalidating_catalog;
 pub mod meili_search;
 pub mod memory_cache;
+pub mod mongo;
+pub mod mongo_model;
 pub mod redis_cache;
 pub mod redis_queue;
 pub mod sqlite;
 pub mod sqlite_queue;
 pub mod sqlite_sessions;
 pub mod tantivy_search;
+
+/// Where a store's schema stands after its migrations ran (`famigo migrate`).
+#[derive(Debug)]
+pub struct Migrated {
+    /// The newest migration's version.
+    pub version: i64,
+    /// The migrations applied by this run, oldest first (none when already current).
+    pub applied: Vec<String>,
+}

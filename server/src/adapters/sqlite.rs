@@ -4,6 +4,7 @@ use app::domain::{
     AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform,
     PriceFilter, PrivacyFlags, SortOrder,
 };
+use super::Migrated;
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -46,11 +47,35 @@ impl SqliteCatalog {
     /// Opens (creating if needed) `catalog.db` in `data_dir` and applies pending migrations.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
         let pool = open_pool(&data_dir.join("catalog.db")).await.map_err(db_err)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
+        let catalog = SqliteCatalog { pool };
+        catalog.migrate().await?;
+        Ok(catalog)
+    }
+
+    /// Applies the migrations under `migrations/sqlite` this file has not had yet (sqlx keeps
+    /// the applied versions in `_sqlx_migrations`, one writer at a time).
+    pub async fn migrate(&self) -> Result<Migrated, StoreError> {
+        let migrator = sqlx::migrate!("./migrations/sqlite");
+        let applied_before = self.applied_migrations().await?;
+        migrator.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        let applied = migrator
+            .iter()
+            .filter(|m| !applied_before.contains(&m.version))
+            .map(|m| m.description.to_string())
+            .collect();
+        let version = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        Ok(Migrated { version, applied })
+    }
+
+    async fn applied_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let table: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_optional(&self.pool)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        Ok(SqliteCatalog { pool })
+            .map_err(db_err)?;
+        if table.is_none() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await.map_err(db_err)
     }
 
     pub async fn close(&self) {

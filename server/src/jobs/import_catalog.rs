@@ -22,7 +22,7 @@ struct Args {
 /// What the reading thread sends: the row count first, then each row.
 enum Parsed {
     Total(u64),
-    Row(u64, Result<App, RowError>),
+    Row(Result<App, RowError>),
     Unreadable(String),
 }
 
@@ -63,9 +63,37 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         Some(other) => return Err(JobError::Failed(format!("unknown format {other:?}; use jsonl or csv"))),
         None => args.path.to_ascii_lowercase().ends_with(".csv"),
     };
+    let report = import_file(&*ctx.services.catalog, &args.path, csv, ctx).await?;
+    ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count)).await?;
+    serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
+}
+
+/// Told before each batch is written; an error stops the import there (a cancelled job).
+#[async_trait::async_trait]
+pub trait ImportProgress: Send + Sync {
+    async fn before_batch(&self, rows_read: u64, total_rows: u64) -> Result<(), JobError>;
+}
+
+#[async_trait::async_trait]
+impl ImportProgress for JobContext {
+    async fn before_batch(&self, rows: u64, total: u64) -> Result<(), JobError> {
+        self.checkpoint()?;
+        self.progress(rows, total, format!("{rows} of {total} rows")).await
+    }
+}
+
+/// Reads `path` (JSON Lines, or CSV when `csv`), upserting the good rows in batches and
+/// reporting the bad ones. Used by this job and `famigo import`.
+pub async fn import_file(
+    catalog: &dyn app::ports::Catalog,
+    path: &str,
+    csv: bool,
+    progress: &dyn ImportProgress,
+) -> Result<ImportReport, JobError> {
     let (rows, mut parsed) = tokio::sync::mpsc::channel::<Parsed>(BATCH * 2);
-    let path = args.path.clone();
+    let reader_path = path.to_string();
     let reader = tokio::task::spawn_blocking(move || {
+        let path = reader_path;
         let outcome = if csv { read_csv(&path, &rows) } else { read_json_lines(&path, &rows) };
         if let Err(e) = outcome {
             let _ = rows.blocking_send(Parsed::Unreadable(format!("cannot read {path}: {e}")));
@@ -80,7 +108,7 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         match message {
             Parsed::Total(n) => total = n,
             Parsed::Unreadable(reason) => return Err(JobError::Failed(reason)),
-            Parsed::Row(line, row) => {
+            Parsed::Row(row) => {
                 report.rows += 1;
                 match row {
                     Ok(app) => {
@@ -98,17 +126,19 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
                     }
                 }
                 if batch.len() >= BATCH {
-                    write(ctx, &mut batch, &mut report).await?;
+                    progress.before_batch(report.rows, total).await?;
+                    write(catalog, &mut batch, &mut report).await?;
                     seen_in_batch.clear();
-                    ctx.progress(report.rows, total, format!("{} of {total} rows (line {line})", report.rows)).await?;
                 }
             }
         }
     }
     reader.await.map_err(|e| JobError::Failed(format!("the file reader failed: {e}")))?;
-    write(ctx, &mut batch, &mut report).await?;
-    ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count)).await?;
-    serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
+    if !batch.is_empty() {
+        progress.before_batch(report.rows, total).await?;
+        write(catalog, &mut batch, &mut report).await?;
+    }
+    Ok(report)
 }
 
 fn read_json_lines(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Result<()> {
@@ -129,7 +159,7 @@ fn read_json_lines(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std:
             continue;
         }
         let number = i as u64 + 1;
-        if rows.blocking_send(Parsed::Row(number, parse_line(number, &line))).is_err() {
+        if rows.blocking_send(Parsed::Row(parse_line(number, &line))).is_err() {
             return Ok(()); // the job stopped
         }
     }
@@ -159,11 +189,11 @@ fn read_csv(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Re
                     app.validate().map_err(|e| RowError { line, field: e.field.to_string(), reason: e.reason })?;
                     Ok(app)
                 });
-                Parsed::Row(line, row)
+                Parsed::Row(row)
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                Parsed::Row(line, Err(RowError { line, field: "csv".into(), reason: e.to_string() }))
+                Parsed::Row(Err(RowError { line, field: "csv".into(), reason: e.to_string() }))
             }
         };
         if rows.blocking_send(parsed).is_err() {
@@ -173,12 +203,8 @@ fn read_csv(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Re
     Ok(())
 }
 
-async fn write(ctx: &JobContext, batch: &mut Vec<App>, report: &mut ImportReport) -> Result<(), JobError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    ctx.checkpoint()?;
-    ctx.services.catalog.upsert_many(batch).await.map_err(|e| JobError::Failed(format!("store refused a batch: {e}")))?;
+async fn write(catalog: &dyn app::ports::Catalog, batch: &mut Vec<App>, report: &mut ImportReport) -> Result<(), JobError> {
+    catalog.upsert_many(batch).await.map_err(|e| JobError::Failed(format!("store refused a batch: {e}")))?;
     report.imported += batch.len() as u64;
     batch.clear();
     Ok(())

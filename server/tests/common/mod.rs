@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod mongo;
 pub mod redis;
 
 use app::domain::{App, SortOrder};
@@ -11,24 +12,35 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
 
-/// A catalog under test plus whatever must live as long as it (its temp dir).
+/// A catalog under test plus whatever must live as long as it (its temp dir, its server).
 pub struct TestCatalog {
     pub catalog: Arc<dyn Catalog>,
-    _dir: TempDir,
+    _keep: Box<dyn std::any::Any>,
 }
 
-pub async fn sqlite() -> TestCatalog {
+pub async fn sqlite() -> Option<TestCatalog> {
     let dir = TempDir::new().expect("temp dir");
     let catalog = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-    TestCatalog { catalog: Arc::new(catalog), _dir: dir }
+    Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(dir) })
 }
 
 /// The browse index in front of SQLite, as `famigo serve` runs it.
-pub async fn indexed_sqlite() -> TestCatalog {
+pub async fn indexed_sqlite() -> Option<TestCatalog> {
     let dir = TempDir::new().expect("temp dir");
     let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
     let catalog = IndexedCatalog::build(Arc::new(store)).await.expect("build index");
-    TestCatalog { catalog: Arc::new(catalog), _dir: dir }
+    Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(dir) })
+}
+
+/// The MongoDB adapter on a fresh database (see `mongo::MongoServer`); None when there is
+/// no MongoDB to test against (the reason is printed).
+pub async fn mongodb() -> Option<TestCatalog> {
+    use famigo::adapters::mongo::MongoCatalog;
+    let server = mongo::MongoServer::start()?;
+    let catalog = MongoCatalog::open(&server.url, &server.database)
+        .await
+        .unwrap_or_else(|e| panic!("open the MongoDB catalog on {}: {e}", server.kind));
+    Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(server) })
 }
 
 /// The reference order of the `Catalog` contract, written independently of any adapter.

@@ -1,0 +1,476 @@
+//! The production catalog: MongoDB through the official driver.
+//!
+//! One collection, `apps`, of typed `AppDocument`s (see `mongo_model.rs`). `_id` is an ObjectId
+//! MongoDB assigns on insert and never changes; the slug, the app's identity on the site, is a
+//! field with a unique index: every lookup, upsert and delete goes by slug, and the slug is the
+//! final tiebreak of every sort order and of the indexes that serve them. (A slug may then be
+//! renamed one day without the document losing its identity.) Indexes are declared below and
+//! created by the migration runner when the store opens (`famigo migrate` runs it alone).
+//!
+//! Writes go as one `update` command per batch (replace-with-upsert statements, ordered):
+//! one round trip for a batch, on every MongoDB version. Apps are validated before anything is
+//! sent, and a replace writes a whole document, so no app is ever half-written.
+
+use super::mongo_model::AppDocument;
+use super::Migrated;
+use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
+use app::ports::{Catalog, StoreError};
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use mongodb::bson::{doc, Bson, Document};
+use mongodb::error::ErrorKind;
+use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::{Client, Collection, Database, IndexModel};
+use std::time::Duration;
+
+pub const APPS: &str = "apps";
+pub const MIGRATIONS: &str = "schema_migrations";
+
+/// Longest a read may take before the request gets a "store unavailable" answer.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest one batch write may take.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Statements per `update` command (MongoDB accepts 100,000; a smaller batch keeps each
+/// command well under the 16 MB message limit with 5 KB descriptions).
+const WRITE_BATCH: usize = 1_000;
+
+pub struct MongoCatalog {
+    client: Client,
+    db: Database,
+    apps: Collection<AppDocument>,
+    host: String,
+}
+
+/// Maps a driver error to the port's: no server, a broken connection or a timeout is
+/// "unavailable" (worth retrying later), anything else a backend error.
+fn db_err(e: mongodb::error::Error) -> StoreError {
+    match *e.kind {
+        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } | ErrorKind::DnsResolve { .. } => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+async fn timed<T>(limit: Duration, work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>) -> Result<T, StoreError> {
+    match tokio::time::timeout(limit, work.into_future()).await {
+        Ok(result) => result.map_err(db_err),
+        Err(_) => Err(StoreError::Unavailable(format!("MongoDB did not answer within {} s", limit.as_secs()))),
+    }
+}
+
+/// The hosts of a MongoDB URL, for logs and messages: never the user name or password.
+pub fn host_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    authority.rsplit_once('@').map_or(authority, |(_, hosts)| hosts).to_string()
+}
+
+/// `message` with the password of `url` (if it has one) blanked out.
+pub fn redact(url: &str, message: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    match authority.rsplit_once('@').and_then(|(user_info, _)| user_info.split_once(':')) {
+        Some((_, password)) if !password.is_empty() => message.replace(password, "***"),
+        _ => message.to_string(),
+    }
+}
+
+impl MongoCatalog {
+    /// Connects (failing within a few seconds when no server answers), then applies pending
+    /// migrations. Errors name the host, never the credentials.
+    pub async fn open(url: &str, db_name: &str) -> Result<Self, StoreError> {
+        let host = host_of(url);
+        let fail = |e: mongodb::error::Error| StoreError::Unavailable(format!("MongoDB at {host}: {}", redact(url, &e.to_string())));
+        let mut options = ClientOptions::parse(url).await.map_err(fail)?;
+        // Fail fast instead of hanging a request; a URL may still set its own values.
+        options.server_selection_timeout.get_or_insert(Duration::from_secs(5));
+        options.connect_timeout.get_or_insert(Duration::from_secs(5));
+        options.app_name.get_or_insert_with(|| "famigo".into());
+        let client = Client::with_options(options).map_err(fail)?;
+        let db = client.database(db_name);
+        let catalog = MongoCatalog { apps: db.collection(APPS), db, client, host: host.clone() };
+        catalog.ping().await.map_err(|e| StoreError::Unavailable(format!("MongoDB at {host} is not answering: {}", redact(url, &e.to_string()))))?;
+        catalog.migrate().await?;
+        Ok(catalog)
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub async fn close(&self) {
+        self.client.clone().shutdown().await;
+    }
+
+    /// Applies the migrations this database has not had yet, in order; returns the schema
+    /// version and the names of those applied now. Every migration is idempotent, so two
+    /// processes starting at once both succeed (the second insert of a version is refused
+    /// with a duplicate key and ignored).
+    pub async fn migrate(&self) -> Result<Migrated, StoreError> {
+        let versions: Collection<Document> = self.db.collection(MIGRATIONS);
+        let done: Vec<Document> = timed(READ_TIMEOUT, async { versions.find(doc! {}).await?.try_collect().await }).await?;
+        let done: Vec<i64> = done.iter().filter_map(|d| d.get("_id").and_then(Bson::as_i64).or_else(|| d.get_i32("_id").ok().map(i64::from))).collect();
+        let mut applied = Vec::new();
+        for (version, name) in MIGRATION_NAMES {
+            if done.contains(version) {
+                continue;
+            }
+            self.apply(*version).await?;
+            let record = doc! { "_id": *version, "name": *name, "applied_at": mongodb::bson::DateTime::now() };
+            match timed(WRITE_TIMEOUT, versions.insert_one(record)).await {
+                Ok(_) => applied.push(name.to_string()),
+                Err(StoreError::Backend(e)) if e.contains("E11000") || e.contains("11000") || e.contains("duplicate key") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let version = MIGRATION_NAMES.last().map_or(0, |(v, _)| *v);
+        Ok(Migrated { version, applied })
+    }
+
+    async fn apply(&self, version: i64) -> Result<(), StoreError> {
+        match version {
+            1 => timed(WRITE_TIMEOUT, self.apps.create_indexes(indexes())).await.map(|_| ()),
+            other => Err(StoreError::Backend(format!("no migration {other}"))),
+        }
+    }
+
+    /// The page of apps matching `filter` in `sort` order, with the total and facet counts.
+    async fn list_matching(&self, query: &CatalogQuery, words: &[String]) -> Result<AppPage, StoreError> {
+        let filter = filter_document(query, words, None);
+        let find = self
+            .apps
+            .find(filter)
+            .sort(sort_document(query.sort))
+            .skip(query.offset())
+            .limit(query.per_page as i64);
+        let (page, (total, facets)) = tokio::try_join!(
+            timed(READ_TIMEOUT, async { find.await?.try_collect::<Vec<AppDocument>>().await }),
+            self.counts(query, words),
+        )?;
+        let apps = page.into_iter().map(AppDocument::into_app).collect::<Result<Vec<_>, _>>()?;
+        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+    }
+
+    /// Total and facet counts in one aggregation: a `$facet` stage with one branch for the
+    /// full filter (the total and every facet the query leaves open) and one per constrained
+    /// facet (its own filter left out, so each value's count is what choosing it would give).
+    async fn counts(&self, query: &CatalogQuery, words: &[String]) -> Result<(u64, FacetCounts), StoreError> {
+        let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !query.constrains(f)).collect();
+        let mut branches: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
+        branches.extend(Facet::ALL.iter().copied().filter(|&f| query.constrains(f) && f != Facet::Learning).map(|f| (Some(f), vec![f])));
+        let mut facet_stage = Document::new();
+        for (i, (except, facets)) in branches.iter().enumerate() {
+            let mut group = doc! { "_id": Bson::Null, "total": { "$sum": 1 } };
+            for &facet in facets {
+                for (j, condition) in value_conditions(facet).into_iter().enumerate() {
+                    group.insert(format!("{}_{j}", facet_key(facet)), doc! { "$sum": { "$cond": [condition, 1, 0] } });
+                }
+            }
+            let branch = vec![doc! { "$match": filter_document(query, words, *except) }, doc! { "$group": group }];
+            facet_stage.insert(format!("b{i}"), branch);
+        }
+        let pipeline = vec![doc! { "$facet": facet_stage }];
+        let results: Vec<Document> = timed(READ_TIMEOUT, async { self.apps.aggregate(pipeline).await?.try_collect().await }).await?;
+        let result = results.into_iter().next().unwrap_or_default();
+        let mut counts = FacetCounts::zeroed();
+        let mut total = 0;
+        for (i, (except, facets)) in branches.iter().enumerate() {
+            // A branch no app matches has no group document: every count is 0.
+            let group = result.get_array(format!("b{i}")).ok().and_then(|a| a.first()).and_then(Bson::as_document);
+            let number = |key: &str| group.and_then(|g| g.get(key)).and_then(as_count).unwrap_or(0);
+            if except.is_none() {
+                total = number("total");
+            }
+            for &facet in facets {
+                let values: Vec<u64> = (0..value_conditions(facet).len()).map(|j| number(&format!("{}_{j}", facet_key(facet)))).collect();
+                store_counts(&mut counts, facet, &values);
+            }
+        }
+        Ok((total, counts))
+    }
+}
+
+/// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
+/// edit one that has shipped.
+const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes")];
+
+/// The indexes of `apps`: the unique slug; one per listing order (alone and after the age
+/// filter, the site's main filter); and the similar-apps lookup (category, then youngest age).
+pub fn indexes() -> Vec<IndexModel> {
+    let index = |keys: Document| IndexModel::builder().keys(keys).build();
+    let unique = IndexOptions::builder().unique(true).build();
+    vec![
+        IndexModel::builder().keys(doc! { "slug": 1 }).options(unique).build(),
+        index(doc! { "rating_avg": -1, "rating_count": -1, "slug": 1 }),
+        index(doc! { "released": -1, "slug": 1 }),
+        index(doc! { "name_key": 1, "slug": 1 }),
+        index(doc! { "learning_rating": -1, "rating_avg": -1, "slug": 1 }),
+        index(doc! { "age_band": 1, "rating_avg": -1, "rating_count": -1, "slug": 1 }),
+        index(doc! { "age_band": 1, "released": -1, "slug": 1 }),
+        index(doc! { "categories": 1, "min_age": 1 }),
+    ]
+}
+
+fn as_count(value: &Bson) -> Option<u64> {
+    match value {
+        Bson::Int32(n) => Some(*n as u64),
+        Bson::Int64(n) => Some(*n as u64),
+        Bson::Double(n) => Some(*n as u64),
+        _ => None,
+    }
+}
+
+fn facet_key(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Age => "age",
+        Facet::Platform => "platform",
+        Facet::Category => "category",
+        Facet::Price => "price",
+        Facet::NoAds => "no_ads",
+        Facet::NoInAppPurchases => "no_iap",
+        Facet::NoDataCollection => "no_data",
+        Facet::Learning => "learning",
+    }
+}
+
+/// An aggregation expression per value of `facet`, in `FacetCounts::zeroed` order, true for
+/// the apps that value would keep.
+fn value_conditions(facet: Facet) -> Vec<Document> {
+    match facet {
+        Facet::Age => AgeBand::ALL.iter().map(|b| doc! { "$eq": ["$age_band", b.slug()] }).collect(),
+        Facet::Platform => Platform::ALL.iter().map(|p| doc! { "$in": [p.slug(), "$platforms"] }).collect(),
+        Facet::Category => Category::ALL.iter().map(|c| doc! { "$in": [c.slug(), "$categories"] }).collect(),
+        Facet::Price => vec![
+            doc! { "$eq": ["$price_cents", 0] },
+            doc! { "$gt": ["$price_cents", 0] },
+        ],
+        Facet::NoAds => vec![doc! { "$eq": ["$privacy.ads", false] }],
+        Facet::NoInAppPurchases => vec![doc! { "$eq": ["$privacy.in_app_purchases", false] }],
+        Facet::NoDataCollection => vec![doc! { "$eq": ["$privacy.collects_data", false] }],
+        Facet::Learning => vec![],
+    }
+}
+
+fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &[u64]) {
+    fn fill<T>(slots: &mut [(T, u64)], values: &[u64]) {
+        for (slot, v) in slots.iter_mut().zip(values) {
+            slot.1 = *v;
+        }
+    }
+    match facet {
+        Facet::Age => fill(&mut counts.age, values),
+        Facet::Platform => fill(&mut counts.platform, values),
+        Facet::Category => fill(&mut counts.category, values),
+        Facet::Price => fill(&mut counts.price, values),
+        Facet::NoAds => counts.no_ads = values[0],
+        Facet::NoInAppPurchases => counts.no_in_app_purchases = values[0],
+        Facet::NoDataCollection => counts.no_data_collection = values[0],
+        Facet::Learning => {}
+    }
+}
+
+/// The query filter for `query`'s filters except `except`'s, and every word in the name or
+/// the description (ignoring case).
+fn filter_document(query: &CatalogQuery, words: &[String], except: Option<Facet>) -> Document {
+    let on = |f: Facet| except != Some(f);
+    let mut all: Vec<Document> = Vec::new();
+    if let (Some(band), true) = (query.age, on(Facet::Age)) {
+        all.push(doc! { "age_band": band.slug() });
+    }
+    if let (Some(p), true) = (query.platform, on(Facet::Platform)) {
+        all.push(doc! { "platforms": p.slug() });
+    }
+    if let (Some(c), true) = (query.category, on(Facet::Category)) {
+        all.push(doc! { "categories": c.slug() });
+    }
+    if on(Facet::Price) {
+        match query.price {
+            Some(PriceFilter::Free) => all.push(doc! { "price_cents": 0 }),
+            Some(PriceFilter::Paid) => all.push(doc! { "price_cents": { "$gt": 0 } }),
+            None => {}
+        }
+        if let Some(max) = query.max_price_cents {
+            all.push(doc! { "price_cents": { "$lte": max as i64 } });
+        }
+    }
+    if query.no_ads && on(Facet::NoAds) {
+        all.push(doc! { "privacy.ads": false });
+    }
+    if query.no_in_app_purchases && on(Facet::NoInAppPurchases) {
+        all.push(doc! { "privacy.in_app_purchases": false });
+    }
+    if query.no_data_collection && on(Facet::NoDataCollection) {
+        all.push(doc! { "privacy.collects_data": false });
+    }
+    if let (Some(n), true) = (query.min_learning, on(Facet::Learning)) {
+        all.push(doc! { "learning_rating": { "$gte": n as i32 } });
+    }
+    for word in words {
+        let pattern = regex_escape(word);
+        all.push(doc! { "$or": [
+            { "name": { "$regex": &pattern, "$options": "i" } },
+            { "description": { "$regex": &pattern, "$options": "i" } },
+        ] });
+    }
+    if all.is_empty() {
+        Document::new()
+    } else {
+        doc! { "$and": all }
+    }
+}
+
+/// `text` as a regular expression that matches it literally.
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-#".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn sort_document(sort: SortOrder) -> Document {
+    match sort {
+        SortOrder::TopRated => doc! { "rating_avg": -1, "rating_count": -1, "slug": 1 },
+        SortOrder::Newest => doc! { "released": -1, "slug": 1 },
+        SortOrder::Name => doc! { "name_key": 1, "slug": 1 },
+        SortOrder::Learning => doc! { "learning_rating": -1, "rating_avg": -1, "slug": 1 },
+    }
+}
+
+async fn collect_apps(cursor: mongodb::Cursor<AppDocument>) -> Result<Vec<App>, StoreError> {
+    let documents: Vec<AppDocument> = cursor.try_collect().await.map_err(db_err)?;
+    documents.into_iter().map(AppDocument::into_app).collect()
+}
+
+#[async_trait]
+impl Catalog for MongoCatalog {
+    fn backend(&self) -> &'static str {
+        "mongodb"
+    }
+
+    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
+        let mut documents = Vec::with_capacity(apps.len());
+        for app in apps {
+            app.validate().map_err(|source| StoreError::Invalid { slug: app.slug.clone(), source })?;
+            let mut app = app.clone();
+            app.normalize();
+            documents.push(AppDocument::from_app(&app).to_document()?);
+        }
+        for chunk in documents.chunks(WRITE_BATCH) {
+            let updates: Vec<Document> = chunk
+                .iter()
+                .map(|d| doc! { "q": { "slug": d.get("slug").cloned().unwrap_or(Bson::Null) }, "u": d.clone(), "upsert": true })
+                .collect();
+            let mut command = doc! { "update": APPS, "updates": updates, "ordered": true };
+            if let Some(concern) = self.apps.write_concern() {
+                let concern = mongodb::bson::to_document(concern).map_err(|e| StoreError::Backend(e.to_string()))?;
+                if !concern.is_empty() {
+                    command.insert("writeConcern", concern);
+                }
+            }
+            let reply = timed(WRITE_TIMEOUT, self.db.run_command(command)).await?;
+            write_reply_errors(&reply)?;
+        }
+        Ok(())
+    }
+
+    async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {
+        let found = timed(READ_TIMEOUT, self.apps.find_one(doc! { "slug": slug })).await?;
+        found.map(AppDocument::into_app).transpose()
+    }
+
+    async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cursor = timed(READ_TIMEOUT, self.apps.find(doc! { "slug": { "$in": slugs } })).await?;
+        let mut found = collect_apps(cursor).await?;
+        let position = |slug: &str| slugs.iter().position(|s| s == slug).unwrap_or(usize::MAX);
+        found.sort_by_key(|a| position(&a.slug));
+        Ok(found)
+    }
+
+    async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
+        let done = timed(WRITE_TIMEOUT, self.apps.delete_one(doc! { "slug": slug })).await?;
+        Ok(done.deleted_count > 0)
+    }
+
+    async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.list_matching(query, &[]).await
+    }
+
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.list_matching(query, words).await
+    }
+
+    async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        let categories: Vec<&str> = app.categories.iter().map(|c| c.slug()).collect();
+        let filter = doc! {
+            "slug": { "$ne": &app.slug },
+            "categories": { "$in": categories },
+            "min_age": { "$gte": app.min_age as i32 - 2, "$lte": app.min_age as i32 + 2 },
+        };
+        let find = self.apps.find(filter).sort(sort_document(SortOrder::TopRated)).limit(limit as i64);
+        collect_apps(timed(READ_TIMEOUT, async { find.await }).await?).await
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        timed(READ_TIMEOUT, self.apps.count_documents(doc! {})).await
+    }
+
+    async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError> {
+        let filter = match after {
+            Some(slug) => doc! { "slug": { "$gt": slug } },
+            None => doc! {},
+        };
+        let find = self.apps.find(filter).sort(doc! { "slug": 1 }).limit(limit as i64);
+        collect_apps(timed(READ_TIMEOUT, async { find.await }).await?).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        timed(Duration::from_secs(5), self.db.run_command(doc! { "ping": 1 })).await.map(|_| ())
+    }
+}
+
+/// An `update` command answers `ok: 1` even when some statements failed; their errors are in
+/// `writeErrors` (and a missed write concern in `writeConcernError`).
+fn write_reply_errors(reply: &Document) -> Result<(), StoreError> {
+    if let Ok(errors) = reply.get_array("writeErrors") {
+        if let Some(first) = errors.first().and_then(Bson::as_document) {
+            let message = first.get_str("errmsg").unwrap_or("write refused");
+            return Err(StoreError::Backend(format!("MongoDB refused {} write(s): {message}", errors.len())));
+        }
+    }
+    if let Ok(concern) = reply.get_document("writeConcernError") {
+        return Err(StoreError::Unavailable(format!("write concern not met: {}", concern.get_str("errmsg").unwrap_or("unknown"))));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_shown_without_credentials() {
+        assert_eq!(host_of("mongodb://famigo:s3cret@db1:27017,db2:27017/famigo?w=majority"), "db1:27017,db2:27017");
+        assert_eq!(host_of("mongodb+srv://cluster0.example.net/?retryWrites=true"), "cluster0.example.net");
+        assert_eq!(host_of("mongodb://127.0.0.1:27017"), "127.0.0.1:27017");
+        assert_eq!(redact("mongodb://u:s3cret@h/", "auth failed for u:s3cret"), "auth failed for u:***");
+        assert_eq!(redact("mongodb://h/", "no credentials"), "no credentials");
+    }
+
+    #[test]
+    fn words_match_literally() {
+        assert_eq!(regex_escape("c++ (beta)"), "c\\+\\+ \\(beta\\)");
+        assert_eq!(regex_escape("dino"), "dino");
+    }
+}
