@@ -1,10 +1,14 @@
-//! Browse listing cost: the SQL store's own `list` against the in-memory browse index in front
-//! of it, on the same seeded catalog, in one run. Prints a table of mean times and the ratio.
+//! Browse listing cost: the stores' own `list` (SQLite; MongoDB too when `MONGODB_URL` is set)
+//! against the in-memory browse index in front of SQLite, on the same seeded catalog, in one
+//! run. Prints a table of mean times and the ratios.
 //!   cargo bench -p server --bench browse            (BENCH_APPS=100000 by default)
+//!   MONGODB_URL=mongodb://127.0.0.1:27017 cargo bench -p server --bench browse
+//! (MongoDB gets a database of its own, `famigo_bench`, emptied first.)
 
 use app::domain::CatalogQuery;
 use app::ports::Catalog;
 use famigo::adapters::browse_index::IndexedCatalog;
+use famigo::adapters::mongo::MongoCatalog;
 use famigo::adapters::sqlite::SqliteCatalog;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,19 +34,45 @@ async fn main() {
     let started = Instant::now();
     let indexed = IndexedCatalog::build(store.clone()).await.expect("index");
     let built = started.elapsed();
+    let mongo = match std::env::var("MONGODB_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(seeded_mongo(&url, apps).await),
+        _ => None,
+    };
 
     println!("browse listing, {apps} apps (seeded in {:.1} s, index built in {} ms)\n", seeded.as_secs_f64(), built.as_millis());
-    println!("| query | SQLite list | browse index | ratio |");
-    println!("|---|---:|---:|---:|");
+    match &mongo {
+        Some(_) => {
+            println!("| query | SQLite list | MongoDB list | browse index | SQLite / index | MongoDB / index |");
+            println!("|---|---:|---:|---:|---:|---:|");
+        }
+        None => {
+            println!("| query | SQLite list | browse index | SQLite / index |");
+            println!("|---|---:|---:|---:|");
+        }
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     for qs in ["", "age=5-7&platform=ios", "category=math&price=free&no_ads=1&sort=new&page=3", "age=14-18&no_data=1&min_learning=4&sort=name&page=20"] {
         let query = CatalogQuery::from_query_str(qs).expect("query");
         let (sql, _) = mean_time(store.as_ref(), &query, Duration::from_secs(2)).await;
         let (mem, _) = mean_time(&indexed, &query, Duration::from_secs(1)).await;
-        println!(
-            "| `?{qs}` | {:.2} ms | {:.3} ms | {:.0}× |",
-            sql.as_secs_f64() * 1e3,
-            mem.as_secs_f64() * 1e3,
-            sql.as_secs_f64() / mem.as_secs_f64()
-        );
+        let ratio = |d: Duration| d.as_secs_f64() / mem.as_secs_f64();
+        match &mongo {
+            Some(mongo) => {
+                let (m, _) = mean_time(mongo, &query, Duration::from_secs(2)).await;
+                println!("| `?{qs}` | {:.2} ms | {:.2} ms | {:.3} ms | {:.0}× | {:.0}× |", ms(sql), ms(m), ms(mem), ratio(sql), ratio(m));
+            }
+            None => println!("| `?{qs}` | {:.2} ms | {:.3} ms | {:.0}× |", ms(sql), ms(mem), ratio(sql)),
+        }
     }
+}
+
+/// The same catalog in MongoDB, in a database of its own emptied first.
+async fn seeded_mongo(url: &str, apps: usize) -> MongoCatalog {
+    let mongo = MongoCatalog::open(url, "famigo_bench").await.expect("open MongoDB");
+    mongo.database().drop().await.expect("empty famigo_bench");
+    let mongo = MongoCatalog::open(url, "famigo_bench").await.expect("reopen MongoDB");
+    let started = Instant::now();
+    famigo::seed::seed(&mongo, apps, 1).await.expect("seed MongoDB");
+    println!("MongoDB at {} seeded in {:.1} s", mongo.host(), started.elapsed().as_secs_f64());
+    mongo
 }

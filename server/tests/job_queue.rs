@@ -36,7 +36,7 @@ impl Setup {
 async fn embedded() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(dir.path()).await.unwrap());
-    let catalog = common::sqlite().await;
+    let catalog = common::sqlite().await.expect("sqlite is always there");
     let services = JobServices::new(catalog.catalog.clone());
     Some(Setup { queue, services, dir, redis: None, _catalog: catalog })
 }
@@ -45,7 +45,7 @@ async fn redis() -> Option<Setup> {
     let server = RedisServer::start()?;
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
-    let catalog = common::sqlite().await;
+    let catalog = common::sqlite().await.expect("sqlite is always there");
     let services = JobServices::new(catalog.catalog.clone());
     Some(Setup { queue, services, dir, redis: Some(server), _catalog: catalog })
 }

@@ -59,7 +59,7 @@ struct Setup {
 
 impl Setup {
     async fn fill(index: Arc<dyn SearchIndex>, dir: tempfile::TempDir, meili_uid: Option<(MeiliSearch, String)>) -> Setup {
-        let catalog = common::sqlite().await;
+        let catalog = common::sqlite().await.expect("sqlite is always there");
         catalog.catalog.upsert_many(&fixtures()).await.unwrap();
         let filler: Vec<App> = famigo::seed::generate(FILLER, 11).collect();
         catalog.catalog.upsert_many(&filler).await.unwrap();

@@ -80,14 +80,26 @@ impl TestApp {
 
     /// Like `seeded`, with extra configuration variables.
     pub async fn with_env(apps: usize, vars: &[(&str, &str)]) -> TestApp {
+        Self::build(None, apps, vars).await
+    }
+
+    /// The app over `store` (seeded with `apps` more apps) instead of SQLite.
+    pub async fn on_store(store: Arc<dyn Catalog>, apps: usize) -> TestApp {
+        Self::build(Some(store), apps, &[]).await
+    }
+
+    async fn build(store: Option<Arc<dyn Catalog>>, apps: usize, vars: &[(&str, &str)]) -> TestApp {
         let dir = TempDir::new().expect("temp dir");
         let data_dir = dir.path().to_str().expect("utf-8 temp path").to_string();
         let mut env = vec![("DATA_DIR", data_dir.as_str())];
         env.extend_from_slice(vars);
         let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
-        let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-        famigo::seed::seed(&store, apps, 42).await.expect("seed");
-        let services = famigo::serve::services(&config, Arc::new(store)).await.expect("services");
+        let store: Arc<dyn Catalog> = match store {
+            Some(store) => store,
+            None => Arc::new(SqliteCatalog::open(dir.path()).await.expect("open sqlite")),
+        };
+        famigo::seed::seed(&*store, apps, 42).await.expect("seed");
+        let services = famigo::serve::services(&config, store).await.expect("services");
         let state = services.state.clone();
         // What the reindex job `famigo serve` queues for an empty index would do.
         if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {

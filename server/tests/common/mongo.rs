@@ -1,6 +1,6 @@
 //! A MongoDB for the tests of the MongoDB adapter: the real one when `MONGODB_URL` is set,
-//! otherwise nx-27017 (a MongoDB wire-protocol server from PyPI, backed by SQLite) started on a
-//! loopback port. Each test gets its own database, dropped when it ends.
+//! otherwise nx-27017 (a MongoDB wire-protocol server from PyPI, backed by SQLite files in a
+//! temp dir) started on a loopback port. Each test gets its own database, dropped when it ends.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ pub struct MongoServer {
     /// "mongodb" for a configured server, "nx-27017" for the stand-in.
     pub kind: &'static str,
     child: Option<Child>,
-    _dir: Option<tempfile::TempDir>,
+    nx: Option<(PathBuf, u16, tempfile::TempDir)>,
 }
 
 /// Where `scripts/test-deps.sh` installs nx-27017 (or `NX_27017`, a path to its executable).
@@ -35,38 +35,60 @@ impl MongoServer {
         let database = format!("famigo_test_{}", ulid::Ulid::new().to_string().to_lowercase());
         if let Ok(url) = std::env::var("MONGODB_URL") {
             if !url.trim().is_empty() {
-                return Some(MongoServer { url, database, kind: "mongodb", child: None, _dir: None });
+                return Some(MongoServer { url, database, kind: "mongodb", child: None, nx: None });
             }
         }
         let Some(nx) = nx_executable() else {
             println!("skipped: MONGODB_URL not set and nx-27017 not installed (scripts/test-deps.sh installs it)");
             return None;
         };
-        let dir = tempfile::TempDir::new().expect("temp dir");
+        let mut dir = tempfile::TempDir::new().expect("temp dir");
         for _ in 0..20 {
             let port = 20_000 + rand::random::<u16>() % 12_000;
             if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
                 continue;
             }
-            let mut child = Command::new(&nx)
-                .args(["--data-dir", "memory", "--host", "127.0.0.1", "-p", &port.to_string()])
-                .arg("--log-file")
-                .arg(dir.path().join("nx.log"))
-                .arg("--pid-file")
-                .arg(dir.path().join("nx.pid"))
-                .current_dir(dir.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn nx-27017");
-            if wait_until_listening(&mut child, port) {
-                let url = format!("mongodb://127.0.0.1:{port}/");
-                return Some(MongoServer { url, database, kind: "nx-27017", child: Some(child), _dir: Some(dir) });
+            let url = format!("mongodb://127.0.0.1:{port}/");
+            let mut server = MongoServer { url, database: database.clone(), kind: "nx-27017", child: None, nx: Some((nx.clone(), port, dir)) };
+            if server.restart() {
+                return Some(server);
             }
-            let _ = child.kill();
-            let _ = child.wait();
+            dir = server.nx.take().expect("nx").2;
         }
         panic!("could not start nx-27017 on any of 20 ports");
+    }
+
+    /// Whether the tests may stop and restart this server (nx-27017 only: a configured MongoDB
+    /// is not ours to stop).
+    pub fn can_restart(&self) -> bool {
+        self.nx.is_some()
+    }
+
+    /// (Re)starts nx-27017 on its port, keeping its data (files in its temp dir); true once it
+    /// accepts connections.
+    pub fn restart(&mut self) -> bool {
+        let Some((nx, port, dir)) = &self.nx else { return false };
+        let mut child = Command::new(nx)
+            .args(["--host", "127.0.0.1", "-p", &port.to_string()])
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .arg("--log-file")
+            .arg(dir.path().join("nx.log"))
+            .arg("--pid-file")
+            .arg(dir.path().join("nx.pid"))
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn nx-27017");
+        if wait_until_listening(&mut child, *port) {
+            self.child = Some(child);
+            true
+        } else {
+            let _ = child.kill();
+            let _ = child.wait();
+            false
+        }
     }
 
     /// Stops the server (nx-27017 only: a configured MongoDB is not ours to stop).
@@ -108,7 +130,7 @@ fn wait_until_listening(child: &mut Child, port: u16) -> bool {
 
 impl Drop for MongoServer {
     fn drop(&mut self) {
-        if self.child.is_none() && self.kind == "mongodb" {
+        if self.kind == "mongodb" {
             self.drop_database();
         }
         self.stop();
