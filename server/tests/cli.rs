@@ -19,7 +19,7 @@ fn famigo(data: &TempDir) -> Command {
 #[test]
 fn bad_configuration_is_one_line_and_exit_2() {
     let data = TempDir::new().unwrap();
-    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x")] {
+    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x"), ("MONGODB_URL", "localhost:27017")] {
         let out = famigo(&data).env(var, value).arg("serve").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&out.stderr);
