@@ -7,6 +7,7 @@ use crate::adapters::meili_search::MeiliSearch;
 use crate::adapters::tantivy_search::TantivySearch;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
+use crate::adapters::redis_changes::RedisChangeFeed;
 use crate::adapters::redis_queue::RedisJobQueue;
 use crate::adapters::sqlite_queue::SqliteJobQueue;
 use crate::jobs::schedule::run_scheduler;
@@ -70,7 +71,16 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         }
     };
     let started = Instant::now();
-    let indexed = IndexedCatalog::build(store).await?;
+    let indexed = match &cache.redis_url {
+        // Other processes (nodes, workers) write this store too: follow their writes.
+        Some(url) => {
+            let feed = RedisChangeFeed::connect(url, &cache.redis_prefix)
+                .await
+                .map_err(|e| ServeError::Setup { what: format!("redis at {}", redis_host(url)), reason: e.to_string() })?;
+            IndexedCatalog::build_following(store, Arc::new(feed)).await?
+        }
+        None => IndexedCatalog::build(store).await?,
+    };
     tracing::info!(apps = indexed.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
     tracing::info!(page_cache = page_cache.backend(), sessions = sessions.name(), "caches ready");
     let jobs = job_queue(config).await?;

@@ -51,6 +51,11 @@ struct Reply {
 }
 
 impl Reply {
+    /// The slug of every app card on the page, in order.
+    fn card_slugs(&self) -> Vec<String> {
+        self.body.split("data-card=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
+    }
+
     fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
@@ -74,7 +79,21 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Ok(Reply { status, head: head.to_string(), body: body.to_string() })
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    Ok(Reply { status, head: head.to_string(), body })
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        if size == 0 || after.len() < size {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    body
 }
 
 fn get(port: u16, path: &str) -> Reply {
@@ -215,7 +234,32 @@ fn two_nodes_behind_nginx_share_the_work() {
     let runs = std::fs::read_to_string(&marker).unwrap().lines().count();
     assert_eq!(runs, 1, "the job ran exactly once");
 
-    println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |");
+    // 2. An edit made through node A (an import it queues; the worker writes) shows through
+    // node B as soon as the job is done: B's cached page is dropped and its browse index
+    // follows the write.
+    let first_on_b = |path: &str| get(ports[1], path).card_slugs().first().cloned();
+    let before = first_on_b("/apps?sort=name").expect("cards on node B");
+    let mut edited = famigo::seed::generate(200, 1).last().expect("seeded app");
+    edited.name = "Aaa Renamed Through Node A".into();
+    assert_ne!(before, edited.slug);
+    let import = dir.path().join("edit.jsonl");
+    std::fs::write(&import, serde_json::to_string(&edited).unwrap() + "\n").unwrap();
+    let args = format!(r#"{{"path":"{}"}}"#, import.display());
+    let form: String = form_urlencoded::Serializer::new(String::new()).append_pair("kind", "import_catalog").append_pair("args", &args).finish();
+    let admin = [("Content-Type", "application/x-www-form-urlencoded"), ("Origin", "http://famigo.test"), ("Cookie", cookie.as_str()), ("Accept", "application/json")];
+    let enqueued = request(ports[0], "POST", app_path::ENQUEUE_JOB, &admin, &form).unwrap();
+    assert!(enqueued.status < 400, "{} {}", enqueued.status, enqueued.body);
+    let id = serde_json::from_str::<serde_json::Value>(&enqueued.body).unwrap()["id"].as_str().unwrap().to_string();
+    let status_body = serde_json::json!({ "id": id }).to_string();
+    let json_admin = [("Content-Type", "application/json"), ("Origin", "http://famigo.test"), ("Cookie", cookie.as_str()), ("Accept", "application/json")];
+    wait_until("the import is done", Duration::from_secs(20), || {
+        request(ports[0], "POST", app_path::JOB_STATUS, &json_admin, &status_body).is_ok_and(|r| r.body.contains("\"state\":\"done\""))
+    });
+    assert_eq!(first_on_b("/apps?sort=name").as_deref(), Some(edited.slug.as_str()), "node B's listing right after the job");
+    assert!(get(ports[1], &format!("/apps/{}", edited.slug)).body.contains("Aaa Renamed Through Node A"), "node B's app page");
+    assert_eq!(first_on_b("/apps?sort=name").as_deref(), get(ports[0], "/apps?sort=name").card_slugs().first().map(String::as_str));
+
+    println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |\n| edit via A seen on B | at once |");
     drop(nodes);
 }
 
@@ -223,4 +267,5 @@ mod app_path {
     use leptos::server_fn::ServerFn;
     pub const ADMIN_SIGN_IN: &str = <app::api::admin::AdminSignIn as ServerFn>::PATH;
     pub const ENQUEUE_JOB: &str = <app::api::jobs::EnqueueJob as ServerFn>::PATH;
+    pub const JOB_STATUS: &str = <app::api::jobs::JobStatus as ServerFn>::PATH;
 }

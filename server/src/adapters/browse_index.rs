@@ -6,37 +6,103 @@
 //! depends on catalog size; the store's own `list` (SQL scans) stays as the reference the
 //! conformance suite compares against. Keeping the apps themselves in memory (about 0.6 KB
 //! each) saves reading a page of rows back from the store, which cost more than the listing.
+//!
+//! With several processes on one store (nodes, workers), a `ChangeFeed` carries the slugs
+//! each one writes, and every read catches up with it first (`build_following`).
 
 use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use app::ports::WarnThrottle;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{self, AtomicU64};
 use std::sync::{Arc, RwLock};
 
 const SCAN_BATCH: usize = 2_000;
+/// `Following::applied` before the feed could be read: the next catch-up rebuilds.
+const UNKNOWN: u64 = u64::MAX;
+
+/// Where a node learns of catalog writes made by other processes (see `redis_changes.rs`).
+/// Positions count write batches; a writer records its slugs after the store has them and
+/// before cached pages are invalidated, so a page rendered after an invalidation sees them.
+#[async_trait]
+pub trait ChangeFeed: Send + Sync + 'static {
+    /// Records a write of these slugs; returns its position.
+    async fn record(&self, slugs: &[String]) -> Result<u64, FeedError>;
+    /// The position of the newest write.
+    async fn position(&self) -> Result<u64, FeedError>;
+    /// What was written after `position`.
+    async fn since(&self, position: u64) -> Result<Changes, FeedError>;
+}
+
+pub enum Changes {
+    /// The slugs written since, up to this position.
+    Slugs(u64, Vec<String>),
+    /// The feed cannot tell (too far behind, or reset): read everything again.
+    Rebuild(u64),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("catalog change feed unavailable: {0}")]
+pub struct FeedError(pub String);
 
 pub struct IndexedCatalog {
     store: Arc<dyn Catalog>,
     index: RwLock<BrowseIndex>,
+    following: Option<Following>,
+}
+
+/// The index of a node that shares its store with others.
+struct Following {
+    feed: Arc<dyn ChangeFeed>,
+    /// The feed position the index reflects.
+    applied: AtomicU64,
+    catching_up: tokio::sync::Mutex<()>,
+    /// Slugs written through this node that the feed has not taken yet (it was down).
+    unrecorded: std::sync::Mutex<BTreeSet<String>>,
+}
+
+static FEED_DOWN: WarnThrottle = WarnThrottle::new();
+
+async fn read_all(store: &dyn Catalog) -> Result<Vec<Entry>, StoreError> {
+    let mut entries = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let batch = store.scan(after.as_deref(), SCAN_BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = Some(last.slug.clone());
+        entries.extend(batch.iter().map(Entry::from_app));
+        if batch.len() < SCAN_BATCH {
+            break;
+        }
+    }
+    Ok(entries)
 }
 
 impl IndexedCatalog {
-    /// Reads the whole catalog from `store` in batches and indexes it.
+    /// Reads the whole catalog from `store` in batches and indexes it; only writes made
+    /// through this value reach the index (one process owns the store).
     pub async fn build(store: Arc<dyn Catalog>) -> Result<Self, StoreError> {
-        let mut entries = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let batch = store.scan(after.as_deref(), SCAN_BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            after = Some(last.slug.clone());
-            entries.extend(batch.iter().map(Entry::from_app));
-            if batch.len() < SCAN_BATCH {
-                break;
-            }
-        }
-        Ok(IndexedCatalog { store, index: RwLock::new(BrowseIndex::new(entries)) })
+        let entries = read_all(&*store).await?;
+        Ok(IndexedCatalog { store, index: RwLock::new(BrowseIndex::new(entries)), following: None })
+    }
+
+    /// Like `build`, for a store other processes write too: every read first catches up with
+    /// `feed` (one round trip when nothing changed), and every write is recorded there. While
+    /// the feed is down, reads answer from the store itself (slower, never stale).
+    pub async fn build_following(store: Arc<dyn Catalog>, feed: Arc<dyn ChangeFeed>) -> Result<Self, StoreError> {
+        // The position before the scan: writes during it are replayed (refreshing is idempotent).
+        let applied = feed.position().await.unwrap_or(UNKNOWN);
+        let entries = read_all(&*store).await?;
+        let following = Following {
+            feed,
+            applied: AtomicU64::new(applied),
+            catching_up: tokio::sync::Mutex::new(()),
+            unrecorded: std::sync::Mutex::new(BTreeSet::new()),
+        };
+        Ok(IndexedCatalog { store, index: RwLock::new(BrowseIndex::new(entries)), following: Some(following) })
     }
 
     pub fn indexed_count(&self) -> usize {
@@ -52,6 +118,81 @@ impl IndexedCatalog {
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, BrowseIndex> {
         self.index.write().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Puts `apps` (the current state of `slugs`; a slug without an app was deleted) into the
+    /// index.
+    fn replace(&self, slugs: &[String], apps: &[App]) {
+        let changed: HashSet<&str> = slugs.iter().map(String::as_str).chain(apps.iter().map(|a| a.slug.as_str())).collect();
+        let mut index = self.write();
+        let mut entries = std::mem::take(&mut index.entries);
+        entries.retain(|e| !changed.contains(e.app.slug.as_str()));
+        entries.extend(apps.iter().map(Entry::from_app));
+        *index = BrowseIndex::new(entries);
+    }
+
+    /// Brings the index up to date with the feed. False when the feed cannot be read: the
+    /// caller then answers from the store.
+    async fn catch_up(&self) -> Result<bool, StoreError> {
+        let Some(following) = &self.following else { return Ok(true) };
+        self.record(following, &[]).await;
+        let now = match following.feed.position().await {
+            Ok(now) => now,
+            Err(e) => {
+                if FEED_DOWN.allow(10) {
+                    tracing::warn!("{e}; listings answer from the store until it is back");
+                }
+                return Ok(false);
+            }
+        };
+        if now == following.applied.load(atomic::Ordering::Acquire) {
+            return Ok(true);
+        }
+        let _one_at_a_time = following.catching_up.lock().await;
+        let applied = following.applied.load(atomic::Ordering::Acquire);
+        if applied == now {
+            return Ok(true);
+        }
+        let changes = if applied == UNKNOWN { Ok(Changes::Rebuild(now)) } else { following.feed.since(applied).await };
+        match changes {
+            Ok(Changes::Slugs(position, slugs)) => {
+                let apps = self.store.get_many(&slugs).await?;
+                self.replace(&slugs, &apps);
+                following.applied.store(position, atomic::Ordering::Release);
+            }
+            Ok(Changes::Rebuild(position)) => {
+                let entries = read_all(&*self.store).await?;
+                *self.write() = BrowseIndex::new(entries);
+                following.applied.store(position, atomic::Ordering::Release);
+                tracing::info!(position, "browse index rebuilt from the store");
+            }
+            Err(_) => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Tells the other nodes about a write (and any earlier one the feed missed).
+    async fn record(&self, following: &Following, slugs: &[String]) {
+        let mut batch: BTreeSet<String> = slugs.iter().cloned().collect();
+        {
+            let mut unrecorded = following.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
+            if batch.is_empty() && unrecorded.is_empty() {
+                return;
+            }
+            batch.append(&mut unrecorded);
+        }
+        let batch: Vec<String> = batch.into_iter().collect();
+        if let Err(e) = following.feed.record(&batch).await {
+            tracing::warn!("{e}; other nodes learn of {} written apps when it is back", batch.len());
+            following.unrecorded.lock().unwrap_or_else(|e| e.into_inner()).extend(batch);
+        }
+    }
+
+    async fn wrote(&self, slugs: &[String], apps: &[App]) {
+        self.replace(slugs, apps);
+        if let Some(following) = &self.following {
+            self.record(following, slugs).await;
+        }
+    }
 }
 
 #[async_trait]
@@ -62,20 +203,8 @@ impl Catalog for IndexedCatalog {
 
     async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
         self.store.upsert_many(apps).await?;
-        let mut index = self.write();
-        let mut entries = std::mem::take(&mut index.entries);
-        let mut position: HashMap<String, usize> =
-            entries.iter().enumerate().map(|(i, e)| (e.app.slug.clone(), i)).collect();
-        for app in apps {
-            match position.get(&app.slug) {
-                Some(&i) => entries[i] = Entry::from_app(app),
-                None => {
-                    position.insert(app.slug.clone(), entries.len());
-                    entries.push(Entry::from_app(app));
-                }
-            }
-        }
-        *index = BrowseIndex::new(entries);
+        let slugs: Vec<String> = apps.iter().map(|a| a.slug.clone()).collect();
+        self.wrote(&slugs, apps).await;
         Ok(())
     }
 
@@ -90,25 +219,31 @@ impl Catalog for IndexedCatalog {
     async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
         let removed = self.store.delete(slug).await?;
         if removed {
-            let mut index = self.write();
-            let mut entries = std::mem::take(&mut index.entries);
-            entries.retain(|e| e.app.slug != slug);
-            *index = BrowseIndex::new(entries);
+            self.wrote(&[slug.to_string()], &[]).await;
         }
         Ok(removed)
     }
 
     async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        if !self.catch_up().await? {
+            return self.store.list(query).await;
+        }
         let (apps, total, facets) = self.read().list(query);
         Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
     }
 
     async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        if !self.catch_up().await? {
+            return self.store.search_text(words, query).await;
+        }
         let (apps, total, facets) = self.read().search_text(words, query);
         Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
     }
 
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        if !self.catch_up().await? {
+            return self.store.similar(app, limit).await;
+        }
         Ok(self.read().similar(app, limit))
     }
 

@@ -8,6 +8,7 @@ pub mod memory_cache;
 pub mod mongo;
 pub mod mongo_model;
 pub mod redis_cache;
+pub mod redis_changes;
 pub mod redis_queue;
 pub mod sqlite;
 pub mod sqlite_queue;
