@@ -21,7 +21,7 @@ struct Running(Child);
 impl Drop for Running {
     /// SIGTERM first (nginx's master then stops its workers), SIGKILL after 3 s.
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).stderr(Stdio::null()).status();
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {
@@ -151,40 +151,105 @@ fn nginx_config(dir: &Path, listen: u16, nodes: [u16; 2], site: &Path) -> std::p
     path
 }
 
+/// The running cluster; every process stops when it is dropped.
+struct Cluster {
+    dir: TempDir,
+    redis: RedisServer,
+    ports: [u16; 2],
+    listen: u16,
+    nodes: Vec<Option<Running>>,
+    _worker: Running,
+    _nginx: Running,
+}
+
+impl Cluster {
+    /// None (with the reason printed) when nginx or redis-server is missing.
+    fn start() -> Option<Cluster> {
+        let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists()) else {
+            println!("skipped: nginx is not installed (scripts/test-deps.sh nginx installs it)");
+            return None;
+        };
+        let redis = RedisServer::start()?;
+        let dir = TempDir::new().unwrap();
+        let (data, site) = (dir.path().join("data"), dir.path().join("site"));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        // A stand-in bundle: nginx serves /pkg itself, with the precompressed twin.
+        let bundle = "console.log('famigo');\n".repeat(50);
+        std::fs::write(site.join("pkg/famigo.js"), &bundle).unwrap();
+        let mut gz = Vec::new();
+        Command::new("gzip").arg("-c").arg(site.join("pkg/famigo.js")).stdout(Stdio::piped()).spawn().unwrap().stdout.unwrap().read_to_end(&mut gz).unwrap();
+        std::fs::write(site.join("pkg/famigo.js.gz"), &gz).unwrap();
+
+        let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
+        assert!(seeded.success());
+        let ports = [free_port(), free_port()];
+        let mut nodes = Vec::new();
+        for (name, port) in [("node-a", ports[0]), ("node-b", ports[1])] {
+            let child = famigo(&data, &site, &redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
+            nodes.push(Some(Running(child)));
+        }
+        let worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
+        for port in ports {
+            wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
+        }
+        let listen = free_port();
+        let conf = nginx_config(dir.path(), listen, ports, &site);
+        let nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
+        wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
+        eprintln!("cluster: nginx on {listen}, nodes on {ports:?}");
+        Some(Cluster { dir, redis, ports, listen, nodes, _worker: worker, _nginx: nginx })
+    }
+
+    /// SIGKILL, as a crash or an OOM kill would.
+    fn kill_node(&mut self, i: usize) {
+        if let Some(mut node) = self.nodes[i].take() {
+            let _ = node.0.kill();
+            let _ = node.0.wait();
+        }
+    }
+}
+
+/// Requests through nginx from `connections` threads for `length`; at each `(after, action)`
+/// the action runs. Returns every request's (time since start, status; 0 = no answer).
+fn under_load(listen: u16, connections: usize, length: Duration, mut actions: Vec<(Duration, Box<dyn FnOnce() + '_>)>) -> Vec<(Duration, u16)> {
+    let paths: Vec<String> = ["/", "/apps", "/apps?age=5-7", "/apps?sort=new&page=2", "/search?q=math"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(famigo::seed::generate(200, 1).map(|app| format!("/apps/{}", app.slug)))
+        .collect();
+    let started = Instant::now();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..connections)
+            .map(|t| {
+                let (paths, stop) = (&paths, &stop);
+                scope.spawn(move || {
+                    let mut seen = Vec::new();
+                    let mut i = t * 7;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let status = request(listen, "GET", &paths[i % paths.len()], &[], "").map_or(0, |r| r.status);
+                        seen.push((started.elapsed(), status));
+                        i += 1;
+                    }
+                    seen
+                })
+            })
+            .collect();
+        actions.sort_by_key(|(at, _)| *at);
+        for (at, action) in actions {
+            std::thread::sleep(at.saturating_sub(started.elapsed()));
+            action();
+        }
+        std::thread::sleep(length.saturating_sub(started.elapsed()));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    })
+}
+
 #[test]
 fn two_nodes_behind_nginx_share_the_work() {
-    let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists()) else {
-        println!("skipped: nginx is not installed (scripts/test-deps.sh nginx installs it)");
-        return;
-    };
-    let Some(redis) = RedisServer::start() else { return };
-    let dir = TempDir::new().unwrap();
-    let (data, site) = (dir.path().join("data"), dir.path().join("site"));
-    std::fs::create_dir_all(site.join("pkg")).unwrap();
-    // A stand-in bundle: nginx serves /pkg itself, with the precompressed twin.
-    let bundle = "console.log('famigo');\n".repeat(50);
-    std::fs::write(site.join("pkg/famigo.js"), &bundle).unwrap();
-    let mut gz = Vec::new();
-    Command::new("gzip").arg("-c").arg(site.join("pkg/famigo.js")).stdout(Stdio::piped()).spawn().unwrap().stdout.unwrap().read_to_end(&mut gz).unwrap();
-    std::fs::write(site.join("pkg/famigo.js.gz"), &gz).unwrap();
-
-    let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
-    assert!(seeded.success());
-    let ports = [free_port(), free_port()];
-    let mut nodes = Vec::new();
-    for (name, port) in [("node-a", ports[0]), ("node-b", ports[1])] {
-        let child = famigo(&data, &site, &redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
-        nodes.push(Running(child));
-    }
-    let _worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
-    for port in ports {
-        wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
-    }
-    let listen = free_port();
-    let conf = nginx_config(dir.path(), listen, ports, &site);
-    let _nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
-    wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
-    eprintln!("cluster: nginx on {listen}, nodes on {ports:?}");
+    let Some(cluster) = Cluster::start() else { return };
+    let (dir, ports, listen) = (&cluster.dir, cluster.ports, cluster.listen);
 
     // 1. Requests are spread over both nodes.
     let mut served_by = std::collections::BTreeMap::<String, u32>::new();
@@ -260,7 +325,38 @@ fn two_nodes_behind_nginx_share_the_work() {
     assert_eq!(first_on_b("/apps?sort=name").as_deref(), get(ports[0], "/apps?sort=name").card_slugs().first().map(String::as_str));
 
     println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |\n| edit via A seen on B | at once |");
-    drop(nodes);
+}
+
+/// Failed requests (no answer or a status of 500 and above) among those started in `window`.
+fn failures(seen: &[(Duration, u16)], window: std::ops::Range<Duration>) -> (usize, usize) {
+    let inside: Vec<u16> = seen.iter().filter(|(at, _)| window.contains(at)).map(|(_, s)| *s).collect();
+    (inside.iter().filter(|&&s| s == 0 || s >= 500).count(), inside.len())
+}
+
+#[test]
+fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
+    let Some(mut cluster) = Cluster::start() else { return };
+    let listen = cluster.listen;
+    // 4. Node A is killed under load (32 connections, 20 s): nginx passes its requests to B.
+    let kill_at = Duration::from_secs(4);
+    let seen = under_load(listen, 32, Duration::from_secs(20), vec![(kill_at, Box::new(|| cluster.kill_node(0)))]);
+    // nginx marks a node down after max_fails=2 failed attempts; allow it one second.
+    let marked_down = kill_at + Duration::from_secs(1);
+    let (failed_before, total_before) = failures(&seen, Duration::ZERO..marked_down);
+    let (failed_after, total_after) = failures(&seen, marked_down..Duration::from_secs(3600));
+    println!("| node A killed at {kill_at:?} | requests | failed |\n|---|---:|---:|\n| before it was marked down | {total_before} | {failed_before} |\n| after | {total_after} | {failed_after} |");
+    assert!(total_after > 100, "the load kept going: {total_after} requests");
+    assert_eq!(failed_after, 0, "no failure once nginx marked node A down");
+    assert!((failed_before as f64) < 0.005 * total_before as f64, "{failed_before} of {total_before} failed before");
+
+    // 6. Redis is killed under load: pages are served uncached, listings from the store; no 5xx.
+    let redis_dies = Duration::from_secs(3);
+    let seen = under_load(listen, 32, Duration::from_secs(10), vec![(redis_dies, Box::new(|| cluster.redis.stop()))]);
+    let (failed, total) = failures(&seen, Duration::ZERO..Duration::from_secs(3600));
+    let (failed_without, total_without) = failures(&seen, redis_dies..Duration::from_secs(3600));
+    println!("| Redis killed at {redis_dies:?} | requests | 5xx or no answer |\n|---|---:|---:|\n| whole run | {total} | {failed} |\n| without Redis | {total_without} | {failed_without} |");
+    assert!(total_without > 50, "the load kept going: {total_without} requests");
+    assert_eq!(failed, 0, "no response ≥ 500 while Redis died");
 }
 
 mod app_path {
