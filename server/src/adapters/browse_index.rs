@@ -105,6 +105,12 @@ impl IndexedCatalog {
         Ok(IndexedCatalog { store, index: RwLock::new(BrowseIndex::new(entries)), following: Some(following) })
     }
 
+    /// Catches up with the feed; true when the index now answers (false: the feed is down and
+    /// reads go to the store).
+    pub async fn is_current(&self) -> Result<bool, StoreError> {
+        self.catch_up().await
+    }
+
     pub fn indexed_count(&self) -> usize {
         self.read().entries.len()
     }

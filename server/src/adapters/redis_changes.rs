@@ -72,9 +72,21 @@ impl RedisChangeFeed {
     }
 }
 
+impl RedisChangeFeed {
+    /// Fails at once while disconnected, instead of each caller waiting out the timeout.
+    fn usable(&self) -> Result<(), FeedError> {
+        if self.client.is_connected() {
+            Ok(())
+        } else {
+            Err(down("not connected to redis"))
+        }
+    }
+}
+
 #[async_trait]
 impl ChangeFeed for RedisChangeFeed {
     async fn record(&self, slugs: &[String]) -> Result<u64, FeedError> {
+        self.usable()?;
         let keys = vec![self.position_key.clone(), self.changes_key.clone()];
         let start = rand::random::<u32>() as u64 * 1_000;
         let args = vec![slugs.join(" "), KEEP.to_string(), start.to_string()];
@@ -82,11 +94,13 @@ impl ChangeFeed for RedisChangeFeed {
     }
 
     async fn position(&self) -> Result<u64, FeedError> {
+        self.usable()?;
         let position: Option<u64> = self.client.get(&self.position_key).await.map_err(down)?;
         Ok(position.unwrap_or(0))
     }
 
     async fn since(&self, position: u64) -> Result<Changes, FeedError> {
+        self.usable()?;
         let keys = vec![self.position_key.clone(), self.changes_key.clone()];
         let reply: Vec<Value> = self.client.eval(SINCE_SCRIPT, keys, vec![position.to_string()]).await.map_err(down)?;
         let mut items = reply.into_iter();
