@@ -1,4 +1,4 @@
-//! `famigo serve | worker | reindex | seed | migrate | export | import`: parses arguments and configuration, then runs the command.
+//! `famigo serve | worker | reindex | seed | migrate | export | import | monitor`: parses arguments and configuration, then runs the command.
 
 use crate::config::{self, Config, Env};
 use clap::{Parser, Subcommand};
@@ -39,10 +39,35 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Watch the nodes: poll their /readyz and /metrics, alert on state changes
+    /// (ALERT_WEBHOOK_URL), serve a status page.
+    Monitor {
+        /// The nodes' base URLs, comma-separated: http://10.0.0.1:3000,http://10.0.0.2:3000
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_node_url)]
+        nodes: Vec<String>,
+        /// Seconds between polls.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        every: u64,
+        /// Failed (or good) polls in a row before a node counts as down (or up again).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+        down_after: u32,
+        /// Where the status page (/status, /status.json) is served.
+        #[arg(long, default_value = "127.0.0.1:3100")]
+        listen: std::net::SocketAddr,
+    },
     /// Upsert the apps of a JSON Lines file (as `export` writes it); bad lines are listed and skipped.
     Import {
         file: std::path::PathBuf,
     },
+}
+
+fn parse_node_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).ok_or("expected http://host:port")?;
+    if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+        return Err("expected http://host:port, without a path".into());
+    }
+    Ok(url.to_string())
 }
 
 /// Exit codes: 0 done, 1 failed while running, 2 bad arguments or configuration.
@@ -80,6 +105,10 @@ pub fn main() -> ExitCode {
             Command::Migrate => crate::serve::migrate_command(&config).await,
             Command::Export { out } => crate::serve::export_command(&config, out).await,
             Command::Import { file } => crate::serve::import_command(&config, &file).await,
+            Command::Monitor { nodes, every, down_after, listen } => {
+                let every = std::time::Duration::from_secs(every);
+                crate::monitor::run(crate::monitor::MonitorConfig { nodes, every, down_after, listen, webhook: config.alert_webhook.clone() }).await
+            }
         }
     });
     match result {

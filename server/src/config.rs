@@ -26,6 +26,8 @@ pub struct Config {
     pub cache: CacheConfig,
     pub store: StoreConfig,
     pub search: SearchConfig,
+    /// Where `famigo monitor` POSTs its alerts as JSON (`ALERT_WEBHOOK_URL`).
+    pub alert_webhook: Option<String>,
     /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
     /// characters). Unset: `famigo serve` makes one up and prints it once.
     pub admin_token: Option<String>,
@@ -384,7 +386,8 @@ impl Config {
             });
         }
         let schedules = env.schedules()?;
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, admin_token, serve_runs_worker, worker_concurrency, schedules })
+        let alert_webhook = env.origin("ALERT_WEBHOOK_URL", true)?;
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, alert_webhook, admin_token, serve_runs_worker, worker_concurrency, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod jobs;
+pub mod monitor;
 pub mod seed;
 pub mod serve;
 pub mod sessions;

@@ -325,7 +325,7 @@ pub async fn import_command(config: &Config, path: &std::path::Path) -> Result<(
 }
 
 /// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish before the server stops.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

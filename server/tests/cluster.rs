@@ -183,21 +183,25 @@ impl Cluster {
         let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
         assert!(seeded.success());
         let ports = [free_port(), free_port()];
-        let mut nodes = Vec::new();
-        for (name, port) in [("node-a", ports[0]), ("node-b", ports[1])] {
-            let child = famigo(&data, &site, &redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
-            nodes.push(Some(Running(child)));
-        }
         let worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
-        for port in ports {
-            wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
-        }
         let listen = free_port();
         let conf = nginx_config(dir.path(), listen, ports, &site);
         let nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
+        let mut cluster = Cluster { dir, redis, ports, listen, nodes: vec![None, None], _worker: worker, _nginx: nginx };
+        cluster.start_node(0);
+        cluster.start_node(1);
         wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
         eprintln!("cluster: nginx on {listen}, nodes on {ports:?}");
-        Some(Cluster { dir, redis, ports, listen, nodes, _worker: worker, _nginx: nginx })
+        Some(cluster)
+    }
+
+    /// Starts node `i` (`node-a`, `node-b`) on its port and waits until it is ready.
+    fn start_node(&mut self, i: usize) {
+        let (data, site) = (self.dir.path().join("data"), self.dir.path().join("site"));
+        let (name, port) = (["node-a", "node-b"][i], self.ports[i]);
+        let child = famigo(&data, &site, &self.redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
+        self.nodes[i] = Some(Running(child));
+        wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
     }
 
     /// SIGKILL, as a crash or an OOM kill would.
@@ -327,6 +331,37 @@ fn two_nodes_behind_nginx_share_the_work() {
     println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |\n| edit via A seen on B | at once |");
 }
 
+/// A webhook receiver on a loopback port: every POST body (JSON) is kept, and answered 200.
+fn alert_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_ok() {
+                if let Ok(alert) = serde_json::from_slice(&body) {
+                    keep.lock().unwrap().push(alert);
+                }
+            }
+            let _ = reader.into_inner().write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (port, received)
+}
+
 /// Failed requests (no answer or a status of 500 and above) among those started in `window`.
 fn failures(seen: &[(Duration, u16)], window: std::ops::Range<Duration>) -> (usize, usize) {
     let inside: Vec<u16> = seen.iter().filter(|(at, _)| window.contains(at)).map(|(_, s)| *s).collect();
@@ -337,6 +372,18 @@ fn failures(seen: &[(Duration, u16)], window: std::ops::Range<Duration>) -> (usi
 fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     let Some(mut cluster) = Cluster::start() else { return };
     let listen = cluster.listen;
+    let (webhook, alerts) = alert_receiver();
+    let status_port = free_port();
+    let node_urls = cluster.ports.map(|p| format!("http://127.0.0.1:{p}")).join(",");
+    let _monitor = Running(
+        famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor")
+            .env("ALERT_WEBHOOK_URL", format!("http://127.0.0.1:{webhook}/alerts"))
+            .args(["monitor", "--nodes", &node_urls, "--every", "1", "--down-after", "2", "--listen", &format!("127.0.0.1:{status_port}")])
+            .spawn()
+            .unwrap(),
+    );
+    wait_until("monitor up", Duration::from_secs(10), || request(status_port, "GET", "/status.json", &[], "").is_ok_and(|r| r.body.contains("\"up\"")));
+
     // 4. Node A is killed under load (32 connections, 20 s): nginx passes its requests to B.
     let kill_at = Duration::from_secs(4);
     let seen = under_load(listen, 32, Duration::from_secs(20), vec![(kill_at, Box::new(|| cluster.kill_node(0)))]);
@@ -348,6 +395,20 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     assert!(total_after > 100, "the load kept going: {total_after} requests");
     assert_eq!(failed_after, 0, "no failure once nginx marked node A down");
     assert!((failed_before as f64) < 0.005 * total_before as f64, "{failed_before} of {total_before} failed before");
+
+    // 5. The monitor saw node A go down (one alert), and come back (one recovery).
+    let received = |alerts: &std::sync::Mutex<Vec<serde_json::Value>>| -> Vec<(String, String)> {
+        alerts.lock().unwrap().iter().map(|a| (a["name"].as_str().unwrap_or("?").to_string(), a["state"].as_str().unwrap_or("?").to_string())).collect()
+    };
+    wait_until("the down alert", Duration::from_secs(10), || !received(&alerts).is_empty());
+    cluster.start_node(0);
+    wait_until("the recovery alert", Duration::from_secs(10), || received(&alerts).len() >= 2);
+    std::thread::sleep(Duration::from_secs(2)); // no further alert may follow
+    let status = get(status_port, "/status");
+    let alerts_seen = received(&alerts);
+    println!("| monitor | alerts |\n|---|---|\n| node A killed, then restarted | {alerts_seen:?} |");
+    assert_eq!(alerts_seen, vec![("node-a".to_string(), "down".to_string()), ("node-a".to_string(), "up".to_string())]);
+    assert!(status.status == 200 && status.body.contains("node-a") && status.body.contains("node-b") && status.body.contains("<svg"), "{}", status.body);
 
     // 6. Redis is killed under load: pages are served uncached, listings from the store; no 5xx.
     let redis_dies = Duration::from_secs(3);
