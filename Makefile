@@ -27,6 +27,7 @@ bench:
 	cargo leptos build --release --precompress
 	bench/run.sh
 	bench/page_cache.sh
+	bench/cluster.sh
 
 setup:
 	scripts/setup.sh
