@@ -26,8 +26,13 @@ pub struct Config {
     pub cache: CacheConfig,
     pub store: StoreConfig,
     pub search: SearchConfig,
-    /// Where `famigo monitor` POSTs its alerts as JSON (`ALERT_WEBHOOK_URL`).
+    /// Where `famigo monitor` and each process's watchdog POST their alerts as JSON
+    /// (`ALERT_WEBHOOK_URL`).
     pub alert_webhook: Option<String>,
+    /// How often the watchdog checks the dependencies (`WATCHDOG_SECONDS`, default 10).
+    pub watchdog_every: std::time::Duration,
+    /// A dependency slower than this is "slow" to the watchdog (`WATCHDOG_SLOW_MS`, default 1000).
+    pub watchdog_slow: std::time::Duration,
     /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
     /// characters). Unset: `famigo serve` makes one up and prints it once.
     pub admin_token: Option<String>,
@@ -387,7 +392,9 @@ impl Config {
         }
         let schedules = env.schedules()?;
         let alert_webhook = env.origin("ALERT_WEBHOOK_URL", true)?;
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, alert_webhook, admin_token, serve_runs_worker, worker_concurrency, schedules })
+        let watchdog_every = std::time::Duration::from_secs(env.parsed::<u64>("WATCHDOG_SECONDS", 10, "expected a whole number of seconds")?.clamp(1, 3600));
+        let watchdog_slow = std::time::Duration::from_millis(env.parsed::<u64>("WATCHDOG_SLOW_MS", 1000, "expected a whole number of milliseconds")?.max(1));
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.

@@ -13,3 +13,4 @@ pub mod serve;
 pub mod sessions;
 pub mod store;
 pub mod transfer;
+pub mod watchdog;

@@ -14,6 +14,7 @@ use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
 use crate::config::Config;
 use crate::store::Store;
+use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, SearchIndex, StoreError};
@@ -170,11 +171,11 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let services = services(&config, store.catalog()).await?;
     queue_reindex_if_empty(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
-    let (stop_worker, worker) = if config.serve_runs_worker {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        (Some(stop), Some(start_worker(&config, &services, app.clone(), stopped)))
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = if config.serve_runs_worker {
+        start_worker(&config, &services, app.clone(), stopped)
     } else {
-        (None, None)
+        tokio::spawn(watch_dependencies(services.state.clone(), watchdog_config(&config), stopped))
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -188,15 +189,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         tokio::time::sleep(drain).await;
     };
     axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
-    if let (Some(stop), Some(worker)) = (stop_worker, worker) {
-        let _ = stop.send(true);
-        let _ = worker.await;
-    }
+    let _ = stop.send(true);
+    let _ = background.await;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The worker and the scheduler of periodic jobs, until `stop`.
+/// The worker, the scheduler of periodic jobs and the dependency watchdog, until `stop`; the
+/// worker and the scheduler are restarted if they panic.
 fn start_worker(
     config: &Config,
     services: &Services,
@@ -212,12 +212,22 @@ fn start_worker(
         page_cache: Some(state.page_cache.clone()),
     };
     let queue = services.state.jobs.clone();
-    let scheduler = tokio::spawn(run_scheduler(queue.clone(), config.schedules.clone(), stop.clone()));
-    let worker = Worker::new(queue, job_services, worker_config);
+    let schedules = config.schedules.clone();
+    let scheduler = {
+        let (queue, stop) = (queue.clone(), stop.clone());
+        tokio::spawn(supervise("scheduler", stop.clone(), move || run_scheduler(queue.clone(), schedules.clone(), stop.clone())))
+    };
+    let watchdog = tokio::spawn(watch_dependencies(state.clone(), watchdog_config(config), stop.clone()));
     tokio::spawn(async move {
-        worker.run(stop).await;
+        let worker_stop = stop.clone();
+        supervise("worker", stop, move || Worker::new(queue.clone(), job_services.clone(), worker_config.clone()).run(worker_stop.clone())).await;
         let _ = scheduler.await;
+        let _ = watchdog.await;
     })
+}
+
+fn watchdog_config(config: &Config) -> WatchdogConfig {
+    WatchdogConfig { node: config.web.node_name.clone(), every: config.watchdog_every, slow: config.watchdog_slow, webhook: config.alert_webhook.clone() }
 }
 
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.

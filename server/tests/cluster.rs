@@ -158,13 +158,15 @@ struct Cluster {
     ports: [u16; 2],
     listen: u16,
     nodes: Vec<Option<Running>>,
+    webhook: Option<u16>,
     _worker: Running,
     _nginx: Running,
 }
 
 impl Cluster {
-    /// None (with the reason printed) when nginx or redis-server is missing.
-    fn start() -> Option<Cluster> {
+    /// None (with the reason printed) when nginx or redis-server is missing. With `webhook`,
+    /// the nodes' watchdogs check every second and send their alerts there.
+    fn start(webhook: Option<u16>) -> Option<Cluster> {
         let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists()) else {
             println!("skipped: nginx is not installed (scripts/test-deps.sh nginx installs it)");
             return None;
@@ -187,7 +189,7 @@ impl Cluster {
         let listen = free_port();
         let conf = nginx_config(dir.path(), listen, ports, &site);
         let nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
-        let mut cluster = Cluster { dir, redis, ports, listen, nodes: vec![None, None], _worker: worker, _nginx: nginx };
+        let mut cluster = Cluster { dir, redis, ports, listen, nodes: vec![None, None], webhook, _worker: worker, _nginx: nginx };
         cluster.start_node(0);
         cluster.start_node(1);
         wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
@@ -199,7 +201,11 @@ impl Cluster {
     fn start_node(&mut self, i: usize) {
         let (data, site) = (self.dir.path().join("data"), self.dir.path().join("site"));
         let (name, port) = (["node-a", "node-b"][i], self.ports[i]);
-        let child = famigo(&data, &site, &self.redis.url(), name).env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
+        let mut node = famigo(&data, &site, &self.redis.url(), name);
+        if let Some(webhook) = self.webhook {
+            node.env("ALERT_WEBHOOK_URL", format!("http://127.0.0.1:{webhook}/alerts")).env("WATCHDOG_SECONDS", "1");
+        }
+        let child = node.env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
         self.nodes[i] = Some(Running(child));
         wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
     }
@@ -252,7 +258,7 @@ fn under_load(listen: u16, connections: usize, length: Duration, mut actions: Ve
 
 #[test]
 fn two_nodes_behind_nginx_share_the_work() {
-    let Some(cluster) = Cluster::start() else { return };
+    let Some(cluster) = Cluster::start(None) else { return };
     let (dir, ports, listen) = (&cluster.dir, cluster.ports, cluster.listen);
 
     // 1. Requests are spread over both nodes.
@@ -370,9 +376,9 @@ fn failures(seen: &[(Duration, u16)], window: std::ops::Range<Duration>) -> (usi
 
 #[test]
 fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
-    let Some(mut cluster) = Cluster::start() else { return };
-    let listen = cluster.listen;
     let (webhook, alerts) = alert_receiver();
+    let Some(mut cluster) = Cluster::start(Some(webhook)) else { return };
+    let listen = cluster.listen;
     let status_port = free_port();
     let node_urls = cluster.ports.map(|p| format!("http://127.0.0.1:{p}")).join(",");
     let _monitor = Running(
@@ -397,8 +403,15 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     assert!((failed_before as f64) < 0.005 * total_before as f64, "{failed_before} of {total_before} failed before");
 
     // 5. The monitor saw node A go down (one alert), and come back (one recovery).
+    // (The monitor's alerts; the nodes' watchdogs send theirs, which name a dependency, too.)
     let received = |alerts: &std::sync::Mutex<Vec<serde_json::Value>>| -> Vec<(String, String)> {
-        alerts.lock().unwrap().iter().map(|a| (a["name"].as_str().unwrap_or("?").to_string(), a["state"].as_str().unwrap_or("?").to_string())).collect()
+        alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a.get("dependency").is_none())
+            .map(|a| (a["name"].as_str().unwrap_or("?").to_string(), a["state"].as_str().unwrap_or("?").to_string()))
+            .collect()
     };
     wait_until("the down alert", Duration::from_secs(10), || !received(&alerts).is_empty());
     cluster.start_node(0);
@@ -418,6 +431,15 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     println!("| Redis killed at {redis_dies:?} | requests | 5xx or no answer |\n|---|---:|---:|\n| whole run | {total} | {failed} |\n| without Redis | {total_without} | {failed_without} |");
     assert!(total_without > 50, "the load kept going: {total_without} requests");
     assert_eq!(failed, 0, "no response ≥ 500 while Redis died");
+
+    // Each node's watchdog raised one alert for its page cache going down (not one per check).
+    let page_cache_down = |node: &str| {
+        alerts.lock().unwrap().iter().filter(|a| a["node"] == node && a["dependency"] == "page_cache" && a["state"] == "down").count()
+    };
+    wait_until("the watchdogs' alerts", Duration::from_secs(10), || page_cache_down("node-a") > 0 && page_cache_down("node-b") > 0);
+    std::thread::sleep(Duration::from_secs(2));
+    println!("| watchdog | page cache down alerts |\n|---|---:|\n| node-a | {} |\n| node-b | {} |", page_cache_down("node-a"), page_cache_down("node-b"));
+    assert_eq!((page_cache_down("node-a"), page_cache_down("node-b")), (1, 1));
 }
 
 mod app_path {
