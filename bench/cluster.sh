@@ -6,6 +6,7 @@
 #   BENCH_APPS (20000), BENCH_SECONDS per target (10), BENCH_CONNECTIONS (32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 apps=${BENCH_APPS:-20000}
 seconds=${BENCH_SECONDS:-10}
@@ -21,11 +22,6 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 rm -rf "$out" && mkdir -p "$out/data"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-
-wait_for() { # url
-  for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "bench: $1 did not come up" >&2; exit 1
-}
 
 redis_port=$((base_port + 19))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$out/redis.log" 2>&1 &
@@ -76,20 +72,6 @@ start_nginx cached-1 $((base_port + 12)) $((base_port + 1)) $((base_port + 1))
 start_nginx uncached-2 $((base_port + 13)) $((base_port + 3)) $((base_port + 4))
 start_nginx uncached-1 $((base_port + 14)) $((base_port + 3)) $((base_port + 3))
 
-to_ms() { # wrk prints 812.00us, 3.21ms or 1.02s
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
-}
-
-declare -A rps p50 p99 errors
-measure() { # name url
-  curl -fs -o /dev/null "$2" # warm: the first render fills the cache
-  local report
-  report=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$2")
-  rps[$1]=$(echo "$report" | awk '/^Requests\/sec/ {printf "%.0f", $2}')
-  p50[$1]=$(to_ms "$(echo "$report" | awk '$1 == "50%" {print $2}')")
-  p99[$1]=$(to_ms "$(echo "$report" | awk '$1 == "99%" {print $2}')")
-  errors[$1]=$(echo "$report" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-}
 measure cached-2 "http://127.0.0.1:$((base_port + 11))/"
 measure cached-1 "http://127.0.0.1:$((base_port + 12))/"
 measure uncached-2 "http://127.0.0.1:$((base_port + 13))/apps?age=5-7"

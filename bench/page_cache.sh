@@ -6,6 +6,7 @@
 #   BENCH_APPS (20000), BENCH_SECONDS per target (10), BENCH_CONNECTIONS (64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 apps=${BENCH_APPS:-20000}
 seconds=${BENCH_SECONDS:-10}
@@ -21,11 +22,6 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 rm -rf "$out" && mkdir -p "$out/data" "$out/nginx/html"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-
-wait_for() { # url
-  for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "bench: $1 did not come up" >&2; exit 1
-}
 
 export DATA_DIR=$out/data LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
 "$bin" seed --apps "$apps" --seed 1
@@ -77,19 +73,6 @@ wait_for "http://127.0.0.1:$nginx_port/"
 cmp -s <(curl -fs "http://127.0.0.1:$nginx_port/") <(curl -fs "http://127.0.0.1:$((base_port + 1))/") \
   || { echo "bench: nginx and famigo bytes differ" >&2; exit 1; }
 
-to_ms() { # wrk prints 812.00us, 3.21ms or 1.02s
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
-}
-
-declare -A rps p50 p99 errors
-measure() { # name port
-  local report
-  report=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$2/")
-  rps[$1]=$(echo "$report" | awk '/^Requests\/sec/ {printf "%.0f", $2}')
-  p50[$1]=$(to_ms "$(echo "$report" | awk '$1 == "50%" {print $2}')")
-  p99[$1]=$(to_ms "$(echo "$report" | awk '$1 == "99%" {print $2}')")
-  errors[$1]=$(echo "$report" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-}
 
 # Counts x-cache values over a short run (a Lua callback per response slows wrk, so the
 # throughput runs above go without it).
@@ -117,10 +100,10 @@ hit_ratio() { # port
     total = h[2] + m[2] + b[2]; if (total > 0) printf "%.4f (%d of %d)", h[2] / total, h[2], total; else print "n/a" }'
 }
 
-measure nginx "$nginx_port"
-measure embedded $((base_port + 1))
-measure redis $((base_port + 2))
-measure redis-only $((base_port + 3))
+measure nginx "http://127.0.0.1:$nginx_port/"
+measure embedded "http://127.0.0.1:$((base_port + 1))/"
+measure redis "http://127.0.0.1:$((base_port + 2))/"
+measure redis-only "http://127.0.0.1:$((base_port + 3))/"
 
 echo
 echo "Cached \`/\` ($(wc -c <"$out/nginx/html/index.html") bytes): wrk $connections connections, ${seconds}s each, $(nproc) cores, one target at a time"

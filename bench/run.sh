@@ -4,6 +4,7 @@
 #   BENCH_APPS (100000), BENCH_SECONDS per URL (10), BENCH_CONNECTIONS (32), BENCH_PORT (3207)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 apps=${BENCH_APPS:-100000}
 seconds=${BENCH_SECONDS:-10}
@@ -50,10 +51,6 @@ urls=(
   "/search?q=dinno&age=5-7&sort=new"
   "/apps/$(curl -fs "http://127.0.0.1:$port/apps" | grep -o 'data-card="[^"]*"' | head -1 | cut -d'"' -f2)"
 )
-
-to_ms() { # wrk prints 812.00us, 3.21ms or 1.02s
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
-}
 
 rows=()
 for url in "${urls[@]}"; do

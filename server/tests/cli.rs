@@ -1,6 +1,8 @@
 //! The `famigo` binary as an operator runs it: exit codes, configuration errors, seeding,
 //! serving and a graceful stop on SIGTERM.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -8,12 +10,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 fn famigo(data: &TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_famigo"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATA_DIR", data.path())
-        .env("RUST_LOG", "info");
-    cmd
+    common::famigo_command(data.path(), "info")
 }
 
 #[test]

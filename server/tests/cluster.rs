@@ -109,11 +109,8 @@ fn wait_until(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
 }
 
 fn famigo(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_famigo"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATA_DIR", data)
-        .env("LEPTOS_SITE_ROOT", site)
+    let mut cmd = common::famigo_command(data, "warn");
+    cmd.env("LEPTOS_SITE_ROOT", site)
         .env("REDIS_URL", redis)
         .env("REDIS_PREFIX", "cluster")
         .env("FAMIGO_NODE", node)
@@ -121,7 +118,6 @@ fn famigo(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
         .env("ADMIN_TOKEN", ADMIN_TOKEN)
         .env("SCHEDULE_WARM_CACHE", "off")
         .env("SHUTDOWN_DRAIN_SECONDS", "0")
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::null());
     cmd
 }

@@ -118,12 +118,7 @@ async fn the_site_runs_on_mongodb_and_survives_losing_it() {
 }
 
 fn famigo(data: &TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_famigo"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATA_DIR", data.path())
-        .env("RUST_LOG", "warn");
-    cmd
+    common::famigo_command(data.path(), "warn")
 }
 
 fn run_ok(cmd: &mut Command) -> String {

@@ -88,6 +88,27 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
+    /// Sets one facet's counts from `values`, given in display order (`zeroed`'s), as stores
+    /// that count with one expression per value read them back.
+    pub fn set(&mut self, facet: Facet, values: &[u64]) {
+        fn fill<T>(slots: &mut [(T, u64)], values: &[u64]) {
+            for (slot, v) in slots.iter_mut().zip(values) {
+                slot.1 = *v;
+            }
+        }
+        let first = values.first().copied().unwrap_or(0);
+        match facet {
+            Facet::Age => fill(&mut self.age, values),
+            Facet::Platform => fill(&mut self.platform, values),
+            Facet::Category => fill(&mut self.category, values),
+            Facet::Price => fill(&mut self.price, values),
+            Facet::NoAds => self.no_ads = first,
+            Facet::NoInAppPurchases => self.no_in_app_purchases = first,
+            Facet::NoDataCollection => self.no_data_collection = first,
+            Facet::Learning => {}
+        }
+    }
+
     /// All values present with a count of zero, in display order.
     pub fn zeroed() -> Self {
         FacetCounts {

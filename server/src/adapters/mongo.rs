@@ -188,7 +188,7 @@ impl MongoCatalog {
             }
             for &facet in facets {
                 let values: Vec<u64> = (0..value_conditions(facet).len()).map(|j| number(&format!("{}_{j}", facet_key(facet)))).collect();
-                store_counts(&mut counts, facet, &values);
+                counts.set(facet, &values);
             }
         }
         Ok((total, counts))
@@ -253,24 +253,6 @@ fn value_conditions(facet: Facet) -> Vec<Document> {
         Facet::NoInAppPurchases => vec![doc! { "$eq": ["$privacy.in_app_purchases", false] }],
         Facet::NoDataCollection => vec![doc! { "$eq": ["$privacy.collects_data", false] }],
         Facet::Learning => vec![],
-    }
-}
-
-fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &[u64]) {
-    fn fill<T>(slots: &mut [(T, u64)], values: &[u64]) {
-        for (slot, v) in slots.iter_mut().zip(values) {
-            slot.1 = *v;
-        }
-    }
-    match facet {
-        Facet::Age => fill(&mut counts.age, values),
-        Facet::Platform => fill(&mut counts.platform, values),
-        Facet::Category => fill(&mut counts.category, values),
-        Facet::Price => fill(&mut counts.price, values),
-        Facet::NoAds => counts.no_ads = values[0],
-        Facet::NoInAppPurchases => counts.no_in_app_purchases = values[0],
-        Facet::NoDataCollection => counts.no_data_collection = values[0],
-        Facet::Learning => {}
     }
 }
 

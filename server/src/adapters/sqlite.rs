@@ -191,24 +191,6 @@ fn facet_sums(facet: Facet) -> Vec<String> {
     }
 }
 
-fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &[u64]) {
-    fn fill<T>(slots: &mut [(T, u64)], values: &[u64]) {
-        for (slot, v) in slots.iter_mut().zip(values) {
-            slot.1 = *v;
-        }
-    }
-    match facet {
-        Facet::Age => fill(&mut counts.age, values),
-        Facet::Platform => fill(&mut counts.platform, values),
-        Facet::Category => fill(&mut counts.category, values),
-        Facet::Price => fill(&mut counts.price, values),
-        Facet::NoAds => counts.no_ads = values[0],
-        Facet::NoInAppPurchases => counts.no_in_app_purchases = values[0],
-        Facet::NoDataCollection => counts.no_data_collection = values[0],
-        Facet::Learning => {}
-    }
-}
-
 /// Every word must occur in the name or the description (SQLite's `lower` folds ASCII only,
 /// as the port asks).
 fn push_words(qb: &mut QueryBuilder<Sqlite>, words: &[String]) {
@@ -259,7 +241,7 @@ impl SqliteCatalog {
             for (&f, sums) in facets.iter().zip(&sums) {
                 let n = sums.len();
                 let values = (col..col + n).map(value).collect::<Result<Vec<_>, _>>()?;
-                store_counts(&mut counts, f, &values);
+                counts.set(f, &values);
                 col += n;
             }
         }

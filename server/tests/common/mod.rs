@@ -12,6 +12,14 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
 
+/// The `famigo` binary with nothing of this process's environment but `PATH`: its data in
+/// `data`, logging at `log` (`info`, `warn`…).
+pub fn famigo_command(data: &std::path::Path, log: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_famigo"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("DATA_DIR", data).env("RUST_LOG", log);
+    cmd
+}
+
 /// A catalog under test plus whatever must live as long as it (its temp dir, its server).
 pub struct TestCatalog {
     pub catalog: Arc<dyn Catalog>,
