@@ -162,15 +162,8 @@ fn observe(node: &mut NodeStatus, mut sample: Sample, name: Option<String>, tota
 async fn send_alert(client: &reqwest::Client, webhook: Option<&str>, alert: &Alert) {
     let label = alert.name.as_deref().unwrap_or(&alert.node);
     println!("ALERT {label} ({}) is {:?}: {}", alert.node, alert.state, alert.reason);
-    let Some(webhook) = webhook else { return };
-    // Retried a few times: a receiver that blinks must not lose the alert.
-    for attempt in 0..3u32 {
-        match client.post(webhook).json(alert).send().await {
-            Ok(r) if r.status().is_success() => return,
-            Ok(r) => tracing::warn!(status = %r.status(), "alert webhook refused the alert"),
-            Err(e) => tracing::warn!("alert webhook unreachable: {e}"),
-        }
-        tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
+    if let Some(webhook) = webhook {
+        crate::watchdog::post_alert(client, webhook, alert).await;
     }
 }
 

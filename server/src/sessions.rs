@@ -31,12 +31,7 @@ pub enum SessionBackend {
 
 impl SessionBackend {
     pub async fn redis(url: &str) -> Result<SessionBackend, fred::error::Error> {
-        let config = fred::types::config::Config::from_url(url)?;
-        let pool = Builder::from_config(config)
-            .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(2))
-            .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
-            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
-            .build_pool(2)?;
+        let pool = crate::adapters::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(2))?.build_pool(2)?;
         pool.connect();
         Ok(SessionBackend::Redis(RedisStore::new(pool)))
     }

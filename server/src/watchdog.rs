@@ -95,6 +95,20 @@ impl DependencyWatch {
     }
 }
 
+/// POSTs an alert as JSON, trying three times (0.5 s, then 1 s apart) so a receiver that
+/// blinks does not lose it. (The watchdog's and `famigo monitor`'s alerts.)
+pub async fn post_alert(client: &reqwest::Client, webhook: &str, alert: &impl Serialize) {
+    for attempt in 0..3u32 {
+        match client.post(webhook).json(alert).send().await.and_then(|r| r.error_for_status()) {
+            Ok(_) => return,
+            Err(e) => tracing::warn!("alert webhook: {e}"),
+        }
+        if attempt < 2 {
+            tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
+        }
+    }
+}
+
 pub struct WatchdogConfig {
     pub node: String,
     pub every: Duration,
@@ -116,9 +130,7 @@ pub async fn watch_dependencies(state: AppState, config: WatchdogConfig, mut sto
                 Health::Down => tracing::error!(dependency, backend = %alert.backend, error = ?alert.error, "dependency is down"),
             }
             if let (Some(client), Some(webhook)) = (&client, &config.webhook) {
-                if let Err(e) = client.post(webhook).json(&alert).send().await.and_then(|r| r.error_for_status()) {
-                    tracing::warn!("alert webhook: {e}");
-                }
+                post_alert(client, webhook, &alert).await;
             }
         }
         tokio::select! {

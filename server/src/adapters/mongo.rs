@@ -18,7 +18,7 @@ use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::bson::{doc, Bson, Document};
-use mongodb::error::ErrorKind;
+use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::{ClientOptions, IndexOptions};
 use mongodb::{Client, Collection, Database, IndexModel};
 use std::time::Duration;
@@ -50,6 +50,10 @@ fn db_err(e: mongodb::error::Error) -> StoreError {
         }
         _ => StoreError::Backend(e.to_string()),
     }
+}
+
+fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
+    matches!(&*e.kind, ErrorKind::Write(WriteFailure::WriteError(w)) if w.code == 11000)
 }
 
 async fn timed<T>(limit: Duration, work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>) -> Result<T, StoreError> {
@@ -122,10 +126,15 @@ impl MongoCatalog {
             }
             self.apply(*version).await?;
             let record = doc! { "_id": *version, "name": *name, "applied_at": mongodb::bson::DateTime::now() };
-            match timed(WRITE_TIMEOUT, versions.insert_one(record)).await {
-                Ok(_) => applied.push(name.to_string()),
-                Err(StoreError::Backend(e)) if e.contains("E11000") || e.contains("11000") || e.contains("duplicate key") => {}
-                Err(e) => return Err(e),
+            let recorded = timed(WRITE_TIMEOUT, async {
+                match versions.insert_one(record).await {
+                    Err(e) if is_duplicate_key(&e) => Ok(false), // another process recorded it first
+                    other => other.map(|_| true),
+                }
+            })
+            .await?;
+            if recorded {
+                applied.push(name.to_string());
             }
         }
         let version = MIGRATION_NAMES.last().map_or(0, |(v, _)| *v);

@@ -80,19 +80,26 @@ pub fn redis_host(url: &str) -> String {
     }
 }
 
+/// The client settings every Redis adapter uses: connect and internal commands time out after
+/// `connect`, commands after `command`, and reconnection is retried forever with a backoff up
+/// to 2 s.
+pub fn redis_builder(url: &str, connect: Duration, command: Duration) -> Result<Builder, fred::error::Error> {
+    let mut builder = Builder::from_config(fred::types::config::Config::from_url(url)?);
+    builder
+        .with_connection_config(|c| {
+            c.connection_timeout = connect;
+            c.internal_command_timeout = connect;
+        })
+        .with_performance_config(|p| p.default_command_timeout = command)
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2));
+    Ok(builder)
+}
+
 impl RedisPageCache {
     /// Starts connecting and returns at once: a Redis that is down at startup only means the
     /// cache is bypassed until it comes up. A malformed URL is an error.
     pub async fn connect(url: &str, prefix: &str, l1_bytes: u64, ttl: Duration) -> Result<RedisPageCache, CacheError> {
-        let config = fred::types::config::Config::from_url(url).map_err(unavailable)?;
-        let mut builder = Builder::from_config(config);
-        builder
-            .with_connection_config(|c| {
-                c.connection_timeout = CONNECT_TIMEOUT;
-                c.internal_command_timeout = CONNECT_TIMEOUT;
-            })
-            .with_performance_config(|p| p.default_command_timeout = COMMAND_TIMEOUT)
-            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2));
+        let builder = redis_builder(url, CONNECT_TIMEOUT, COMMAND_TIMEOUT).map_err(unavailable)?;
         let client = builder.build().map_err(unavailable)?;
         let subscriber = builder.build_subscriber_client().map_err(unavailable)?;
         client.connect();

@@ -8,6 +8,7 @@
 //! reader too far behind (trimmed) or facing a reset counter (Redis flushed) rebuilds whole.
 
 use super::browse_index::{ChangeFeed, Changes, FeedError};
+use super::redis_cache::redis_builder;
 use async_trait::async_trait;
 use fred::prelude::*;
 use std::time::Duration;
@@ -56,16 +57,7 @@ impl RedisChangeFeed {
     /// Starts connecting and returns at once (a Redis that is down only means readers fall
     /// back to the store until it is up).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisChangeFeed, FeedError> {
-        let config = fred::types::config::Config::from_url(url).map_err(down)?;
-        let client = Builder::from_config(config)
-            .with_connection_config(|c| {
-                c.connection_timeout = TIMEOUT;
-                c.internal_command_timeout = TIMEOUT;
-            })
-            .with_performance_config(|p| p.default_command_timeout = TIMEOUT)
-            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
-            .build()
-            .map_err(down)?;
+        let client = redis_builder(url, TIMEOUT, TIMEOUT).and_then(|b| b.build()).map_err(down)?;
         client.connect();
         let _ = tokio::time::timeout(TIMEOUT, client.wait_for_connect()).await;
         Ok(RedisChangeFeed { client, position_key: format!("{prefix}:catalog:position"), changes_key: format!("{prefix}:catalog:changes") })

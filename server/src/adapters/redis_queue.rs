@@ -211,12 +211,8 @@ fn job_from_hash(fields: HashMap<String, String>) -> Result<JobInfo, QueueError>
 impl RedisJobQueue {
     /// Connects (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisJobQueue, QueueError> {
-        let config = fred::types::config::Config::from_url(url).map_err(unavailable)?;
-        let client = Builder::from_config(config)
-            .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
-            .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(5))
-            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
-            .build()
+        let client = super::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))
+            .and_then(|b| b.build())
             .map_err(unavailable)?;
         client.connect();
         let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
