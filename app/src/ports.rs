@@ -78,6 +78,7 @@ pub struct AppState {
     pub admin_token: Arc<AdminToken>,
     pub jobs: Arc<dyn JobQueue>,
     pub search: Arc<dyn SearchIndex>,
+    pub outbox: Arc<dyn Outbox>,
 }
 
 /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
@@ -284,6 +285,42 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn release(&self, id: &str, token: &str) -> Result<Lease, QueueError>;
 
     async fn ping(&self) -> Result<(), QueueError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("mail outbox unavailable: {0}")]
+    Unavailable(String),
+    #[error("mail outbox error: {0}")]
+    Backend(String),
+}
+
+/// Mail waiting to be delivered, shared by every node: whoever composes a mail puts it here,
+/// and one delivery loop (`server/src/mail.rs`) sends it over SMTP when `SMTP_URL` is set.
+/// Without SMTP, mail stays here for an operator to read (`famigo outbox`).
+#[async_trait]
+pub trait Outbox: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+
+    /// Keeps `mail` for delivery. False, and nothing stored, when a mail with its key is
+    /// already in the outbox.
+    async fn put(&self, mail: &crate::domain::NewMail) -> Result<bool, OutboxError>;
+
+    /// Up to `limit` pending mails that are due, oldest first, each held for `lease`: no other
+    /// claim gets it before then (if its deliverer dies, it is due again when the lease ends).
+    async fn claim(&self, limit: usize, lease: std::time::Duration) -> Result<Vec<crate::domain::Mail>, OutboxError>;
+
+    async fn sent(&self, id: &str) -> Result<(), OutboxError>;
+
+    /// A delivery failed: due again at `retry_at` (unix ms) while fewer than
+    /// `MAIL_MAX_ATTEMPTS` were made, else (or with no `retry_at`: no retry can help) `Failed`
+    /// keeping `error`. Returns the new state.
+    async fn failed(&self, id: &str, error: &str, retry_at: Option<i64>) -> Result<crate::domain::MailState, OutboxError>;
+
+    /// The newest mails first.
+    async fn recent(&self, limit: usize) -> Result<Vec<crate::domain::Mail>, OutboxError>;
+
+    async fn ping(&self) -> Result<(), OutboxError>;
 }
 
 #[derive(Debug, thiserror::Error)]

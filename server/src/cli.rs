@@ -1,4 +1,4 @@
-//! `famigo serve | worker | reindex | seed | migrate | export | import | monitor`: parses arguments and configuration, then runs the command.
+//! `famigo serve | worker | reindex | seed | migrate | export | import | monitor | outbox`: parses arguments and configuration, then runs the command.
 
 use crate::config::{self, Config, Env};
 use clap::{Parser, Subcommand};
@@ -40,7 +40,7 @@ enum Command {
         out: Option<std::path::PathBuf>,
     },
     /// Watch the nodes: poll their /readyz and /metrics, alert on state changes
-    /// (ALERT_WEBHOOK_URL), serve a status page.
+    /// (ALERT_WEBHOOK_URL, ALERT_EMAIL), serve a status page.
     Monitor {
         /// The nodes' base URLs, comma-separated: http://10.0.0.1:3000,http://10.0.0.2:3000
         #[arg(long, value_delimiter = ',', required = true, value_parser = parse_node_url)]
@@ -54,6 +54,11 @@ enum Command {
         /// Where the status page (/status, /status.json) is served.
         #[arg(long, default_value = "127.0.0.1:3100")]
         listen: std::net::SocketAddr,
+    },
+    /// List the newest mail in the outbox (alerts, digests): state, recipient, subject, error.
+    Outbox {
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: u32,
     },
     /// Upsert the apps of a JSON Lines file (as `export` writes it); bad lines are listed and skipped.
     Import {
@@ -105,9 +110,10 @@ pub fn main() -> ExitCode {
             Command::Migrate => crate::serve::migrate_command(&config).await,
             Command::Export { out } => crate::serve::export_command(&config, out).await,
             Command::Import { file } => crate::serve::import_command(&config, &file).await,
+            Command::Outbox { limit } => crate::serve::outbox_command(&config, limit as usize).await,
             Command::Monitor { nodes, every, down_after, listen } => {
                 let every = std::time::Duration::from_secs(every);
-                crate::monitor::run(crate::monitor::MonitorConfig { nodes, every, down_after, listen, webhook: config.alert_webhook.clone() }).await
+                crate::monitor::monitor_command(&config, nodes, every, down_after, listen).await
             }
         }
     });

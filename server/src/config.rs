@@ -26,6 +26,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub store: StoreConfig,
     pub search: SearchConfig,
+    pub mail: MailConfig,
     /// Where `famigo monitor` and each process's watchdog POST their alerts as JSON
     /// (`ALERT_WEBHOOK_URL`).
     pub alert_webhook: Option<String>,
@@ -40,6 +41,9 @@ pub struct Config {
     pub serve_runs_worker: bool,
     /// Jobs one worker runs at once (`WORKER_CONCURRENCY`, default 2).
     pub worker_concurrency: usize,
+    /// How long a worker's claim on a job lasts without renewal (`JOB_LEASE_SECONDS`, default
+    /// 30, renewed every third of it): a job whose worker died runs again after this.
+    pub job_lease: std::time::Duration,
     /// Periodic jobs: `SCHEDULE_<KIND>` (e.g. `SCHEDULE_WARM_CACHE`), a cron expression with
     /// seconds (`0 */5 * * * *`) or `off`.
     pub schedules: Vec<(app::domain::JobKind, cron::Schedule)>,
@@ -75,6 +79,20 @@ pub struct StoreConfig {
     pub mongodb_url: Option<String>,
     /// `MONGODB_DB`, default `famigo`.
     pub mongodb_db: String,
+}
+
+/// Outgoing mail: kept in the outbox (Redis with `REDIS_URL`, else `DATA_DIR/outbox.db`) and
+/// delivered over SMTP when `SMTP_URL` is set.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `SMTP_URL`, as lettre reads it: `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host`, `smtp://127.0.0.1:25` (plain, a local relay).
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`, default `Famigo <noreply@famigo.localhost>`.
+    pub from: String,
+    /// `ALERT_EMAIL`: who gets the watchdog's and `famigo monitor`'s alerts by mail (they go
+    /// into the outbox); unset = alerts are not mailed.
+    pub alert_email: Option<String>,
 }
 
 /// Site search: Meilisearch when `MEILI_URL` is set, the embedded Tantivy index otherwise.
@@ -247,6 +265,27 @@ impl Env {
         }
     }
 
+    fn smtp_url(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
+        let Some(text) = self.get(var) else { return Ok(None) };
+        let text = text.trim();
+        let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
+        if !(text.starts_with("smtp://") || text.starts_with("smtps://")) {
+            return Err(bad("expected an smtp:// or smtps:// URL".into()));
+        }
+        match lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(text) {
+            Ok(_) => Ok(Some(text.to_string())),
+            Err(e) => Err(bad(e.to_string())),
+        }
+    }
+
+    fn mailbox(&self, var: &'static str, default: Option<&str>) -> Result<Option<String>, ConfigError> {
+        let Some(text) = self.get(var).or(default) else { return Ok(None) };
+        match text.trim().parse::<lettre::message::Mailbox>() {
+            Ok(_) => Ok(Some(text.trim().to_string())),
+            Err(e) => Err(ConfigError { var, value: text.to_string(), reason: format!("expected an address like Name <name@example.org>: {e}") }),
+        }
+    }
+
     fn node_name(&self) -> Result<String, ConfigError> {
         let name = match self.get("FAMIGO_NODE") {
             Some(name) => name.trim().to_string(),
@@ -373,6 +412,11 @@ impl Config {
         if search.meili_index.contains(['.', ':']) {
             return Err(ConfigError { var: "MEILI_INDEX", value: search.meili_index, reason: "use letters, digits, _ - only".into() });
         }
+        let mail = MailConfig {
+            smtp_url: env.smtp_url("SMTP_URL")?,
+            from: env.mailbox("MAIL_FROM", Some("Famigo <noreply@famigo.localhost>"))?.unwrap_or_default(),
+            alert_email: env.mailbox("ALERT_EMAIL", None)?,
+        };
         let admin_token = env.get("ADMIN_TOKEN").map(|t| t.trim().to_string());
         if admin_token.as_ref().is_some_and(|t| t.chars().count() < 16) {
             return Err(ConfigError {
@@ -390,11 +434,20 @@ impl Config {
                 reason: "expected a whole number from 1 to 64".into(),
             });
         }
+        let job_lease_seconds = env.parsed("JOB_LEASE_SECONDS", 30u64, "expected a whole number of seconds from 3 to 3600")?;
+        if !(3..=3600).contains(&job_lease_seconds) {
+            return Err(ConfigError {
+                var: "JOB_LEASE_SECONDS",
+                value: job_lease_seconds.to_string(),
+                reason: "expected a whole number of seconds from 3 to 3600".into(),
+            });
+        }
+        let job_lease = std::time::Duration::from_secs(job_lease_seconds);
         let schedules = env.schedules()?;
         let alert_webhook = env.origin("ALERT_WEBHOOK_URL", true)?;
         let watchdog_every = std::time::Duration::from_secs(env.parsed::<u64>("WATCHDOG_SECONDS", 10, "expected a whole number of seconds")?.clamp(1, 3600));
         let watchdog_slow = std::time::Duration::from_millis(env.parsed::<u64>("WATCHDOG_SLOW_MS", 1000, "expected a whole number of milliseconds")?.max(1));
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, schedules })
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, mail, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, job_lease, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -520,6 +573,30 @@ mod tests {
         for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("PAGE_CACHE", "sometimes"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_smtp_passwords_stay_hidden() {
+        let mail = Config::from_env(&Env::from_pairs([])).unwrap().mail;
+        assert_eq!((mail.smtp_url, mail.alert_email), (None, None));
+        assert_eq!(mail.from, "Famigo <noreply@famigo.localhost>");
+        let env = Env::from_pairs([
+            ("SMTP_URL", "smtp://famigo:s3cret@mail.example.org:587?tls=required"),
+            ("MAIL_FROM", "Famigo <hello@famigo.example>"),
+            ("ALERT_EMAIL", "ops@famigo.example"),
+        ]);
+        let mail = Config::from_env(&env).unwrap().mail;
+        assert_eq!(mail.smtp_url.as_deref(), Some("smtp://famigo:s3cret@mail.example.org:587?tls=required"));
+        assert_eq!(mail.alert_email.as_deref(), Some("ops@famigo.example"));
+        for url in ["mail.example.org", "http://famigo:s3cret@mail.example.org", "smtp://famigo:s3cret@mail.example.org?tls=sometimes"] {
+            let err = Config::from_env(&Env::from_pairs([("SMTP_URL", url)])).unwrap_err();
+            assert_eq!(err.var, "SMTP_URL", "{url}");
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+        }
+        for (var, value) in [("MAIL_FROM", "Famigo"), ("ALERT_EMAIL", "ops at famigo"), ("JOB_LEASE_SECONDS", "1"), ("JOB_LEASE_SECONDS", "soon")] {
+            assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var, "{value}");
+        }
+        assert_eq!(Config::from_env(&Env::from_pairs([("JOB_LEASE_SECONDS", "6")])).unwrap().job_lease.as_secs(), 6);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! calls `cli::main`, so tests and benchmarks can use everything here.
 
 pub mod adapters;
+pub mod alerts;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod monitor;
 pub mod seed;
 pub mod serve;

@@ -1,7 +1,7 @@
 //! `famigo monitor --nodes URL,URL…`: the sentinel (Nagios's role). Polls every node's
 //! `/readyz` and `/metrics`, prints a status line per node each round, keeps the last hour of
 //! samples, sends one alert per state change (down after `down_after` failed polls in a row,
-//! up again after as many good ones) to `ALERT_WEBHOOK_URL`, and serves `/status` (a page with
+//! up again after as many good ones) to the alert sinks (webhook, mail outbox), and serves `/status` (a page with
 //! each node's state and a latency chart) and `/status.json`.
 
 use axum::extract::State;
@@ -22,7 +22,7 @@ pub struct MonitorConfig {
     pub every: Duration,
     pub down_after: u32,
     pub listen: std::net::SocketAddr,
-    pub webhook: Option<String>,
+    pub alerts: crate::alerts::AlertSinks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -159,12 +159,40 @@ fn observe(node: &mut NodeStatus, mut sample: Sample, name: Option<String>, tota
     (was != NodeState::Unknown || next == NodeState::Down).then(|| Alert { node: node.url.clone(), name: node.name.clone(), state: next, was, at: node.since, reason })
 }
 
-async fn send_alert(client: &reqwest::Client, webhook: Option<&str>, alert: &Alert) {
+async fn send_alert(sinks: &crate::alerts::AlertSinks, alert: &Alert) {
     let label = alert.name.as_deref().unwrap_or(&alert.node);
-    println!("ALERT {label} ({}) is {:?}: {}", alert.node, alert.state, alert.reason);
-    if let Some(webhook) = webhook {
-        crate::watchdog::post_alert(client, webhook, alert).await;
+    let summary = format!("{label} ({}) is {:?}: {}", alert.node, alert.state, alert.reason);
+    println!("ALERT {summary}");
+    let key = format!("monitor:{}:{:?}:{}", alert.node, alert.state, alert.at);
+    sinks.send(crate::alerts::AlertMessage { key, summary, detail: alert }).await;
+}
+
+/// `famigo monitor`: with `ALERT_EMAIL`, alerts also go into the mail outbox (the cluster's
+/// Redis, or `DATA_DIR`), and with `SMTP_URL` the monitor delivers mail itself, so alerts
+/// about a cluster whose workers are all down still go out.
+pub async fn monitor_command(
+    config: &crate::config::Config,
+    nodes: Vec<String>,
+    every: Duration,
+    down_after: u32,
+    listen: std::net::SocketAddr,
+) -> Result<(), crate::serve::ServeError> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (alerts, delivery) = match config.mail.alert_email {
+        Some(_) => {
+            config.ensure_data_dir().map_err(|e| crate::serve::ServeError::Setup { what: "DATA_DIR".into(), reason: e.to_string() })?;
+            let outbox = crate::serve::open_outbox(config).await?;
+            let delivery = crate::serve::start_mail_delivery(config, outbox.clone(), stopped)?;
+            (crate::serve::alert_sinks(config, &outbox), delivery)
+        }
+        None => (crate::alerts::AlertSinks::new(config.alert_webhook.clone(), None), None),
+    };
+    let result = run(MonitorConfig { nodes, every, down_after, listen, alerts }).await;
+    let _ = stop.send(true);
+    if let Some(delivery) = delivery {
+        let _ = delivery.await;
     }
+    result
 }
 
 /// Runs until Ctrl-C or SIGTERM.
@@ -204,7 +232,7 @@ pub async fn run(config: MonitorConfig) -> Result<(), crate::serve::ServeError> 
             println!("{}", status_line(&nodes));
         }
         for alert in &alerts {
-            send_alert(&client, config.webhook.as_deref(), alert).await;
+            send_alert(&config.alerts, alert).await;
         }
     }
     server.abort();

@@ -8,7 +8,11 @@ use crate::adapters::tantivy_search::TantivySearch;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::redis_changes::RedisChangeFeed;
+use crate::adapters::redis_outbox::RedisOutbox;
 use crate::adapters::redis_queue::RedisJobQueue;
+use crate::adapters::sqlite_outbox::SqliteOutbox;
+use crate::alerts::AlertSinks;
+use crate::mail::{run_delivery, Mailer};
 use crate::adapters::sqlite_queue::SqliteJobQueue;
 use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
@@ -17,7 +21,7 @@ use crate::store::Store;
 use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
-use app::ports::{AdminToken, AppState, Catalog, JobQueue, PageCache, SearchIndex, StoreError};
+use app::ports::{AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, SearchIndex, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,6 +35,8 @@ pub enum ServeError {
     Search(#[from] app::ports::SearchError),
     #[error("cannot open the job queue: {0}")]
     Queue(#[from] app::ports::QueueError),
+    #[error("cannot open the mail outbox: {0}")]
+    Outbox(#[from] app::ports::OutboxError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("server failed: {0}")]
@@ -86,6 +92,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
     tracing::info!(page_cache = page_cache.backend(), sessions = sessions.name(), "caches ready");
     let jobs = job_queue(config).await?;
     let search = open_search(config).await?;
+    let outbox = open_outbox(config).await?;
     let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
     let catalog = IndexingCatalog::new(Arc::new(catalog), jobs.clone());
     let admin_token = config.admin_token.clone().unwrap_or_else(|| {
@@ -104,6 +111,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         admin_token: Arc::new(AdminToken::new(admin_token)),
         jobs,
         search,
+        outbox,
     };
     Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default() })
 }
@@ -113,6 +121,29 @@ async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
         Some(url) => Arc::new(RedisJobQueue::connect(url, &config.cache.redis_prefix).await?),
         None => Arc::new(SqliteJobQueue::open(&config.data_dir).await?),
     })
+}
+
+/// Beside the job queue: in Redis with `REDIS_URL`, else `DATA_DIR/outbox.db`.
+pub async fn open_outbox(config: &Config) -> Result<Arc<dyn Outbox>, ServeError> {
+    Ok(match &config.cache.redis_url {
+        Some(url) => Arc::new(RedisOutbox::connect(url, &config.cache.redis_prefix).await?),
+        None => Arc::new(SqliteOutbox::open(&config.data_dir).await?),
+    })
+}
+
+/// The mail delivery loop, when `SMTP_URL` is set (supervised: restarted if it panics).
+pub fn start_mail_delivery(config: &Config, outbox: Arc<dyn Outbox>, stop: tokio::sync::watch::Receiver<bool>) -> Result<Option<tokio::task::JoinHandle<()>>, ServeError> {
+    let Some(url) = &config.mail.smtp_url else {
+        return Ok(None);
+    };
+    let mailer = Mailer::new(url, &config.mail.from).map_err(|reason| ServeError::Setup { what: "SMTP".into(), reason })?;
+    let every = std::time::Duration::from_secs(2);
+    Ok(Some(tokio::spawn(supervise("mail delivery", stop.clone(), move || run_delivery(outbox.clone(), mailer.clone(), every, stop.clone())))))
+}
+
+/// The webhook and, with `ALERT_EMAIL`, the outbox.
+pub fn alert_sinks(config: &Config, outbox: &Arc<dyn Outbox>) -> AlertSinks {
+    AlertSinks::new(config.alert_webhook.clone(), config.mail.alert_email.clone().map(|to| (outbox.clone(), to)))
 }
 
 /// Meilisearch when `MEILI_URL` is set, else the Tantivy index under `DATA_DIR/search`.
@@ -173,9 +204,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let app = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = if config.serve_runs_worker {
-        start_worker(&config, &services, app.clone(), stopped)
+        start_worker(&config, &services, app.clone(), stopped)?
     } else {
-        tokio::spawn(watch_dependencies(services.state.clone(), watchdog_config(&config), stopped))
+        tokio::spawn(watch_dependencies(services.state.clone(), watchdog_config(&config, &services.state), stopped))
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -202,8 +233,8 @@ fn start_worker(
     services: &Services,
     router: axum::Router,
     stop: tokio::sync::watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    let worker_config = WorkerConfig { concurrency: config.worker_concurrency, ..WorkerConfig::default() };
+) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let worker_config = WorkerConfig { concurrency: config.worker_concurrency, lease: config.job_lease, ..WorkerConfig::default() };
     let state = &services.state;
     let job_services = JobServices {
         catalog: state.catalog.clone(),
@@ -217,17 +248,21 @@ fn start_worker(
         let (queue, stop) = (queue.clone(), stop.clone());
         tokio::spawn(supervise("scheduler", stop.clone(), move || run_scheduler(queue.clone(), schedules.clone(), stop.clone())))
     };
-    let watchdog = tokio::spawn(watch_dependencies(state.clone(), watchdog_config(config), stop.clone()));
-    tokio::spawn(async move {
+    let watchdog = tokio::spawn(watch_dependencies(state.clone(), watchdog_config(config, state), stop.clone()));
+    let mail = start_mail_delivery(config, state.outbox.clone(), stop.clone())?;
+    Ok(tokio::spawn(async move {
         let worker_stop = stop.clone();
         supervise("worker", stop, move || Worker::new(queue.clone(), job_services.clone(), worker_config.clone()).run(worker_stop.clone())).await;
         let _ = scheduler.await;
         let _ = watchdog.await;
-    })
+        if let Some(mail) = mail {
+            let _ = mail.await;
+        }
+    }))
 }
 
-fn watchdog_config(config: &Config) -> WatchdogConfig {
-    WatchdogConfig { node: config.web.node_name.clone(), every: config.watchdog_every, slow: config.watchdog_slow, webhook: config.alert_webhook.clone() }
+fn watchdog_config(config: &Config, state: &AppState) -> WatchdogConfig {
+    WatchdogConfig { node: config.web.node_name.clone(), every: config.watchdog_every, slow: config.watchdog_slow, alerts: alert_sinks(config, &state.outbox) }
 }
 
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
@@ -236,7 +271,7 @@ pub async fn worker_command(config: Config) -> Result<(), ServeError> {
     let services = services(&config, store.catalog()).await?;
     let router = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = start_worker(&config, &services, router, stopped);
+    let worker = start_worker(&config, &services, router, stopped)?;
     shutdown_signal().await;
     let _ = stop.send(true);
     let _ = worker.await;
@@ -330,6 +365,20 @@ pub async fn import_command(config: &Config, path: &std::path::Path) -> Result<(
             what: format!("all of {}", path.display()),
             reason: format!("{} bad lines were not imported (listed above)", report.error_count),
         });
+    }
+    Ok(())
+}
+
+/// `famigo outbox`: the newest mail, one line each, and where the outbox is.
+pub async fn outbox_command(config: &Config, limit: usize) -> Result<(), ServeError> {
+    let outbox = open_outbox(config).await?;
+    let mails = outbox.recent(limit).await?;
+    let delivery = if config.mail.smtp_url.is_some() { "delivered over SMTP_URL" } else { "kept here: SMTP_URL is not set" };
+    println!("outbox ({}, {delivery}): {} newest", outbox.backend(), mails.len());
+    for mail in mails {
+        let at = chrono::DateTime::from_timestamp_millis(mail.created_at).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default();
+        let error = mail.last_error.map(|e| format!(" — {e}")).unwrap_or_default();
+        println!("{at}  {:<7} ×{}  {}  {}{error}", mail.state.slug(), mail.attempts, mail.to, mail.subject);
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Monit's role inside each process: background tasks (the worker, the scheduler) are
 //! restarted when they panic, and the dependencies `/readyz` reports are checked every few
 //! seconds, with one alert per state change (up → down, up → slow, back to up), not one per
-//! request. Alerts are logged and, with `ALERT_WEBHOOK_URL`, POSTed as JSON.
+//! request. Alerts are logged and sent to the sinks in `alerts.rs` (webhook, mail outbox).
 
+use crate::alerts::AlertMessage;
 use crate::http::health::check_dependencies;
 use app::ports::AppState;
 use serde::Serialize;
@@ -95,33 +96,19 @@ impl DependencyWatch {
     }
 }
 
-/// POSTs an alert as JSON, trying three times (0.5 s, then 1 s apart) so a receiver that
-/// blinks does not lose it. (The watchdog's and `famigo monitor`'s alerts.)
-pub async fn post_alert(client: &reqwest::Client, webhook: &str, alert: &impl Serialize) {
-    for attempt in 0..3u32 {
-        match client.post(webhook).json(alert).send().await.and_then(|r| r.error_for_status()) {
-            Ok(_) => return,
-            Err(e) => tracing::warn!("alert webhook: {e}"),
-        }
-        if attempt < 2 {
-            tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
-        }
-    }
-}
-
 pub struct WatchdogConfig {
     pub node: String,
     pub every: Duration,
     /// A dependency answering slower than this is "slow".
     pub slow: Duration,
-    pub webhook: Option<String>,
+    pub alerts: crate::alerts::AlertSinks,
 }
 
 /// Checks the dependencies every `config.every` until `stop`, alerting on changes.
 pub async fn watch_dependencies(state: AppState, config: WatchdogConfig, mut stop: watch::Receiver<bool>) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().ok();
     let mut watch = DependencyWatch::default();
     loop {
+        config.alerts.flush().await;
         for (dependency, check) in check_dependencies(&state).await {
             let Some(alert) = watch.observe(&config.node, dependency, &check, config.slow.as_secs_f64() * 1e3) else { continue };
             match alert.state {
@@ -129,9 +116,13 @@ pub async fn watch_dependencies(state: AppState, config: WatchdogConfig, mut sto
                 Health::Slow => tracing::warn!(dependency, backend = %alert.backend, latency_ms = alert.latency_ms, "dependency is slow"),
                 Health::Down => tracing::error!(dependency, backend = %alert.backend, error = ?alert.error, "dependency is down"),
             }
-            if let (Some(client), Some(webhook)) = (&client, &config.webhook) {
-                post_alert(client, webhook, &alert).await;
-            }
+            let state = format!("{:?}", alert.state).to_lowercase();
+            let summary = match &alert.error {
+                Some(error) => format!("{}: {dependency} ({}) is {state}: {error}", alert.node, alert.backend),
+                None => format!("{}: {dependency} ({}) is {state}, {:.0} ms", alert.node, alert.backend, alert.latency_ms),
+            };
+            let key = format!("{}:{dependency}:{state}:{}", alert.node, chrono::Utc::now().timestamp_millis());
+            config.alerts.send(AlertMessage { key, summary, detail: &alert }).await;
         }
         tokio::select! {
             _ = tokio::time::sleep(config.every) => {}

@@ -16,7 +16,7 @@ fn famigo(data: &TempDir) -> Command {
 #[test]
 fn bad_configuration_is_one_line_and_exit_2() {
     let data = TempDir::new().unwrap();
-    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x"), ("MONGODB_URL", "localhost:27017")] {
+    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x"), ("MONGODB_URL", "localhost:27017"), ("SMTP_URL", "mail.example.org:25"), ("ALERT_EMAIL", "ops"), ("JOB_LEASE_SECONDS", "0")] {
         let out = famigo(&data).env(var, value).arg("serve").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -54,6 +54,24 @@ async fn seed_if_empty_seeds_once() {
     assert!(again.success());
     let store = famigo::adapters::sqlite::SqliteCatalog::open(data.path()).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 120, "the second run must not add apps");
+}
+
+#[tokio::test]
+async fn outbox_lists_the_newest_mail() {
+    use app::ports::Outbox;
+    let data = TempDir::new().unwrap();
+    let outbox = famigo::adapters::sqlite_outbox::SqliteOutbox::open(data.path()).await.unwrap();
+    for (key, subject) in [("a", "Older alert"), ("b", "Newest alert")] {
+        let mail = app::domain::NewMail { key: key.into(), to: "ops@famigo.test".into(), subject: subject.into(), body: "…".into() };
+        outbox.put(&mail).await.unwrap();
+    }
+    let out = famigo(&data).args(["outbox", "--limit", "5"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].contains("outbox (sqlite, kept here: SMTP_URL is not set): 2 newest"), "{stdout}");
+    assert!(lines[1].contains("pending") && lines[1].contains("ops@famigo.test") && lines[1].ends_with("Newest alert"), "{stdout}");
+    assert!(lines[2].ends_with("Older alert"), "{stdout}");
 }
 
 fn http_get(addr: &str, path: &str) -> String {

@@ -377,8 +377,15 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     let listen = cluster.listen;
     let status_port = free_port();
     let node_urls = cluster.ports.map(|p| format!("http://127.0.0.1:{p}")).join(",");
+    // The monitor also mails its alerts: into the cluster's outbox (Redis), delivered by its own
+    // delivery loop to an SMTP server.
+    let smtp = common::smtp::SmtpServer::start();
+    let mut monitor = famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor");
+    if let Some(smtp) = &smtp {
+        monitor.env("ALERT_EMAIL", "ops@famigo.test").env("SMTP_URL", smtp.url());
+    }
     let _monitor = Running(
-        famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor")
+        monitor
             .env("ALERT_WEBHOOK_URL", format!("http://127.0.0.1:{webhook}/alerts"))
             .args(["monitor", "--nodes", &node_urls, "--every", "1", "--down-after", "2", "--listen", &format!("127.0.0.1:{status_port}")])
             .spawn()
@@ -418,6 +425,15 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     println!("| monitor | alerts |\n|---|---|\n| node A killed, then restarted | {alerts_seen:?} |");
     assert_eq!(alerts_seen, vec![("node-a".to_string(), "down".to_string()), ("node-a".to_string(), "up".to_string())]);
     assert!(status.status == 200 && status.body.contains("node-a") && status.body.contains("node-b") && status.body.contains("<svg"), "{}", status.body);
+    if let Some(smtp) = &smtp {
+        let mails = smtp.wait_for(2, Duration::from_secs(10));
+        let subjects: Vec<&str> = mails.iter().filter_map(|m| m.lines().find(|l| l.starts_with("Subject: "))).collect();
+        println!("| monitor | alert mails |\n|---|---|\n| delivered over SMTP | {subjects:?} |");
+        assert_eq!(subjects.len(), 2, "{subjects:?}");
+        assert!(subjects[0].contains("node-a") && subjects[0].contains("is Down"), "{subjects:?}");
+        assert!(subjects[1].contains("node-a") && subjects[1].contains("is Up"), "{subjects:?}");
+        assert!(mails.iter().all(|m| m.contains("X-RcptTo: ops@famigo.test")));
+    }
 
     // 6. Redis is killed under load: pages are served uncached, listings from the store; no 5xx.
     let redis_dies = Duration::from_secs(3);

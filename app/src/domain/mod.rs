@@ -3,6 +3,7 @@
 mod app;
 mod job;
 mod listing;
+mod mail;
 mod query;
 mod search;
 
@@ -11,6 +12,7 @@ pub use app::{
     ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
 };
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
+pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 pub use listing::{summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
 pub use search::{
     fold, highlight, snippet, typo_budget, word_matches, words, Marked, SearchHit, SearchPage, SearchQuery,

@@ -9,8 +9,10 @@ pub mod mongo;
 pub mod mongo_model;
 pub mod redis_cache;
 pub mod redis_changes;
+pub mod redis_outbox;
 pub mod redis_queue;
 pub mod sqlite;
+pub mod sqlite_outbox;
 pub mod sqlite_queue;
 pub mod sqlite_sessions;
 pub mod tantivy_search;
@@ -22,4 +24,12 @@ pub struct Migrated {
     pub version: i64,
     /// The migrations applied by this run, oldest first (none when already current).
     pub applied: Vec<String>,
+}
+
+/// A new record id (jobs, mail): a ULID, increasing within this process even inside one
+/// millisecond, so "newest first" by id is the order records were made here.
+pub fn new_id() -> String {
+    static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+    let mut generator = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    generator.generate().unwrap_or_else(|_| ulid::Ulid::new()).to_string()
 }

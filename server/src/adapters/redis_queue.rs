@@ -257,7 +257,7 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn enqueue_once(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: &str) -> Result<Option<JobInfo>, QueueError> {
-        let id = ulid::Ulid::new().to_string();
+        let id = super::new_id();
         let args = vec![
             id.clone(),
             kind.slug().into(),

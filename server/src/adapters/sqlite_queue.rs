@@ -76,7 +76,7 @@ impl SqliteJobQueue {
 
     /// The new job's id; None when `once_key` was taken.
     async fn insert(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: Option<&str>) -> Result<Option<String>, QueueError> {
-        let id = ulid::Ulid::new().to_string();
+        let id = super::new_id();
         let now = now_ms();
         let done = sqlx::query(
             "INSERT INTO jobs (id, kind, args, state, max_attempts, run_at, created_at, once_key) \

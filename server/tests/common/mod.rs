@@ -3,6 +3,7 @@
 
 pub mod mongo;
 pub mod redis;
+pub mod smtp;
 
 use app::domain::{App, SortOrder};
 use famigo::adapters::browse_index::IndexedCatalog;
@@ -14,6 +15,16 @@ use tempfile::TempDir;
 
 /// The `famigo` binary with nothing of this process's environment but `PATH`: its data in
 /// `data`, logging at `log` (`info`, `warn`…).
+/// A tool `scripts/test-deps.sh` installed under `~/.cache/famigo` (`rel` inside it), if there.
+pub fn cached_tool(rel: &str) -> Option<std::path::PathBuf> {
+    let cache = std::env::var("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .ok()?;
+    let path = cache.join("famigo").join(rel);
+    path.exists().then_some(path)
+}
+
 pub fn famigo_command(data: &std::path::Path, log: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_famigo"));
     cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("DATA_DIR", data).env("RUST_LOG", log);

@@ -21,12 +21,7 @@ fn nx_executable() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("NX_27017") {
         return Some(PathBuf::from(path));
     }
-    let cache = std::env::var("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|_| std::env::var("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .ok()?;
-    let path = cache.join("famigo/nx-27017/bin/nx-27017");
-    path.exists().then_some(path)
+    super::cached_tool("nx-27017/bin/nx-27017")
 }
 
 impl MongoServer {
