@@ -13,8 +13,6 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
 
-/// The `famigo` binary with nothing of this process's environment but `PATH`: its data in
-/// `data`, logging at `log` (`info`, `warn`…).
 /// A tool `scripts/test-deps.sh` installed under `~/.cache/famigo` (`rel` inside it), if there.
 pub fn cached_tool(rel: &str) -> Option<std::path::PathBuf> {
     let cache = std::env::var("XDG_CACHE_HOME")
@@ -25,6 +23,8 @@ pub fn cached_tool(rel: &str) -> Option<std::path::PathBuf> {
     path.exists().then_some(path)
 }
 
+/// The `famigo` binary with nothing of this process's environment but `PATH`: its data in
+/// `data`, logging at `log` (`info`, `warn`…).
 pub fn famigo_command(data: &std::path::Path, log: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_famigo"));
     cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("DATA_DIR", data).env("RUST_LOG", log);
