@@ -2,7 +2,8 @@ import { test, expect, waitForHydration } from './fixtures';
 
 const TOKEN = process.env.ADMIN_TOKEN ?? 'e2e-admin-token-0123456789';
 
-test.use({ allowConsole: [/401 \(Unauthorized\)/] });
+// (Two values: spelled as Playwright's [value, options] pair, or it reads the second as options.)
+test.use({ allowConsole: [[/401 \(Unauthorized\)/, /422 \(Unprocessable Entity\)/], { scope: 'test' }] });
 
 test('an administrator signs in, starts a job and watches its progress bar reach 100%', async ({ page, consoleErrors }) => {
   await page.goto('/admin/jobs');
@@ -55,4 +56,30 @@ test('an uploaded CSV file is imported and its bad row reported', async ({ page,
 
   await page.goto('/apps/upload-test-app');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Upload Test App');
+});
+
+test('an administrator adds an app: a bad field is named beside its input, then the app is saved', async ({ page, consoleErrors }) => {
+  await page.goto('/admin');
+  await waitForHydration(page);
+  await page.fill('#admin-token', TOKEN);
+  await page.click('button:has-text("Sign in")');
+  await expect(page).toHaveURL(/\/admin\/jobs$/);
+
+  await page.goto('/admin/apps/new');
+  await waitForHydration(page);
+  await page.fill('#app-slug', 'e2e-puddle-jump');
+  await page.fill('#app-name', 'E2E Puddle Jump');
+  await page.fill('#app-developer', 'Rainy Day Games');
+  await page.check('input[name="form[platforms][]"][value="ios"]');
+  await page.check('input[name="form[categories][]"][value="math"]');
+  await page.fill('#app-price', 'cheap');
+  await page.click('button:has-text("Add the app")');
+  await expect(page.locator('#error-price')).toContainText('Write the price in dollars');
+  await expect(page.locator('#app-price')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#app-name')).toHaveValue('E2E Puddle Jump');
+
+  await page.fill('#app-price', '1.99');
+  await page.click('button:has-text("Add the app")');
+  await expect(page).toHaveURL(/\/apps\/e2e-puddle-jump$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('E2E Puddle Jump');
 });

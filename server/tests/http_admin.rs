@@ -148,3 +148,146 @@ async fn an_uploaded_catalog_file_is_saved_and_queued_for_import() {
     let saved = std::fs::read_to_string(args["path"].as_str().unwrap()).expect("the upload was saved");
     assert_eq!(saved, content);
 }
+
+/// A form body for `save_app`: `fields` as (name inside `form[…]`, value).
+fn app_form(original_slug: &str, fields: &[(&str, &str)]) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("original_slug", original_slug);
+    for (name, value) in fields {
+        body.append_pair(&format!("form[{name}]"), value);
+    }
+    body.finish()
+}
+
+const NEW_APP: &[(&str, &str)] = &[
+    ("slug", "puddle-jump"),
+    ("name", "Puddle Jump"),
+    ("developer", "Rainy Day Games"),
+    ("description", "Jump in puddles and count the splashes."),
+    ("platforms][", "ios"),
+    ("platforms][", "web"),
+    ("categories][", "math"),
+    ("price", "1.99"),
+    ("min_age", "4"),
+    ("learning_rating", "3"),
+    ("violence", "0"),
+    ("scariness", "1"),
+    ("language", "0"),
+    ("consumerism", "0"),
+    ("in_app_purchases", "on"),
+    ("released", "2026-10-01"),
+    ("updated", "2026-11-20"),
+];
+
+#[tokio::test]
+async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_nothing_written() {
+    use app::api::admin_apps::SaveApp;
+    use app::domain::{JobFilter, JobKind};
+    let app = admin_app().await;
+    let before = app.catalog.count().await.unwrap();
+
+    let anonymous = post_form(&app, SaveApp::PATH, &app_form("", NEW_APP), &[ORIGIN, HOST]).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+
+    let cookie = sign_in(&app).await;
+    let auth = [ORIGIN, HOST, ("cookie", cookie.as_str())];
+    let bad: Vec<(&str, &str)> = NEW_APP
+        .iter()
+        .map(|&(k, v)| match k {
+            "slug" => (k, "Puddle Jump!"),
+            "price" => (k, "cheap"),
+            "violence" => (k, "9"),
+            _ => (k, v),
+        })
+        .filter(|&(k, _)| k != "categories][")
+        .collect();
+    let refused = post_form(&app, SaveApp::PATH, &app_form("", &bad), &auth).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    let fields: Vec<&str> = error["InvalidApp"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["slug", "categories", "price", "violence"]);
+    assert_eq!(error["InvalidApp"]["form"]["name"], "Puddle Jump", "the form comes back as posted");
+    assert_eq!(app.catalog.count().await.unwrap(), before, "nothing written");
+
+    // Without JavaScript the browser is sent back to the form, which shows each error.
+    let mut no_js = auth.to_vec();
+    no_js.extend([("accept", "text/html"), ("referer", "http://famigo.test/admin/apps/new")]);
+    let back = post_form(&app, SaveApp::PATH, &app_form("", &bad), &no_js).await;
+    assert!((300..400).contains(&back.status), "{} {}", back.status, back.body);
+    let location = back.headers["location"].to_str().unwrap().replace("http://famigo.test", "");
+    assert!(location.starts_with("/admin/apps/new?") && location.contains("__err="), "{location}");
+    let page = app.get_with(&location, &[("cookie", cookie.as_str())]).await;
+    assert_eq!(page.status, 200);
+    for id in ["error-slug", "error-categories", "error-price", "error-violence"] {
+        assert!(page.body.contains(&format!("id=\"{id}\"")), "{id} shown");
+    }
+    assert!(!page.body.contains("id=\"error-name\""), "good fields carry no error");
+    assert!(page.body.contains("value=\"cheap\"") && page.body.contains("Rainy Day Games"), "typed values kept");
+
+    let created = post_form(&app, SaveApp::PATH, &app_form("", NEW_APP), &auth).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let stored = app.catalog.get("puddle-jump").await.unwrap().expect("created");
+    assert_eq!((stored.price_cents, stored.min_age, stored.rating_count), (199, 4, 0));
+    assert!(stored.privacy.in_app_purchases && !stored.privacy.ads);
+    let shown = app.get("/apps/puddle-jump").await;
+    assert!(shown.status == 200 && shown.body.contains("Puddle Jump"), "{}", shown.status);
+    let again = post_form(&app, SaveApp::PATH, &app_form("", NEW_APP), &auth).await;
+    assert_eq!(again.status, 422, "a taken slug: {}", again.body);
+    assert!(again.body.contains("exists already"), "{}", again.body);
+
+    // Editing: a cached page shows the change at once; ratings (from reviews) stay.
+    let seeded = app.catalog.scan(None, 1).await.unwrap().remove(0);
+    let cached = format!("/apps/{}", seeded.slug);
+    app.get(&cached).await;
+    assert_eq!(app.get(&cached).await.headers["x-cache"], "hit");
+    let mut edit = app::domain::AppForm::from_app(&seeded);
+    edit.name = "Renamed By The Admin".into();
+    edit.slug = "ignored-on-edit".into();
+    let body = serde_urlencoded_form(&seeded.slug, &edit);
+    let saved = post_form(&app, SaveApp::PATH, &body, &auth).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let edited = app.catalog.get(&seeded.slug).await.unwrap().unwrap();
+    assert_eq!(edited.name, "Renamed By The Admin");
+    assert_eq!((edited.rating_avg, edited.rating_count), (seeded.rating_avg, seeded.rating_count));
+    assert!(app.catalog.get("ignored-on-edit").await.unwrap().is_none(), "an app's address does not change");
+    let page = app.get(&cached).await;
+    assert!(page.body.contains("Renamed By The Admin"), "no stale page (x-cache {:?})", page.headers.get("x-cache"));
+
+    let unknown = post_form(&app, SaveApp::PATH, &serde_urlencoded_form("no-such-app", &edit), &auth).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
+    let queued = app.state.jobs.list(&JobFilter { kind: Some(JobKind::IndexApp), state: None }, 1, 10).await.unwrap();
+    assert!(queued.total >= 2, "each save queues index_app: {}", queued.total);
+    let list = app.get_with("/admin/apps", &[("cookie", cookie.as_str())]).await;
+    assert!(list.body.contains("href=\"/admin/apps/puddle-jump/edit\""), "the new app is listed to edit");
+    let form = app.get_with(&format!("/admin/apps/{}/edit", seeded.slug), &[("cookie", cookie.as_str())]).await;
+    assert!(form.body.contains("Renamed By The Admin") && form.body.contains("readonly"), "the edit form, slug fixed");
+}
+
+/// An `AppForm` as the browser's form would post it.
+fn serde_urlencoded_form(original_slug: &str, form: &app::domain::AppForm) -> String {
+    let mut fields: Vec<(String, String)> = vec![
+        ("slug".into(), form.slug.clone()),
+        ("name".into(), form.name.clone()),
+        ("developer".into(), form.developer.clone()),
+        ("description".into(), form.description.clone()),
+        ("price".into(), form.price.clone()),
+        ("min_age".into(), form.min_age.clone()),
+        ("learning_rating".into(), form.learning_rating.clone()),
+        ("violence".into(), form.violence.clone()),
+        ("scariness".into(), form.scariness.clone()),
+        ("language".into(), form.language.clone()),
+        ("consumerism".into(), form.consumerism.clone()),
+        ("released".into(), form.released.clone()),
+        ("updated".into(), form.updated.clone()),
+    ];
+    fields.extend(form.platforms.iter().map(|p| ("platforms][".to_string(), p.clone())));
+    fields.extend(form.categories.iter().map(|c| ("categories][".to_string(), c.clone())));
+    for (name, ticked) in [("ads", &form.ads), ("in_app_purchases", &form.in_app_purchases), ("collects_data", &form.collects_data), ("open_chat", &form.open_chat)] {
+        if ticked.is_some() {
+            fields.push((name.into(), "on".into()));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app_form(original_slug, &borrowed)
+}

@@ -13,6 +13,10 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// A form with problems, each under its field; nothing was written. Carries the form as
+    /// posted so a page reached without JavaScript can show it again with the errors.
+    #[error("please correct {}: {}", .errors.len(), .errors.iter().map(|e| format!("{} ({})", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    InvalidApp { form: Box<crate::domain::AppForm>, errors: Vec<crate::domain::FieldError> },
     /// Only a signed-in administrator may do this.
     #[error("please sign in as an administrator")]
     Unauthorized,
@@ -31,6 +35,7 @@ impl ApiError {
         match self {
             ApiError::BadQuery(_) | ApiError::BadRequest(_) => 400,
             ApiError::NotFound(_) => 404,
+            ApiError::InvalidApp { .. } => 422,
             ApiError::Unauthorized => 401,
             ApiError::CrossSite => 403,
             ApiError::Unavailable => 503,

@@ -1,6 +1,7 @@
 //! Server functions: the only way pages reach data. One file per resource.
 
 pub mod admin;
+pub mod admin_apps;
 pub mod catalog;
 pub mod jobs;
 pub mod search;

@@ -1,6 +1,7 @@
 //! Types both the server and the browser use.
 
 mod app;
+mod app_form;
 mod job;
 mod listing;
 mod mail;
@@ -11,6 +12,7 @@ pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
     ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
 };
+pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 pub use listing::{summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
