@@ -79,6 +79,7 @@ pub struct AppState {
     pub jobs: Arc<dyn JobQueue>,
     pub search: Arc<dyn SearchIndex>,
     pub outbox: Arc<dyn Outbox>,
+    pub trends: Arc<dyn Trends>,
 }
 
 /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
@@ -199,6 +200,9 @@ pub mod cache_tags {
     pub fn app(slug: &str) -> String {
         format!("app:{slug}")
     }
+
+    /// The home page's "rising this week" shelves: stale when `refresh_trending` saves new lists.
+    pub const TRENDING: &str = "trending";
 
     /// A page whose "similar apps" were chosen among this category.
     pub fn category(category: Category) -> String {
@@ -321,6 +325,28 @@ pub trait Outbox: Send + Sync + 'static {
     async fn recent(&self, limit: usize) -> Result<Vec<crate::domain::Mail>, OutboxError>;
 
     async fn ping(&self) -> Result<(), OutboxError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("trends unavailable: {0}")]
+pub struct TrendsError(pub String);
+
+/// App page views per day, and the trending lists `refresh_trending` computes from them; shared
+/// by every node (Redis with `REDIS_URL`, else SQLite under `DATA_DIR`).
+#[async_trait]
+pub trait Trends: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+
+    /// Adds these views (slug, count) to `day`'s tally. Days older than 60 days may be dropped.
+    async fn record_views(&self, day: chrono::NaiveDate, views: &[(String, u64)]) -> Result<(), TrendsError>;
+
+    /// Views per app over the days `from..=to`.
+    async fn views_between(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<std::collections::HashMap<String, u64>, TrendsError>;
+
+    async fn save_trending(&self, lists: &crate::domain::TrendingLists) -> Result<(), TrendsError>;
+
+    /// The lists last saved; None before the first `refresh_trending`.
+    async fn trending(&self) -> Result<Option<crate::domain::TrendingLists>, TrendsError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -50,7 +50,8 @@ pub struct Config {
 }
 
 /// Kinds that run on a schedule unless configured otherwise; the others need theirs set.
-pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] = &[(app::domain::JobKind::WarmCache, "0 */5 * * * *")];
+pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] =
+    &[(app::domain::JobKind::WarmCache, "0 */5 * * * *"), (app::domain::JobKind::RefreshTrending, "0 7 * * * *")];
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]
@@ -603,10 +604,10 @@ mod tests {
     fn schedules_have_defaults_and_can_be_changed_or_turned_off() {
         use app::domain::JobKind;
         let kinds = |env: Env| Config::from_env(&env).unwrap().schedules.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
-        assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::WarmCache]);
-        assert_eq!(kinds(Env::from_pairs([("SCHEDULE_WARM_CACHE", "off")])), vec![]);
+        assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::RefreshTrending, JobKind::WarmCache]);
+        assert_eq!(kinds(Env::from_pairs([("SCHEDULE_WARM_CACHE", "off"), ("SCHEDULE_REFRESH_TRENDING", "off")])), vec![]);
         assert_eq!(
-            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *")])),
+            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *"), ("SCHEDULE_REFRESH_TRENDING", "off")])),
             vec![JobKind::WarmCache, JobKind::Noop]
         );
     }

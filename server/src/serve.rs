@@ -10,7 +10,9 @@ use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::redis_changes::RedisChangeFeed;
 use crate::adapters::redis_outbox::RedisOutbox;
 use crate::adapters::redis_queue::RedisJobQueue;
+use crate::adapters::redis_trends::RedisTrends;
 use crate::adapters::sqlite_outbox::SqliteOutbox;
+use crate::adapters::sqlite_trends::SqliteTrends;
 use crate::alerts::AlertSinks;
 use crate::mail::{run_delivery, Mailer};
 use crate::adapters::sqlite_queue::SqliteJobQueue;
@@ -21,7 +23,7 @@ use crate::store::Store;
 use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
-use app::ports::{AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, SearchIndex, StoreError};
+use app::ports::{AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, SearchIndex, StoreError, Trends};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -51,6 +53,8 @@ pub struct Services {
     /// False with `PAGE_CACHE=off`: the router leaves the page cache out.
     pub page_cache_enabled: bool,
     pub lifecycle: Arc<crate::http::health::Lifecycle>,
+    /// App page views counted on this node, flushed to `state.trends`.
+    pub views: crate::http::view_counter::ViewTally,
 }
 
 /// Opens the page cache and session store the configuration names, and puts the browse
@@ -93,6 +97,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
     let jobs = job_queue(config).await?;
     let search = open_search(config).await?;
     let outbox = open_outbox(config).await?;
+    let trends = open_trends(config).await?;
     let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
     let catalog = IndexingCatalog::new(Arc::new(catalog), jobs.clone());
     let admin_token = config.admin_token.clone().unwrap_or_else(|| {
@@ -112,8 +117,9 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         jobs,
         search,
         outbox,
+        trends,
     };
-    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default() })
+    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default(), views: Default::default() })
 }
 
 async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
@@ -128,6 +134,15 @@ pub async fn open_outbox(config: &Config) -> Result<Arc<dyn Outbox>, ServeError>
     Ok(match &config.cache.redis_url {
         Some(url) => Arc::new(RedisOutbox::connect(url, &config.cache.redis_prefix).await?),
         None => Arc::new(SqliteOutbox::open(&config.data_dir).await?),
+    })
+}
+
+/// Page views and trending lists: in Redis with `REDIS_URL`, else `DATA_DIR/trends.db`.
+pub async fn open_trends(config: &Config) -> Result<Arc<dyn Trends>, ServeError> {
+    let setup = |e: app::ports::TrendsError| ServeError::Setup { what: "the trends store".into(), reason: e.to_string() };
+    Ok(match &config.cache.redis_url {
+        Some(url) => Arc::new(RedisTrends::connect(url, &config.cache.redis_prefix).await.map_err(setup)?),
+        None => Arc::new(SqliteTrends::open(&config.data_dir).await.map_err(setup)?),
     })
 }
 
@@ -208,6 +223,12 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     } else {
         tokio::spawn(watch_dependencies(services.state.clone(), watchdog_config(&config, &services.state), stopped))
     };
+    let flusher = tokio::spawn(crate::http::view_counter::run_flusher(
+        services.views.clone(),
+        services.state.trends.clone(),
+        std::time::Duration::from_secs(10),
+        stop.subscribe(),
+    ));
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
@@ -222,6 +243,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
     let _ = stop.send(true);
     let _ = background.await;
+    let _ = flusher.await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -241,6 +263,7 @@ fn start_worker(
         router: Some(router),
         search: Some(state.search.clone()),
         page_cache: Some(state.page_cache.clone()),
+        trends: Some(state.trends.clone()),
     };
     let queue = services.state.jobs.clone();
     let schedules = config.schedules.clone();

@@ -61,7 +61,30 @@ pub async fn get_home() -> Result<HomeShelves, ApiError> {
     let top = shelf(CatalogQuery::default()).await?;
     let newest = shelf(CatalogQuery { sort: SortOrder::Newest, ..Default::default() }).await?;
     super::declare_cache_tags(listing_tags(&top.apps).chain(listing_tags(&newest.apps)));
-    Ok(HomeShelves { by_age, top_rated: summaries(top.apps), newest: summaries(newest.apps), total_apps: top.total })
+    let rising = rising_shelves(&state).await?;
+    Ok(HomeShelves { rising, by_age, top_rated: summaries(top.apps), newest: summaries(newest.apps), total_apps: top.total })
+}
+
+/// The trending lists as shelves. The trends store being down only hides them.
+#[cfg(feature = "ssr")]
+async fn rising_shelves(state: &crate::ports::AppState) -> Result<Vec<(AgeBand, Vec<AppSummary>)>, ApiError> {
+    super::declare_cache_tags([cache_tags::TRENDING.to_string()]);
+    let lists = match state.trends.trending().await {
+        Ok(lists) => lists.unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!("no rising shelves: {e}");
+            return Ok(Vec::new());
+        }
+    };
+    let mut shelves = Vec::new();
+    for (band, slugs) in lists.by_age {
+        let apps = state.catalog.get_many(&slugs).await?;
+        super::declare_cache_tags(apps.iter().map(|a| cache_tags::app(&a.slug)));
+        if !apps.is_empty() {
+            shelves.push((band, summaries(apps)));
+        }
+    }
+    Ok(shelves)
 }
 
 /// A listing shows the apps on it, and depends on the whole catalog for its membership.

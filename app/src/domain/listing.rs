@@ -191,6 +191,9 @@ fn bump<T: PartialEq>(counts: &mut [(T, u64)], value: T) {
 /// The home page: picks per age band, top rated and newest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HomeShelves {
+    /// Rising this week, per age band (bands with none left out); empty until
+    /// `refresh_trending` has run, or while its store is down.
+    pub rising: Vec<(AgeBand, Vec<AppSummary>)>,
     pub by_age: Vec<(AgeBand, Vec<AppSummary>)>,
     pub top_rated: Vec<AppSummary>,
     pub newest: Vec<AppSummary>,

@@ -7,12 +7,14 @@ mod listing;
 mod mail;
 mod query;
 mod search;
+mod trending;
 
 pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
     ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
 };
 pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
+pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 pub use listing::{summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};

@@ -52,6 +52,18 @@ fn Shelves(shelves: HomeShelves) -> impl IntoView {
             <AppGrid apps=shelves.top_rated label="Top rated"/>
         </section>
         {shelves
+            .rising
+            .into_iter()
+            .map(|(band, apps)| view! {
+                <section class="shelf rising" data-rising=band.slug()>
+                    <div class="shelf-head">
+                        <h2>{format!("Rising this week for {}", band.label().to_lowercase())}</h2>
+                    </div>
+                    <AppGrid apps label=format!("Rising for {}", band.label())/>
+                </section>
+            })
+            .collect_view()}
+        {shelves
             .by_age
             .into_iter()
             .map(|(band, apps)| {

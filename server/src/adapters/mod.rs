@@ -11,10 +11,12 @@ pub mod redis_cache;
 pub mod redis_changes;
 pub mod redis_outbox;
 pub mod redis_queue;
+pub mod redis_trends;
 pub mod sqlite;
 pub mod sqlite_outbox;
 pub mod sqlite_queue;
 pub mod sqlite_sessions;
+pub mod sqlite_trends;
 pub mod tantivy_search;
 
 /// Where a store's schema stands after its migrations ran (`famigo migrate`).

@@ -10,6 +10,7 @@ pub mod seo;
 mod uploads;
 mod server_fn_status;
 mod static_files;
+pub mod view_counter;
 
 use crate::config::WebConfig;
 use crate::serve::Services;
@@ -22,7 +23,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
 pub fn router(services: Services, web: &WebConfig) -> Router {
-    let Services { state, sessions, page_cache_enabled, lifecycle } = services;
+    let Services { state, sessions, page_cache_enabled, lifecycle, views } = services;
     metrics::handle();
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
     let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));
@@ -68,7 +69,10 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         }))
     };
     // Outside the cache, so hits are counted; per route, so the route pattern is known.
-    let router = router.layer(from_fn(metrics::track_requests)).with_state(state);
+    let router = router
+        .layer(from_fn(metrics::track_requests))
+        .layer(from_fn_with_state(views, view_counter::count_app_views))
+        .with_state(state);
     let router = match &web.canonical_url {
         Some(canonical) if !web.legacy_hosts.is_empty() => {
             let legacy = legacy_redirect::LegacyHosts {

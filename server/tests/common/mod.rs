@@ -89,6 +89,8 @@ pub struct TestApp {
     /// The ports the app runs on (job queue, search index, page cache…).
     pub state: app::ports::AppState,
     pub lifecycle: Arc<famigo::http::health::Lifecycle>,
+    /// App page views counted and not yet flushed to `state.trends`.
+    pub views: famigo::http::view_counter::ViewTally,
     _dir: TempDir,
 }
 
@@ -127,7 +129,8 @@ impl TestApp {
         let catalog = state.catalog.clone();
         let stats = state.page_cache_stats.clone();
         let lifecycle = services.lifecycle.clone();
-        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, lifecycle, _dir: dir }
+        let views = services.views.clone();
+        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, lifecycle, views, _dir: dir }
     }
 
     /// Runs a worker with every service until no job is queued or running (at most 30 s).
@@ -138,6 +141,7 @@ impl TestApp {
             router: Some(self.router.clone()),
             search: Some(self.state.search.clone()),
             page_cache: Some(self.state.page_cache.clone()),
+            trends: Some(self.state.trends.clone()),
         };
         let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
         let (stop, stopped) = tokio::sync::watch::channel(false);
