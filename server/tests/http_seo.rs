@@ -166,6 +166,14 @@ async fn one_listing_has_one_canonical_url() {
     let described = |body: &str| meta(body, "description").unwrap_or_default();
     assert!(described(&clean.body).starts_with("Apps and games for ages 5–7 on iOS:"), "{}", described(&clean.body));
     assert_ne!(described(&clean.body), described(&app.get("/apps?age=8-10").await.body), "each listing describes itself");
+    // Listings preview when shared, like app pages, at their canonical URL.
+    assert_eq!(meta(&clean.body, "og:url"), canonical(&clean.body));
+    assert_eq!(meta(&clean.body, "og:title"), meta(&shuffled.body, "og:title"));
+    assert!(meta(&clean.body, "og:description").is_some_and(|d| d.starts_with("Apps and games for ages 5–7 on iOS:")));
+    assert_eq!(meta(&clean.body, "og:image").as_deref(), Some("https://famigo.example/favicon.svg"));
+    let home = app.get("/").await;
+    assert_eq!(meta(&home.body, "og:url").as_deref(), Some("https://famigo.example/"));
+    assert!(meta(&home.body, "twitter:card").is_some() && meta(&home.body, "og:title").is_some());
     let bad = app.get("/apps?age=99").await;
     assert_eq!(bad.status, 400);
     assert_eq!(meta(&bad.body, "robots").as_deref(), Some("noindex"));

@@ -15,5 +15,5 @@ pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;
 pub use scorecard::Scorecard;
 pub use search_box::SearchBox;
-pub use seo::{site_origin, Canonical};
+pub use seo::{site_origin, Canonical, SocialMeta};
 pub use status::{set_http_status, ErrorPage, NotFound};

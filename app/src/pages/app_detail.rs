@@ -1,5 +1,5 @@
 use crate::api::catalog::get_app;
-use crate::components::{site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard};
+use crate::components::{site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -39,16 +39,7 @@ fn AppView(detail: AppDetail) -> impl IntoView {
         <Title text=title.clone()/>
         <Meta name="description" content=summary.clone()/>
         <Canonical path=format!("/apps/{}", app.slug)/>
-        <Meta property="og:type" content="website"/>
-        <Meta property="og:site_name" content="Famigo"/>
-        <Meta property="og:title" content=title.clone()/>
-        <Meta property="og:description" content=summary.clone()/>
-        <Meta property="og:url" content=page_url/>
-        <Meta property="og:image" content=image.clone()/>
-        <Meta name="twitter:card" content="summary"/>
-        <Meta name="twitter:title" content=title/>
-        <Meta name="twitter:description" content=summary/>
-        <Meta name="twitter:image" content=image/>
+        <SocialMeta title=title description=summary path=format!("/apps/{}", app.slug) image=image/>
         <script type="application/ld+json" inner_html=json_ld></script>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <a href="/apps">"All apps"</a>" › "<a href=band_href>{band.label()}</a>

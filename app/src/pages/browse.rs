@@ -1,6 +1,6 @@
 use crate::api::catalog::list_apps;
 use crate::api::ApiError;
-use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager, Canonical};
+use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager, Canonical, SocialMeta};
 use crate::domain::{AgeBand, AppPage, AppSummary, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
 use leptos::html;
 use leptos::prelude::*;
@@ -114,6 +114,7 @@ fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
         <Title text=browse_title(&query)/>
         <Meta name="description" content=browse_description(&query, total)/>
         <Canonical path=query.href()/>
+        <SocialMeta title=browse_title(&query) description=browse_description(&query, total) path=query.href()/>
         <ActiveFilters query=query.clone()/>
         <p class="result-count" data-total=total.to_string()>{format!("{total} {noun}")}</p>
         <div class="results-body">

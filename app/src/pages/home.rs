@@ -1,8 +1,10 @@
 use crate::api::catalog::get_home;
-use crate::components::{AppGrid, Canonical, ErrorPage};
+use crate::components::{AppGrid, Canonical, ErrorPage, SocialMeta};
 use crate::domain::{AgeBand, CatalogQuery, HomeShelves, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
+
+const HOME_DESCRIPTION: &str = "Find apps and games for your kids by age, platform and price, with learning ratings and an honest look at ads, in-app purchases and data collection.";
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -11,10 +13,8 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Famigo — apps and games that fit your kids"/>
         <Canonical path="/"/>
         <Link rel="alternate" type_="application/atom+xml" title="New apps on Famigo" href="/feeds/new.atom"/>
-        <Meta
-            name="description"
-            content="Find apps and games for your kids by age, platform and price, with learning ratings and an honest look at ads, in-app purchases and data collection."
-        />
+        <Meta name="description" content=HOME_DESCRIPTION/>
+        <SocialMeta title="Famigo — apps and games that fit your kids" description=HOME_DESCRIPTION path="/"/>
         <section class="hero">
             <h1>"Apps and games that fit your kids"</h1>
             <p>"Pick an age to start. Every app has a scorecard for learning, content and privacy."</p>

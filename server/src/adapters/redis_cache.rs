@@ -95,6 +95,15 @@ pub fn redis_builder(url: &str, connect: Duration, command: Duration) -> Result<
     Ok(builder)
 }
 
+/// A connected client for the queue, outbox and trends: commands time out after 5 s; a Redis
+/// that is down at start only makes calls fail until it is up (it reconnects by itself).
+pub async fn redis_client(url: &str) -> Result<fred::clients::Client, fred::error::Error> {
+    let client = redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))?.build()?;
+    client.connect();
+    let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
+    Ok(client)
+}
+
 impl RedisPageCache {
     /// Starts connecting and returns at once: a Redis that is down at startup only means the
     /// cache is bypassed until it comes up. A malformed URL is an error.

@@ -90,11 +90,7 @@ fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxErr
 impl RedisOutbox {
     /// Connects (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisOutbox, OutboxError> {
-        let client = super::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))
-            .and_then(|b| b.build())
-            .map_err(unavailable)?;
-        client.connect();
-        let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
+        let client = super::redis_cache::redis_client(url).await.map_err(unavailable)?;
         Ok(RedisOutbox { client, prefix: format!("{prefix}:outbox") })
     }
 

@@ -211,11 +211,7 @@ fn job_from_hash(fields: HashMap<String, String>) -> Result<JobInfo, QueueError>
 impl RedisJobQueue {
     /// Connects (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisJobQueue, QueueError> {
-        let client = super::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))
-            .and_then(|b| b.build())
-            .map_err(unavailable)?;
-        client.connect();
-        let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
+        let client = super::redis_cache::redis_client(url).await.map_err(unavailable)?;
         Ok(RedisJobQueue { client, prefix: format!("{prefix}:jobs") })
     }
 

@@ -8,7 +8,6 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use fred::prelude::*;
 use std::collections::HashMap;
-use std::time::Duration;
 
 const KEEP_SECONDS: i64 = 60 * 24 * 3600;
 
@@ -23,9 +22,7 @@ fn failed(e: impl std::fmt::Display) -> TrendsError {
 
 impl RedisTrends {
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisTrends, TrendsError> {
-        let client = super::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(5)).and_then(|b| b.build()).map_err(failed)?;
-        client.connect();
-        let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
+        let client = super::redis_cache::redis_client(url).await.map_err(failed)?;
         Ok(RedisTrends { client, prefix: format!("{prefix}:trends") })
     }
 
