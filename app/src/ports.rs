@@ -192,6 +192,9 @@ pub mod cache_tags {
     /// facet counts change when an app is added, removed or moved.
     pub const LISTINGS: &str = "listings";
 
+    /// Documents built from the whole catalog (the sitemap, the feeds): stale on any write.
+    pub const CATALOG: &str = "catalog";
+
     /// Every search result page: stale when the search index changes (the index follows
     /// catalog writes a moment after them, through the job queue).
     pub const SEARCH: &str = "search";

@@ -36,6 +36,7 @@ pub fn stale_tags(before: Option<&App>, after: Option<&App>) -> BTreeSet<String>
     let mut tags = BTreeSet::new();
     let Some(slug) = after.or(before).map(|a| a.slug.as_str()) else { return tags };
     tags.insert(cache_tags::app(slug));
+    tags.insert(cache_tags::CATALOG.to_string());
     let moved = match (before, after) {
         (Some(b), Some(a)) => !b.same_listing_fields(a),
         _ => true,

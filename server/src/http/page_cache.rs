@@ -195,10 +195,12 @@ async fn render_and_store(layer: PageCacheLayer, key: String, request: Request, 
     Arc::new(Rendered { status: parts.status, headers: parts.headers, body, page })
 }
 
-/// Only rendered pages: not server functions, health checks or files from the built site.
+/// Only rendered pages and generated documents (sitemaps, feeds): not server functions, health
+/// checks or files from the built site.
 fn is_page_request(request: &Request) -> bool {
     let path = request.uri().path();
-    let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let generated = path == "/sitemap.xml" || path.starts_with("/sitemaps/") || path.starts_with("/feeds/");
+    let is_file = !generated && path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     matches!(*request.method(), Method::GET | Method::HEAD)
         && !is_file
         && !path.starts_with("/api/")
