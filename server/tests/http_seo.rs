@@ -203,7 +203,7 @@ async fn one_listing_has_one_canonical_url() {
 }
 
 /// Follows internal links from `/` (bounded): no 5xx, no broken link, no two pages with one
-/// title.
+/// title, and every page (app pages among them) with OpenGraph tags and a canonical link.
 #[tokio::test]
 async fn a_crawl_of_the_site_finds_no_errors_no_broken_links_and_no_duplicate_titles() {
     let app = site(40, &[]).await;
@@ -223,6 +223,14 @@ async fn a_crawl_of_the_site_finds_no_errors_no_broken_links_and_no_duplicate_ti
         let title = page.body.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default().to_string();
         if let Some(other) = titles.insert(title.clone(), path.clone()) {
             problems.push(format!("{path} and {other} share the title {title:?}"));
+        }
+        for key in ["og:title", "og:description", "og:url", "og:image", "twitter:card"] {
+            if meta(&page.body, key).is_none() {
+                problems.push(format!("{path}: no {key}"));
+            }
+        }
+        if canonical(&page.body).is_none() {
+            problems.push(format!("{path}: no canonical link"));
         }
         for href in page.body.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
             let href = href.replace("&amp;", "&");
