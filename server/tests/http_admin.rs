@@ -291,3 +291,22 @@ fn serde_urlencoded_form(original_slug: &str, form: &app::domain::AppForm) -> St
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app_form(original_slug, &borrowed)
 }
+
+#[tokio::test]
+async fn the_mail_outbox_is_shown_to_administrators_only_and_escaped() {
+    let app = admin_app().await;
+    let mail = app::domain::NewMail {
+        key: "alert:test".into(),
+        to: "ops@famigo.test".into(),
+        subject: "node-a is Down <script>alert(1)</script>".into(),
+        body: "page_cache (redis) is down".into(),
+    };
+    app.state.outbox.put(&mail).await.unwrap();
+    let anonymous = app.get("/admin/mail").await;
+    assert!(anonymous.body.contains("Sign in to Famigo admin") && !anonymous.body.contains("ops@famigo.test"));
+    let cookie = sign_in(&app).await;
+    let page = app.get_with("/admin/mail", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("ops@famigo.test") && page.body.contains("data-state=\"pending\""), "{}", page.body);
+    assert!(page.body.contains("&lt;script&gt;") && !page.body.contains("<script>alert(1)"), "user text is escaped");
+}

@@ -69,3 +69,14 @@ fn session_failed(e: tower_sessions::session::Error) -> ApiError {
     tracing::error!("session store failed: {e}");
     ApiError::Unavailable
 }
+
+/// The newest mail in the outbox (alerts, digests), for `/admin/mail`.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_outbox() -> Result<Vec<crate::domain::Mail>, ApiError> {
+    require_admin().await?;
+    let state = super::state()?;
+    state.outbox.recent(100).await.map_err(|e| {
+        tracing::error!("mail outbox failed: {e}");
+        ApiError::Unavailable
+    })
+}

@@ -6,7 +6,7 @@ mod browse;
 mod home;
 mod search;
 
-pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminSignInPage};
+pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
 pub use home::HomePage;
