@@ -76,15 +76,16 @@ async fn rising_shelves(state: &crate::ports::AppState) -> Result<Vec<(AgeBand, 
             return Ok(Vec::new());
         }
     };
-    let mut shelves = Vec::new();
-    for (band, slugs) in lists.by_age {
-        let apps = state.catalog.get_many(&slugs).await?;
-        super::declare_cache_tags(apps.iter().map(|a| cache_tags::app(&a.slug)));
-        if !apps.is_empty() {
-            shelves.push((band, summaries(apps)));
-        }
-    }
-    Ok(shelves)
+    // One read for every band's apps; apps deleted since the lists were made drop out.
+    let all: Vec<String> = lists.by_age.iter().flat_map(|(_, slugs)| slugs.iter().cloned()).collect();
+    let mut found: std::collections::HashMap<String, App> = state.catalog.get_many(&all).await?.into_iter().map(|a| (a.slug.clone(), a)).collect();
+    super::declare_cache_tags(found.keys().map(|slug| cache_tags::app(slug)));
+    Ok(lists
+        .by_age
+        .into_iter()
+        .map(|(band, slugs)| (band, summaries(slugs.iter().filter_map(|slug| found.remove(slug)).collect())))
+        .filter(|(_, apps)| !apps.is_empty())
+        .collect())
 }
 
 /// A listing shows the apps on it, and depends on the whole catalog for its membership.

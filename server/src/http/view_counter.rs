@@ -68,9 +68,10 @@ fn from_a_browser(request: &Request) -> bool {
 }
 
 pub async fn count_app_views(State(tally): State<ViewTally>, request: Request, next: Next) -> Response {
-    let slug = (request.method() == axum::http::Method::GET && from_a_browser(&request))
-        .then(|| app_slug(request.uri().path()).map(str::to_string))
-        .flatten();
+    // The path first: most requests are not app pages, and the user agent check allocates.
+    let slug = app_slug(request.uri().path())
+        .filter(|_| request.method() == axum::http::Method::GET && from_a_browser(&request))
+        .map(str::to_string);
     let response = next.run(request).await;
     if let (Some(slug), true) = (slug, response.status() == axum::http::StatusCode::OK) {
         tally.count(&slug);

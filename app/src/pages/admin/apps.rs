@@ -2,7 +2,7 @@
 //! import; `/admin/apps/new` and `/admin/apps/:slug/edit`: the app form, with each problem
 //! shown beside its input (also without JavaScript: the error comes back in the URL).
 
-use super::AdminSignIn;
+use super::admin_refusal;
 use crate::api::admin_apps::{admin_app_form, admin_list_apps, SaveApp};
 use crate::api::ApiError;
 use crate::domain::{AppForm, Category, FieldError, Platform, CONTENT_FIELDS, PRIVACY_FIELDS};
@@ -54,8 +54,7 @@ pub fn AdminAppsPage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }
-                    Err(ApiError::Unauthorized) => view! { <AdminSignIn/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => admin_refusal(error),
                 }
             })}
         </Transition>
@@ -75,8 +74,7 @@ pub fn AdminAppEditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match form.await {
                     Ok(stored) => view! { <AppEditor stored original_slug=slug() save/> }.into_any(),
-                    Err(ApiError::Unauthorized) => view! { <AdminSignIn/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => admin_refusal(error),
                 }
             })}
         </Suspense>

@@ -1,6 +1,5 @@
-use super::AdminSignIn;
+use super::admin_refusal;
 use crate::api::jobs::{list_jobs, CancelJob, EnqueueJob, RetryJob};
-use crate::api::ApiError;
 use crate::domain::{JobFilter, JobInfo, JobKind, JobList, JobState};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -30,8 +29,7 @@ pub fn AdminJobsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match jobs.await {
                     Ok(list) => view! { <Dashboard list enqueue cancel retry/> }.into_any(),
-                    Err(ApiError::Unauthorized) => view! { <AdminSignIn/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => admin_refusal(error),
                 }
             })}
         </Transition>

@@ -1,9 +1,8 @@
 //! `/admin/mail`: the newest mail in the outbox, with its state, attempts and last error —
 //! where an operator reads what was (or, without `SMTP_URL`, would have been) sent.
 
-use super::AdminSignIn;
+use super::admin_refusal;
 use crate::api::admin::admin_outbox;
-use crate::api::ApiError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -37,8 +36,7 @@ pub fn AdminMailPage() -> impl IntoView {
                             </table>
                         </section>
                     }.into_any(),
-                    Err(ApiError::Unauthorized) => view! { <AdminSignIn/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => admin_refusal(error),
                 }
             })}
         </Transition>

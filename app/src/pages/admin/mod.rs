@@ -8,4 +8,4 @@ mod sign_in;
 pub use apps::{AdminAppEditPage, AdminAppsPage};
 pub use jobs::AdminJobsPage;
 pub use mail::AdminMailPage;
-pub use sign_in::{AdminSignIn, AdminSignInPage};
+pub use sign_in::{admin_refusal, AdminSignIn, AdminSignInPage};

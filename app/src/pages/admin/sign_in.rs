@@ -45,3 +45,12 @@ pub fn AdminSignIn() -> impl IntoView {
         </section>
     }
 }
+
+/// What an admin page shows instead of its content when its data was refused: the sign-in
+/// form to a visitor who is not an administrator, else the error.
+pub fn admin_refusal(error: ApiError) -> AnyView {
+    match error {
+        ApiError::Unauthorized => view! { <AdminSignIn/> }.into_any(),
+        error => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+    }
+}
