@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
+use pages::{AccountPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
 /// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.
@@ -63,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps") view=BrowsePage ssr=SsrMode::Async/>
                     <Route path=path!("/apps/:slug") view=AppDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps") view=AdminAppsPage ssr=SsrMode::Async/>

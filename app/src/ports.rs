@@ -6,6 +6,9 @@ use async_trait::async_trait;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
+mod accounts;
+pub use accounts::{AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The store cannot be reached right now; the request may succeed later.
@@ -80,7 +83,14 @@ pub struct AppState {
     pub search: Arc<dyn SearchIndex>,
     pub outbox: Arc<dyn Outbox>,
     pub trends: Arc<dyn Trends>,
+    pub accounts: Arc<dyn Accounts>,
+    pub throttle: Arc<dyn Throttle>,
 }
+
+/// The client's address, put into each request's extensions by the server: the peer, or
+/// behind a proxy on a private network, the address the proxy reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
 
 /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
 /// `Debug`; compared in constant time.

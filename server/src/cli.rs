@@ -60,10 +60,23 @@ enum Command {
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
         limit: u32,
     },
+    /// Make an account an administrator, creating it if needed: its password is read from
+    /// standard input, or generated and printed when standard input is a terminal.
+    Createadmin {
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// The name shown for a new account (default: the part of the email before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Upsert the apps of a JSON Lines file (as `export` writes it); bad lines are listed and skipped.
     Import {
         file: std::path::PathBuf,
     },
+}
+
+fn parse_email(text: &str) -> Result<String, String> {
+    app::domain::normalize_email(text)
 }
 
 fn parse_node_url(text: &str) -> Result<String, String> {
@@ -110,6 +123,7 @@ pub fn main() -> ExitCode {
             Command::Migrate => crate::serve::migrate_command(&config).await,
             Command::Export { out } => crate::serve::export_command(&config, out).await,
             Command::Import { file } => crate::serve::import_command(&config, &file).await,
+            Command::Createadmin { email, name } => crate::serve::createadmin_command(&config, &email, name.as_deref()).await,
             Command::Outbox { limit } => crate::serve::outbox_command(&config, limit as usize).await,
             Command::Monitor { nodes, every, down_after, listen } => {
                 let every = std::time::Duration::from_secs(every);

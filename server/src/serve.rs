@@ -23,7 +23,7 @@ use crate::store::Store;
 use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
-use app::ports::{AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, SearchIndex, StoreError, Trends};
+use app::ports::{Accounts, AdminToken, AppState, Catalog, Throttle, JobQueue, Outbox, PageCache, SearchIndex, StoreError, Trends};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -59,7 +59,7 @@ pub struct Services {
 
 /// Opens the page cache and session store the configuration names, and puts the browse
 /// index and the cache invalidation in front of the store.
-pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Services, ServeError> {
+pub async fn services(config: &Config, store: Arc<dyn Catalog>, accounts: Arc<dyn Accounts>) -> Result<Services, ServeError> {
     let cache = &config.cache;
     let (page_cache, sessions): (Arc<dyn PageCache>, SessionBackend) = match &cache.redis_url {
         Some(url) => {
@@ -98,6 +98,7 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
     let search = open_search(config).await?;
     let outbox = open_outbox(config).await?;
     let trends = open_trends(config).await?;
+    let throttle = open_throttle(config).await?;
     let catalog = InvalidatingCatalog::new(Arc::new(indexed), page_cache.clone());
     let catalog = IndexingCatalog::new(Arc::new(catalog), jobs.clone());
     let admin_token = config.admin_token.clone().unwrap_or_else(|| {
@@ -118,6 +119,8 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>) -> Result<Servic
         search,
         outbox,
         trends,
+        accounts,
+        throttle,
     };
     Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default(), views: Default::default() })
 }
@@ -143,6 +146,18 @@ pub async fn open_trends(config: &Config) -> Result<Arc<dyn Trends>, ServeError>
     Ok(match &config.cache.redis_url {
         Some(url) => Arc::new(RedisTrends::connect(url, &config.cache.redis_prefix).await.map_err(setup)?),
         None => Arc::new(SqliteTrends::open(&config.data_dir).await.map_err(setup)?),
+    })
+}
+
+/// Sign-in throttling: shared in Redis with `REDIS_URL`, else in this process.
+pub async fn open_throttle(config: &Config) -> Result<Arc<dyn Throttle>, ServeError> {
+    Ok(match &config.cache.redis_url {
+        Some(url) => Arc::new(
+            crate::adapters::redis_throttle::RedisThrottle::connect(url, &config.cache.redis_prefix)
+                .await
+                .map_err(|e| ServeError::Setup { what: "the sign-in throttle".into(), reason: e.to_string() })?,
+        ),
+        None => Arc::new(crate::adapters::memory_throttle::MemoryThrottle::new()),
     })
 }
 
@@ -214,7 +229,7 @@ fn generated_token() -> String {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = Store::open(&config).await?;
     tracing::info!(store = %store.describe(&config), "catalog open");
-    let services = services(&config, store.catalog()).await?;
+    let services = services(&config, store.catalog(), store.accounts()).await?;
     queue_reindex_if_empty(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -240,7 +255,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the server stops");
         tokio::time::sleep(drain).await;
     };
-    axum::serve(listener, app).with_graceful_shutdown(stopping).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(stopping).await?;
     let _ = stop.send(true);
     let _ = background.await;
     let _ = flusher.await;
@@ -291,7 +306,7 @@ fn watchdog_config(config: &Config, state: &AppState) -> WatchdogConfig {
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
 pub async fn worker_command(config: Config) -> Result<(), ServeError> {
     let store = Store::open(&config).await?;
-    let services = services(&config, store.catalog()).await?;
+    let services = services(&config, store.catalog(), store.accounts()).await?;
     let router = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = start_worker(&config, &services, router, stopped)?;
@@ -389,6 +404,39 @@ pub async fn import_command(config: &Config, path: &std::path::Path) -> Result<(
             reason: format!("{} bad lines were not imported (listed above)", report.error_count),
         });
     }
+    Ok(())
+}
+
+/// `famigo createadmin`: the account with `email` becomes an administrator; a new account is
+/// made for it if there is none.
+pub async fn createadmin_command(config: &Config, email: &str, name: Option<&str>) -> Result<(), ServeError> {
+    let store = Store::open(config).await?;
+    let accounts = store.accounts();
+    let setup = |e: &dyn std::fmt::Display| ServeError::Setup { what: "the administrator account".into(), reason: e.to_string() };
+    if let Some(record) = accounts.user_by_email(email).await.map_err(|e| setup(&e))? {
+        accounts.set_role(&record.user.id, app::domain::Role::Admin).await.map_err(|e| setup(&e))?;
+        println!("{email} is now an administrator (password unchanged)");
+        store.close().await;
+        return Ok(());
+    }
+    let (password, generated) = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        (generated_token(), true)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| setup(&e))?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    };
+    app::domain::check_password(&password).map_err(|e| setup(&format!("the password on standard input: {e}")))?;
+    let display_name = app::domain::display_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or(email))).map_err(|e| setup(&format!("--name: {e}")))?;
+    let password_hash = app::api::password::hash(password.clone()).await.map_err(|e| setup(&e))?;
+    let new = app::ports::NewUser { email: email.to_string(), display_name, password_hash, role: app::domain::Role::Admin };
+    accounts.create_user(&new).await.map_err(|e| setup(&e))?;
+    if generated {
+        println!("created administrator {email} with the password {password} (change it at /account)");
+    } else {
+        println!("created administrator {email}");
+    }
+    store.close().await;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use crate::adapters::mongo::MongoCatalog;
 use crate::adapters::sqlite::SqliteCatalog;
 use crate::adapters::Migrated;
 use crate::config::Config;
-use app::ports::{Catalog, StoreError};
+use app::ports::{Accounts, Catalog, StoreError};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -26,6 +26,14 @@ impl Store {
         match self {
             Store::Sqlite(store) => store.clone(),
             Store::Mongo(store) => store.clone(),
+        }
+    }
+
+    /// Parents' accounts, kept in the same database as the catalog.
+    pub fn accounts(&self) -> Arc<dyn Accounts> {
+        match self {
+            Store::Sqlite(store) => Arc::new(store.accounts()),
+            Store::Mongo(store) => Arc::new(store.accounts()),
         }
     }
 

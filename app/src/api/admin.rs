@@ -1,18 +1,25 @@
-//! Administrator sign-in. Until accounts exist, the administrator is whoever knows
-//! `ADMIN_TOKEN`; a correct token marks the browser's session (HttpOnly, SameSite=Lax cookie)
-//! as admin, and every admin server function checks that mark.
+//! Administrators: a signed-in account with the `admin` role (`famigo createadmin` makes the
+//! first), or, for automation, whoever knows `ADMIN_TOKEN`: a correct token marks the
+//! browser's session (HttpOnly, SameSite=Lax cookie) as admin. Every admin server function
+//! checks one or the other.
 
-use super::ApiError;
+use super::{session, session_failed, ApiError};
 use leptos::prelude::*;
 
 /// The session key that marks an administrator's session.
 #[cfg(feature = "ssr")]
 pub const ADMIN_KEY: &str = "admin";
 
-/// Whether this session belongs to a signed-in administrator (for plain axum handlers).
+/// Whether this session belongs to an administrator, by token or by role (for plain axum
+/// handlers, outside a server function).
 #[cfg(feature = "ssr")]
-pub async fn session_is_admin(session: &tower_sessions::Session) -> bool {
-    matches!(session.get::<bool>(ADMIN_KEY).await, Ok(Some(true)))
+pub async fn session_is_admin(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> bool {
+    if matches!(session.get::<bool>(ADMIN_KEY).await, Ok(Some(true))) {
+        return true;
+    }
+    let Ok(Some(signed_in)) = session.get::<serde_json::Value>(super::accounts::ssr::ACCOUNT_KEY).await else { return false };
+    let (Some(id), Some(stamp)) = (signed_in["user_id"].as_str(), signed_in["stamp"].as_str()) else { return false };
+    matches!(accounts.user(id).await, Ok(Some(record)) if record.session_stamp == stamp && record.user.is_admin())
 }
 
 /// Signs this browser in as administrator; a plain form post without JavaScript works too
@@ -45,29 +52,19 @@ pub async fn is_admin() -> Result<bool, ApiError> {
     Ok(require_admin().await.is_ok())
 }
 
-/// Fails with `Unauthorized` unless the request's session is an administrator's.
+/// Passes for an administrator's session; else `Forbidden` for a signed-in parent and
+/// `Unauthorized` for anyone else.
 #[cfg(feature = "ssr")]
 pub(crate) async fn require_admin() -> Result<(), ApiError> {
     let session = session().await?;
-    match session.get::<bool>(ADMIN_KEY).await {
-        Ok(Some(true)) => Ok(()),
-        Ok(_) => Err(ApiError::Unauthorized),
-        Err(e) => Err(session_failed(e)),
+    if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
+        return Ok(());
     }
-}
-
-#[cfg(feature = "ssr")]
-async fn session() -> Result<tower_sessions::Session, ApiError> {
-    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
-        tracing::error!("no session layer: {e}");
-        ApiError::Unavailable
-    })
-}
-
-#[cfg(feature = "ssr")]
-fn session_failed(e: tower_sessions::session::Error) -> ApiError {
-    tracing::error!("session store failed: {e}");
-    ApiError::Unavailable
+    match super::accounts::ssr::signed_in_user().await? {
+        Some(user) if user.is_admin() => Ok(()),
+        Some(_) => Err(ApiError::Forbidden),
+        None => Err(ApiError::Unauthorized),
+    }
 }
 
 /// The newest mail in the outbox (alerts, digests), for `/admin/mail`.

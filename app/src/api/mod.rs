@@ -1,11 +1,14 @@
 //! Server functions: the only way pages reach data. One file per resource.
 
+pub mod accounts;
 pub mod admin;
 pub mod admin_apps;
 pub mod catalog;
 pub mod jobs;
 pub mod search;
 mod error;
+#[cfg(feature = "ssr")]
+pub mod password;
 
 pub use error::ApiError;
 
@@ -29,4 +32,19 @@ pub(crate) fn declare_cache_tags(tags: impl IntoIterator<Item = String>) {
     if let Ok(value) = http::HeaderValue::from_str(&tags.join(" ")) {
         response.append_header(http::HeaderName::from_static(crate::ports::CACHE_TAGS_HEADER), value);
     }
+}
+
+/// This request's session (the layer is on every route).
+#[cfg(feature = "ssr")]
+pub(crate) async fn session() -> Result<tower_sessions::Session, ApiError> {
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
+        tracing::error!("no session layer: {e}");
+        ApiError::Unavailable
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn session_failed(e: tower_sessions::session::Error) -> ApiError {
+    tracing::error!("session store failed: {e}");
+    ApiError::Unavailable
 }

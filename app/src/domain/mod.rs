@@ -1,5 +1,6 @@
 //! Types both the server and the browser use.
 
+mod account;
 mod app;
 mod app_form;
 mod job;
@@ -12,6 +13,10 @@ mod trending;
 pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
     ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
+};
+pub use account::{
+    check_password, display_name, normalize_email, Kid, KidForm, NewAccount, NewKid, PasswordForm, Role, SignUpForm, User,
+    MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
 pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
 pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};

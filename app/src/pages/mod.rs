@@ -1,11 +1,13 @@
 //! One file per route.
 
+mod account;
 pub mod admin;
 mod app_detail;
 mod browse;
 mod home;
 mod search;
 
+pub use account::{AccountPage, SignInPage, SignInPrompt, SignUpPage};
 pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;

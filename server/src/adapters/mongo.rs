@@ -27,9 +27,9 @@ pub const APPS: &str = "apps";
 pub const MIGRATIONS: &str = "schema_migrations";
 
 /// Longest a read may take before the request gets a "store unavailable" answer.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest one batch write may take.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Statements per `update` command (MongoDB accepts 100,000; a smaller batch keeps each
 /// command well under the 16 MB message limit with 5 KB descriptions).
 const WRITE_BATCH: usize = 1_000;
@@ -43,7 +43,7 @@ pub struct MongoCatalog {
 
 /// Maps a driver error to the port's: no server, a broken connection or a timeout is
 /// "unavailable" (worth retrying later), anything else a backend error.
-fn db_err(e: mongodb::error::Error) -> StoreError {
+pub(crate) fn db_err(e: mongodb::error::Error) -> StoreError {
     match *e.kind {
         ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } | ErrorKind::DnsResolve { .. } => {
             StoreError::Unavailable(e.to_string())
@@ -52,11 +52,11 @@ fn db_err(e: mongodb::error::Error) -> StoreError {
     }
 }
 
-fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
+pub(crate) fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
     matches!(&*e.kind, ErrorKind::Write(WriteFailure::WriteError(w)) if w.code == 11000)
 }
 
-async fn timed<T>(limit: Duration, work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>) -> Result<T, StoreError> {
+pub(crate) async fn timed<T>(limit: Duration, work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>) -> Result<T, StoreError> {
     match tokio::time::timeout(limit, work.into_future()).await {
         Ok(result) => result.map_err(db_err),
         Err(_) => Err(StoreError::Unavailable(format!("MongoDB did not answer within {} s", limit.as_secs()))),
@@ -107,6 +107,11 @@ impl MongoCatalog {
         &self.db
     }
 
+    /// The accounts kept in this database (migration 2 made their indexes).
+    pub fn accounts(&self) -> super::mongo_accounts::MongoAccounts {
+        super::mongo_accounts::MongoAccounts::new(&self.db)
+    }
+
     pub async fn close(&self) {
         self.client.clone().shutdown().await;
     }
@@ -144,6 +149,7 @@ impl MongoCatalog {
     async fn apply(&self, version: i64) -> Result<(), StoreError> {
         match version {
             1 => timed(WRITE_TIMEOUT, self.apps.create_indexes(indexes())).await.map(|_| ()),
+            2 => super::mongo_accounts::create_indexes(&self.db).await,
             other => Err(StoreError::Backend(format!("no migration {other}"))),
         }
     }
@@ -206,7 +212,7 @@ impl MongoCatalog {
 
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
-const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes")];
+const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes")];
 
 /// The indexes of `apps`: the unique slug; one per listing order (alone and after the age
 /// filter, the site's main filter); and the similar-apps lookup (category, then youngest age).

@@ -81,6 +81,11 @@ impl SqliteCatalog {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// The accounts kept in this database (migration `0002_accounts`).
+    pub fn accounts(&self) -> super::sqlite_accounts::SqliteAccounts {
+        super::sqlite_accounts::SqliteAccounts::new(self.pool.clone())
+    }
 }
 
 const COLUMNS: &str = "slug, name, name_key, developer, description, platforms, categories, \

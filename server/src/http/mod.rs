@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files, middleware.
 
+mod client_ip;
 pub mod health;
 mod legacy_redirect;
 pub mod metrics;
@@ -58,6 +59,7 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         .layer(axum::Extension(seo::SeoConfig { canonical_url: web.canonical_url.clone(), sitemap_limit: web.sitemap_limit }))
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
+        .layer(from_fn(client_ip::attach_client_ip))
         .layer(from_fn_with_state(trusted_origins, same_origin::reject_cross_site))
         .layer(CompressionLayer::new());
     let router = if page_cache_enabled {

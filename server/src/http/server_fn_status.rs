@@ -24,6 +24,9 @@ pub async fn status_from_api_error(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<ApiError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let ApiError::TooManyAttempts { retry_after_secs } = error {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

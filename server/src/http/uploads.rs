@@ -30,7 +30,7 @@ pub async fn upload_catalog(
     session: Session,
     mut form: Multipart,
 ) -> Response {
-    if !session_is_admin(&session).await {
+    if !session_is_admin(&session, &*state.accounts).await {
         return refuse(StatusCode::UNAUTHORIZED, "please sign in as an administrator");
     }
     let field = loop {

@@ -115,12 +115,16 @@ impl TestApp {
         let mut env = vec![("DATA_DIR", data_dir.as_str())];
         env.extend_from_slice(vars);
         let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
+        // Accounts live beside the catalog in SQLite (on another store too: they are not
+        // what those tests are about).
+        let sqlite = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
+        let accounts: Arc<dyn app::ports::Accounts> = Arc::new(sqlite.accounts());
         let store: Arc<dyn Catalog> = match store {
             Some(store) => store,
-            None => Arc::new(SqliteCatalog::open(dir.path()).await.expect("open sqlite")),
+            None => Arc::new(sqlite),
         };
         famigo::seed::seed(&*store, apps, 42).await.expect("seed");
-        let services = famigo::serve::services(&config, store).await.expect("services");
+        let services = famigo::serve::services(&config, store, accounts).await.expect("services");
         let state = services.state.clone();
         // What the reindex job `famigo serve` queues for an empty index would do.
         if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {

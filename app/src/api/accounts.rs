@@ -1,0 +1,266 @@
+//! Parents' accounts: sign up, sign in and out, the account page (children, password,
+//! deletion). A signed-in browser's session holds the user id and the account's session
+//! stamp; a new password changes the stamp, which signs every other browser out. Sign-in and
+//! sign-up are throttled per client address and per account (`ports::Throttle`).
+
+use super::ApiError;
+use crate::domain::{Kid, KidForm, PasswordForm, SignUpForm, User};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the account page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub user: User,
+    pub kids: Vec<Kid>,
+    /// The current year, for the children's ages.
+    pub year: i32,
+}
+
+/// Creates an account and signs this browser in to it; goes on to `next` (a path on this
+/// site) or `/account`.
+#[server]
+pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiError> {
+    let state = super::state()?;
+    let ip_key = format!("signup:ip:{}", ssr::client_ip());
+    ssr::check_throttle(&state, &[ip_key.clone()]).await?;
+    let values = vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
+    let account = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
+    // Every valid attempt counts, created or not: an address may make a few accounts an hour.
+    ssr::count_failure(&state, &ip_key, &ssr::SIGN_UP_PER_IP).await;
+    let password_hash = super::password::hash(account.password).await.map_err(ssr::hashing_failed)?;
+    let new = crate::ports::NewUser { email: account.email, display_name: account.display_name, password_hash, role: crate::domain::Role::Parent };
+    let user = match state.accounts.create_user(&new).await {
+        Ok(user) => user,
+        Err(crate::ports::AccountError::EmailTaken) => {
+            let taken = crate::domain::FieldError {
+                field: "email".into(),
+                message: "an account with this email exists: sign in instead".into(),
+            };
+            return Err(ApiError::InvalidForm { errors: vec![taken], values });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(user = %user.id, "account created");
+    let record = state.accounts.user(&user.id).await?.ok_or(ApiError::Unavailable)?;
+    ssr::start_session(&record).await?;
+    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
+    let state = super::state()?;
+    let email = crate::domain::normalize_email(&email).unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
+    let keys = [format!("signin:ip:{}", ssr::client_ip()), format!("signin:account:{email}")];
+    ssr::check_throttle(&state, &keys).await?;
+    let record = ssr::verified_user(&state, &email, password).await?;
+    let Some(record) = record else {
+        ssr::count_failure(&state, &keys[0], &ssr::SIGN_IN_PER_IP).await;
+        ssr::count_failure(&state, &keys[1], &ssr::SIGN_IN_PER_ACCOUNT).await;
+        tracing::info!("sign-in refused: wrong email or password");
+        return Err(ApiError::SignInFailed);
+    };
+    if let Err(e) = state.throttle.clear(&keys[1]).await {
+        tracing::warn!("throttle: {e}");
+    }
+    ssr::start_session(&record).await?;
+    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Signs this browser out (of the admin token's session too).
+#[server]
+pub async fn sign_out() -> Result<(), ApiError> {
+    super::session().await?.flush().await.map_err(super::session_failed)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in parent, if any.
+#[server]
+pub async fn current_user() -> Result<Option<User>, ApiError> {
+    ssr::signed_in_user().await
+}
+
+#[server]
+pub async fn my_account() -> Result<AccountOverview, ApiError> {
+    let user = ssr::require_user().await?;
+    let kids = super::state()?.accounts.kids(&user.id).await?;
+    Ok(AccountOverview { user, kids, year: ssr::this_year() })
+}
+
+#[server]
+pub async fn add_kid(form: KidForm) -> Result<Kid, ApiError> {
+    let user = ssr::require_user().await?;
+    let values = vec![("nickname".to_string(), form.nickname.clone()), ("age".to_string(), form.age.clone())];
+    let kid = form.validate(ssr::this_year()).map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
+    match super::state()?.accounts.add_kid(&user.id, &kid).await {
+        Ok(Some(kid)) => Ok(kid),
+        Ok(None) => Err(ApiError::SignInRequired),
+        Err(crate::ports::AccountError::TooManyKids(most)) => {
+            let error = crate::domain::FieldError { field: "age".into(), message: format!("an account has at most {most} children") };
+            Err(ApiError::InvalidForm { errors: vec![error], values })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[server]
+pub async fn remove_kid(id: String) -> Result<(), ApiError> {
+    let user = ssr::require_user().await?;
+    if super::state()?.accounts.remove_kid(&user.id, &id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("child".into()))
+    }
+}
+
+/// A new password, given the current one; every other browser signed in to the account is
+/// signed out (this one stays in).
+#[server]
+pub async fn change_password(form: PasswordForm) -> Result<(), ApiError> {
+    let user = ssr::require_user().await?;
+    let state = super::state()?;
+    crate::domain::check_password(&form.new).map_err(|message| ApiError::field("new", message))?;
+    let record = ssr::verified_user(&state, &user.email, form.current).await?;
+    let Some(record) = record else {
+        ssr::count_failure(&state, &format!("signin:account:{}", user.email), &ssr::SIGN_IN_PER_ACCOUNT).await;
+        return Err(ApiError::field("current", "this is not your current password"));
+    };
+    let hash = super::password::hash(form.new).await.map_err(ssr::hashing_failed)?;
+    state.accounts.set_password(&record.user.id, &hash).await?;
+    let record = state.accounts.user(&record.user.id).await?.ok_or(ApiError::SignInRequired)?;
+    ssr::start_session(&record).await?;
+    tracing::info!(user = %record.user.id, "password changed");
+    Ok(())
+}
+
+/// Deletes the account and everything that is its own, given the password; signs out.
+#[server]
+pub async fn delete_account(password: String) -> Result<(), ApiError> {
+    let user = ssr::require_user().await?;
+    let state = super::state()?;
+    if ssr::verified_user(&state, &user.email, password).await?.is_none() {
+        ssr::count_failure(&state, &format!("signin:account:{}", user.email), &ssr::SIGN_IN_PER_ACCOUNT).await;
+        return Err(ApiError::field("password", "this is not your password"));
+    }
+    state.accounts.delete_user(&user.id).await?;
+    super::session().await?.flush().await.map_err(super::session_failed)?;
+    tracing::info!(user = %user.id, "account deleted");
+    leptos_axum::redirect("/?account=deleted");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::super::{session, session_failed, state, ApiError};
+    use crate::domain::User;
+    use crate::ports::{AppState, ClientIp, ThrottlePolicy, UserRecord};
+    use std::time::Duration;
+
+    /// The session key of a signed-in parent.
+    pub const ACCOUNT_KEY: &str = "account";
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct SignedIn {
+        user_id: String,
+        stamp: String,
+    }
+
+    const MINUTE: Duration = Duration::from_secs(60);
+    /// A family behind one address may mistype a few times; a guesser gets a second, doubling.
+    pub const SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 20, window: Duration::from_secs(15 * 60), base: Duration::from_secs(1), max: Duration::from_secs(15 * 60) };
+    pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(15 * 60), base: Duration::from_secs(2), max: Duration::from_secs(15 * 60) };
+    pub const SIGN_UP_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
+
+    pub fn this_year() -> i32 {
+        use chrono::Datelike;
+        chrono::Utc::now().year()
+    }
+
+    /// The client's address as the server's middleware worked it out (see `http::client_ip`).
+    pub fn client_ip() -> String {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
+            .map_or_else(|| "unknown".to_string(), |ip| ip.0.to_string())
+    }
+
+    /// Refuses with the longest wait among `keys`; a throttle that cannot answer lets the
+    /// attempt through (it is logged): sign-in must not depend on it.
+    pub async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
+        let mut longest = Duration::ZERO;
+        for key in keys {
+            match state.throttle.wait(key).await {
+                Ok(Some(wait)) => longest = longest.max(wait),
+                Ok(None) => {}
+                Err(e) => tracing::warn!("throttle: {e}"),
+            }
+        }
+        if longest.is_zero() {
+            return Ok(());
+        }
+        tracing::info!(seconds = longest.as_secs(), "attempt throttled");
+        Err(ApiError::TooManyAttempts { retry_after_secs: longest.as_secs_f64().ceil() as u64 })
+    }
+
+    pub async fn count_failure(state: &AppState, key: &str, policy: &ThrottlePolicy) {
+        if let Err(e) = state.throttle.fail(key, policy).await {
+            tracing::warn!("throttle: {e}");
+        }
+    }
+
+    /// The account with this email if `password` is its password. Takes the time of one
+    /// hash either way.
+    pub async fn verified_user(state: &AppState, email: &str, password: String) -> Result<Option<UserRecord>, ApiError> {
+        if password.chars().count() > crate::domain::MAX_PASSWORD_CHARS {
+            return Ok(None);
+        }
+        let record = state.accounts.user_by_email(email).await?;
+        let hash = record.as_ref().map(|r| r.password_hash.clone());
+        let matches = super::super::password::verify(password, hash).await.map_err(hashing_failed)?;
+        Ok(record.filter(|_| matches))
+    }
+
+    pub fn hashing_failed(e: String) -> ApiError {
+        tracing::error!("password hashing failed: {e}");
+        ApiError::Unavailable
+    }
+
+    /// Signs this browser in as `record`'s user, under a new session id (an id planted
+    /// before sign-in is worthless after it).
+    pub async fn start_session(record: &UserRecord) -> Result<(), ApiError> {
+        let session = session().await?;
+        session.cycle_id().await.map_err(session_failed)?;
+        let signed_in = SignedIn { user_id: record.user.id.clone(), stamp: record.session_stamp.clone() };
+        session.insert(ACCOUNT_KEY, signed_in).await.map_err(session_failed)
+    }
+
+    /// The user this session is signed in as, if the account still exists and its password
+    /// has not changed since.
+    pub async fn signed_in_user() -> Result<Option<User>, ApiError> {
+        let session = session().await?;
+        let Some(signed_in) = session.get::<SignedIn>(ACCOUNT_KEY).await.map_err(session_failed)? else {
+            return Ok(None);
+        };
+        match state()?.accounts.user(&signed_in.user_id).await? {
+            Some(record) if record.session_stamp == signed_in.stamp => Ok(Some(record.user)),
+            _ => {
+                session.remove_value(ACCOUNT_KEY).await.map_err(session_failed)?;
+                Ok(None)
+            }
+        }
+    }
+
+    pub async fn require_user() -> Result<User, ApiError> {
+        signed_in_user().await?.ok_or(ApiError::SignInRequired)
+    }
+
+    /// `next` if it is a path on this site, else `/account`.
+    pub fn safe_next(next: Option<&str>) -> String {
+        match next {
+            Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => path.to_string(),
+            _ => "/account".to_string(),
+        }
+    }
+}

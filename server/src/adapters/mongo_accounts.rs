@@ -1,0 +1,255 @@
+//! Accounts in MongoDB: `users` (children embedded: they are read and deleted with their
+//! parent), and `favorites`, one document per (user, app), unique on the pair.
+//!
+//! Deleting a user removes the favorites first and the user last, so a deletion interrupted
+//! part-way leaves a user that can be deleted again, never favorites without their user.
+
+use super::mongo::{db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
+use super::new_id;
+use app::domain::{Kid, NewKid, Role, User, MAX_KIDS};
+use app::ports::{AccountError, Accounts, NewUser, PasswordHash, StoreError, UserRecord};
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use mongodb::bson::doc;
+use mongodb::options::IndexOptions;
+use mongodb::{Collection, Database, IndexModel};
+use serde::{Deserialize, Serialize};
+
+pub const USERS: &str = "users";
+pub const FAVORITES: &str = "favorites";
+/// Tries of a read-change-write of a user's children before giving up.
+const CHANGE_ATTEMPTS: usize = 50;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct UserDocument {
+    #[serde(rename = "_id")]
+    id: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+    session_stamp: String,
+    created_at: i64,
+    #[serde(default)]
+    kids: Vec<KidDocument>,
+    /// Bumped by every change to `kids`: a change applies only to the version it read, so
+    /// concurrent changes retry instead of overwriting each other (or passing the limit).
+    #[serde(default)]
+    kids_version: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct KidDocument {
+    id: String,
+    nickname: Option<String>,
+    birth_year: i32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FavoriteDocument {
+    user_id: String,
+    slug: String,
+    /// A ULID: favorites sort newest first by it.
+    added: String,
+}
+
+impl UserDocument {
+    fn into_record(self) -> Result<UserRecord, AccountError> {
+        let role = Role::from_slug(&self.role).ok_or_else(|| AccountError::Backend(format!("unknown role {:?} in store", self.role)))?;
+        Ok(UserRecord {
+            user: User { id: self.id, email: self.email, display_name: self.display_name, role, created_at: self.created_at },
+            password_hash: PasswordHash(self.password_hash),
+            session_stamp: self.session_stamp,
+        })
+    }
+}
+
+impl From<KidDocument> for Kid {
+    fn from(kid: KidDocument) -> Kid {
+        Kid { id: kid.id, nickname: kid.nickname, birth_year: kid.birth_year.clamp(0, i32::from(u16::MAX)) as u16 }
+    }
+}
+
+fn account_err(e: StoreError) -> AccountError {
+    match e {
+        StoreError::Unavailable(reason) => AccountError::Unavailable(reason),
+        other => AccountError::Backend(other.to_string()),
+    }
+}
+
+/// The unique email, and favorites unique per (user, app) and found by app.
+pub(crate) async fn create_indexes(db: &Database) -> Result<(), StoreError> {
+    let unique = || IndexOptions::builder().unique(true).build();
+    let users = db.collection::<UserDocument>(USERS);
+    timed(WRITE_TIMEOUT, users.create_index(IndexModel::builder().keys(doc! { "email": 1 }).options(unique()).build())).await?;
+    let favorites = db.collection::<FavoriteDocument>(FAVORITES);
+    let models = vec![
+        IndexModel::builder().keys(doc! { "user_id": 1, "slug": 1 }).options(unique()).build(),
+        IndexModel::builder().keys(doc! { "user_id": 1, "added": -1 }).build(),
+        IndexModel::builder().keys(doc! { "slug": 1 }).build(),
+    ];
+    timed(WRITE_TIMEOUT, favorites.create_indexes(models)).await.map(|_| ())
+}
+
+#[derive(Clone)]
+pub struct MongoAccounts {
+    users: Collection<UserDocument>,
+    favorites: Collection<FavoriteDocument>,
+}
+
+impl MongoAccounts {
+    pub fn new(db: &Database) -> MongoAccounts {
+        MongoAccounts { users: db.collection(USERS), favorites: db.collection(FAVORITES) }
+    }
+
+    async fn find_user(&self, filter: mongodb::bson::Document) -> Result<Option<UserRecord>, AccountError> {
+        let found = timed(READ_TIMEOUT, self.users.find_one(filter)).await.map_err(account_err)?;
+        found.map(UserDocument::into_record).transpose()
+    }
+
+    /// Reads the user's children, lets `change` edit them (true: something changed) and writes
+    /// them back if no other change came in between, else starts over. None: no such user.
+    async fn change_kids(
+        &self,
+        user_id: &str,
+        mut change: impl FnMut(&mut Vec<KidDocument>) -> Result<bool, AccountError> + Send,
+    ) -> Result<Option<bool>, AccountError> {
+        for _ in 0..CHANGE_ATTEMPTS {
+            let Some(user) = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)? else {
+                return Ok(None);
+            };
+            let mut kids = user.kids;
+            if !change(&mut kids)? {
+                return Ok(Some(false));
+            }
+            let kids = mongodb::bson::to_bson(&kids).map_err(|e| AccountError::Backend(e.to_string()))?;
+            let filter = doc! { "_id": user_id, "kids_version": user.kids_version };
+            let update = doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1 } };
+            if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await.map_err(account_err)?.matched_count > 0 {
+                return Ok(Some(true));
+            }
+        }
+        Err(AccountError::Unavailable("the children list kept changing; try again".into()))
+    }
+
+    async fn exists(&self, id: &str) -> Result<bool, AccountError> {
+        Ok(timed(READ_TIMEOUT, self.users.count_documents(doc! { "_id": id }).limit(1)).await.map_err(account_err)? > 0)
+    }
+}
+
+#[async_trait]
+impl Accounts for MongoAccounts {
+    fn backend(&self) -> &'static str {
+        "mongodb"
+    }
+
+    async fn create_user(&self, new: &NewUser) -> Result<User, AccountError> {
+        let document = UserDocument {
+            id: new_id(),
+            email: new.email.clone(),
+            display_name: new.display_name.clone(),
+            password_hash: new.password_hash.0.clone(),
+            role: new.role.slug().into(),
+            session_stamp: new_id(),
+            created_at: chrono::Utc::now().timestamp_millis(),
+            kids: Vec::new(),
+            kids_version: 0,
+        };
+        let inserted = tokio::time::timeout(WRITE_TIMEOUT, self.users.insert_one(&document)).await;
+        match inserted {
+            Ok(Ok(_)) => Ok(document.into_record()?.user),
+            Ok(Err(e)) if is_duplicate_key(&e) => Err(AccountError::EmailTaken),
+            Ok(Err(e)) => Err(account_err(db_err(e))),
+            Err(_) => Err(AccountError::Unavailable("MongoDB did not answer in time".into())),
+        }
+    }
+
+    async fn user(&self, id: &str) -> Result<Option<UserRecord>, AccountError> {
+        self.find_user(doc! { "_id": id }).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, AccountError> {
+        self.find_user(doc! { "email": email }).await
+    }
+
+    async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError> {
+        let update = doc! { "$set": { "password_hash": &hash.0, "session_stamp": new_id() } };
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        Ok(done.matched_count > 0)
+    }
+
+    async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
+        let update = doc! { "$set": { "role": role.slug() } };
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        Ok(done.matched_count > 0)
+    }
+
+    async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
+        timed(WRITE_TIMEOUT, self.favorites.delete_many(doc! { "user_id": id })).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.users.delete_one(doc! { "_id": id })).await.map_err(account_err)?;
+        Ok(done.deleted_count > 0)
+    }
+
+    async fn add_kid(&self, user_id: &str, kid: &NewKid) -> Result<Option<Kid>, AccountError> {
+        let stored = KidDocument { id: new_id(), nickname: kid.nickname.clone(), birth_year: i32::from(kid.birth_year) };
+        let kid = Kid::from(KidDocument { id: stored.id.clone(), nickname: stored.nickname.clone(), birth_year: stored.birth_year });
+        let mut stored = Some(stored);
+        let changed = self
+            .change_kids(user_id, |kids| {
+                if kids.len() >= MAX_KIDS {
+                    return Err(AccountError::TooManyKids(MAX_KIDS));
+                }
+                kids.extend(stored.take());
+                Ok(true)
+            })
+            .await?;
+        Ok(changed.map(|_| kid))
+    }
+
+    async fn kids(&self, user_id: &str) -> Result<Vec<Kid>, AccountError> {
+        let found = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)?;
+        Ok(found.map(|user| user.kids.into_iter().map(Kid::from).collect()).unwrap_or_default())
+    }
+
+    async fn remove_kid(&self, user_id: &str, kid_id: &str) -> Result<bool, AccountError> {
+        let changed = self
+            .change_kids(user_id, |kids| {
+                let before = kids.len();
+                kids.retain(|k| k.id != kid_id);
+                Ok(kids.len() < before)
+            })
+            .await?;
+        Ok(changed == Some(true))
+    }
+
+    async fn add_favorite(&self, user_id: &str, slug: &str) -> Result<bool, AccountError> {
+        if !self.exists(user_id).await? {
+            return Ok(false);
+        }
+        let favorite = FavoriteDocument { user_id: user_id.into(), slug: slug.into(), added: new_id() };
+        match tokio::time::timeout(WRITE_TIMEOUT, self.favorites.insert_one(&favorite)).await {
+            Ok(Ok(_)) => Ok(true),
+            Ok(Err(e)) if is_duplicate_key(&e) => Ok(true),
+            Ok(Err(e)) => Err(account_err(db_err(e))),
+            Err(_) => Err(AccountError::Unavailable("MongoDB did not answer in time".into())),
+        }
+    }
+
+    async fn remove_favorite(&self, user_id: &str, slug: &str) -> Result<bool, AccountError> {
+        let done = timed(WRITE_TIMEOUT, self.favorites.delete_one(doc! { "user_id": user_id, "slug": slug })).await.map_err(account_err)?;
+        Ok(done.deleted_count > 0)
+    }
+
+    async fn favorites(&self, user_id: &str) -> Result<Vec<String>, AccountError> {
+        let found: Vec<FavoriteDocument> = timed(READ_TIMEOUT, async {
+            self.favorites.find(doc! { "user_id": user_id }).sort(doc! { "added": -1 }).await?.try_collect().await
+        })
+        .await
+        .map_err(account_err)?;
+        Ok(found.into_iter().map(|f| f.slug).collect())
+    }
+
+    async fn ping(&self) -> Result<(), AccountError> {
+        timed(READ_TIMEOUT, self.users.count_documents(doc! {}).limit(1)).await.map(|_| ()).map_err(account_err)
+    }
+}
