@@ -116,3 +116,38 @@ fn serves_then_stops_cleanly_on_sigterm() {
     };
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
 }
+
+#[tokio::test]
+async fn createadmin_makes_or_promotes_an_administrator() {
+    use app::ports::Accounts;
+    let data = TempDir::new().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = famigo(&data).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let bad_email = run(&["createadmin", "--email", "not-an-email"], "");
+    assert_eq!(bad_email.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad_email.stderr));
+    let short = run(&["createadmin", "--email", "ops@famigo.test"], "short\n");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+
+    let made = run(&["createadmin", "--email", "Ops@Famigo.test", "--name", "Ops"], "a long admin password\n");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(!String::from_utf8_lossy(&made.stdout).contains("a long admin password"), "a given password is not echoed");
+    let store = famigo::adapters::sqlite::SqliteCatalog::open(data.path()).await.unwrap();
+    let accounts = store.accounts();
+    let ops = accounts.user_by_email("ops@famigo.test").await.unwrap().expect("created");
+    assert_eq!((ops.user.role, ops.user.display_name.as_str()), (app::domain::Role::Admin, "Ops"));
+    let hash = ops.password_hash.clone();
+
+    let parent = accounts
+        .create_user(&app::ports::NewUser { email: "dad@famigo.test".into(), display_name: "Dad".into(), password_hash: hash.clone(), role: app::domain::Role::Parent })
+        .await
+        .unwrap();
+    let promoted = run(&["createadmin", "--email", "dad@famigo.test"], "");
+    assert!(promoted.status.success(), "{}", String::from_utf8_lossy(&promoted.stderr));
+    let dad = accounts.user(&parent.id).await.unwrap().unwrap();
+    assert_eq!(dad.user.role, app::domain::Role::Admin);
+    assert_eq!(dad.password_hash, hash, "promotion keeps the password");
+}

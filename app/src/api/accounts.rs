@@ -239,11 +239,15 @@ pub(crate) mod ssr {
     /// The user this session is signed in as, if the account still exists and its password
     /// has not changed since.
     pub async fn signed_in_user() -> Result<Option<User>, ApiError> {
-        let session = session().await?;
+        user_of_session(&session().await?, &*state()?.accounts).await
+    }
+
+    /// `signed_in_user` for a given session (plain axum handlers have no Leptos context).
+    pub async fn user_of_session(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> Result<Option<User>, ApiError> {
         let Some(signed_in) = session.get::<SignedIn>(ACCOUNT_KEY).await.map_err(session_failed)? else {
             return Ok(None);
         };
-        match state()?.accounts.user(&signed_in.user_id).await? {
+        match accounts.user(&signed_in.user_id).await? {
             Some(record) if record.session_stamp == signed_in.stamp => Ok(Some(record.user)),
             _ => {
                 session.remove_value(ACCOUNT_KEY).await.map_err(session_failed)?;

@@ -10,16 +10,19 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub const ADMIN_KEY: &str = "admin";
 
-/// Whether this session belongs to an administrator, by token or by role (for plain axum
-/// handlers, outside a server function).
+/// Passes for an administrator's session, by token or by role; else `Forbidden` for a
+/// signed-in parent and `Unauthorized` for anyone else. (For plain axum handlers, outside a
+/// server function; server functions call `require_admin`.)
 #[cfg(feature = "ssr")]
-pub async fn session_is_admin(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> bool {
-    if matches!(session.get::<bool>(ADMIN_KEY).await, Ok(Some(true))) {
-        return true;
+pub async fn check_admin(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> Result<(), ApiError> {
+    if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
+        return Ok(());
     }
-    let Ok(Some(signed_in)) = session.get::<serde_json::Value>(super::accounts::ssr::ACCOUNT_KEY).await else { return false };
-    let (Some(id), Some(stamp)) = (signed_in["user_id"].as_str(), signed_in["stamp"].as_str()) else { return false };
-    matches!(accounts.user(id).await, Ok(Some(record)) if record.session_stamp == stamp && record.user.is_admin())
+    match super::accounts::ssr::user_of_session(session, accounts).await? {
+        Some(user) if user.is_admin() => Ok(()),
+        Some(_) => Err(ApiError::Forbidden),
+        None => Err(ApiError::Unauthorized),
+    }
 }
 
 /// Signs this browser in as administrator; a plain form post without JavaScript works too
@@ -52,19 +55,9 @@ pub async fn is_admin() -> Result<bool, ApiError> {
     Ok(require_admin().await.is_ok())
 }
 
-/// Passes for an administrator's session; else `Forbidden` for a signed-in parent and
-/// `Unauthorized` for anyone else.
 #[cfg(feature = "ssr")]
 pub(crate) async fn require_admin() -> Result<(), ApiError> {
-    let session = session().await?;
-    if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
-        return Ok(());
-    }
-    match super::accounts::ssr::signed_in_user().await? {
-        Some(user) if user.is_admin() => Ok(()),
-        Some(_) => Err(ApiError::Forbidden),
-        None => Err(ApiError::Unauthorized),
-    }
+    check_admin(&session().await?, &*super::state()?.accounts).await
 }
 
 /// The newest mail in the outbox (alerts, digests), for `/admin/mail`.

@@ -3,7 +3,7 @@
 //! it. A plain multipart form, so it works without JavaScript; answers with a redirect back to
 //! `/admin/jobs`.
 
-use app::api::admin::session_is_admin;
+use app::api::admin::check_admin;
 use app::domain::JobKind;
 use app::ports::AppState;
 use axum::extract::{Multipart, State};
@@ -30,8 +30,8 @@ pub async fn upload_catalog(
     session: Session,
     mut form: Multipart,
 ) -> Response {
-    if !session_is_admin(&session, &*state.accounts).await {
-        return refuse(StatusCode::UNAUTHORIZED, "please sign in as an administrator");
+    if let Err(refused) = check_admin(&session, &*state.accounts).await {
+        return refuse(StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED), &refused.to_string());
     }
     let field = loop {
         match form.next_field().await {

@@ -1,0 +1,292 @@
+//! Parents' accounts over HTTP, as a browser without JavaScript uses them (form posts to the
+//! server functions): sign up, sessions, throttling, cross-site refusals, escaping, the
+//! account page, admin by role.
+
+mod common;
+
+use app::api::accounts::{AddKid, ChangePassword, DeleteAccount, RemoveKid, SignIn, SignOut, SignUp};
+use app::api::jobs::ListJobs;
+use common::{Response, TestApp};
+use leptos::server_fn::ServerFn;
+
+const ORIGIN: (&str, &str) = ("origin", "http://famigo.test");
+const HOST: (&str, &str) = ("host", "famigo.test");
+const PASSWORD: &str = "correct horse battery";
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        body.append_pair(name, value);
+    }
+    body.finish()
+}
+
+async fn post(app: &TestApp, uri: &str, body: &str, headers: &[(&str, &str)]) -> Response {
+    let mut request = axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in [ORIGIN, HOST].iter().chain(headers) {
+        request = request.header(*name, *value);
+    }
+    app.send(request.body(axum::body::Body::from(body.to_string())).unwrap()).await
+}
+
+/// The `famigo_session=…` pair a response set, checking the cookie's flags.
+fn session_cookie(response: &Response) -> String {
+    let set_cookie = response.headers.get("set-cookie").unwrap_or_else(|| panic!("no cookie set: {} {}", response.status, response.body));
+    let set_cookie = set_cookie.to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+async fn sign_up(app: &TestApp, email: &str, name: &str) -> String {
+    let body = form(&[("form[email]", email), ("form[display_name]", name), ("form[password]", PASSWORD)]);
+    let response = post(app, SignUp::PATH, &body, &[]).await;
+    assert!(response.status < 400, "{} {}", response.status, response.body);
+    session_cookie(&response)
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str, headers: &[(&str, &str)]) -> Response {
+    post(app, SignIn::PATH, &form(&[("email", email), ("password", password)]), headers).await
+}
+
+async fn account_page(app: &TestApp, cookie: &str) -> Response {
+    app.get_with("/account", &[("cookie", cookie)]).await
+}
+
+#[tokio::test]
+async fn a_parent_signs_up_sees_the_account_and_signs_out() {
+    let app = TestApp::seeded(10).await;
+    let cookie = sign_up(&app, " Maya.Parent@Example.com ", "Maya's mum").await;
+    let page = account_page(&app, &cookie).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("maya.parent@example.com"), "the email, normalized");
+    assert!(page.body.contains("Maya&#x27;s mum") || page.body.contains("Maya's mum"));
+    assert_eq!(page.headers["x-cache"], "bypass", "a signed-in page is never cached");
+    let home = app.get_with("/", &[("cookie", cookie.as_str())]).await;
+    assert!(home.body.contains("class=\"user-name\""), "the header names the parent");
+    let anonymous = app.get("/").await;
+    assert!(anonymous.body.contains("href=\"/signin\"") && !anonymous.body.contains("user-name"));
+
+    let out = post(&app, SignOut::PATH, "", &[("cookie", cookie.as_str())]).await;
+    assert!(out.status < 400, "{}", out.status);
+    let page = account_page(&app, &cookie).await;
+    assert!(page.body.contains("Please sign in"), "the old cookie is signed out");
+
+    let again = sign_in(&app, "MAYA.PARENT@example.com", PASSWORD, &[]).await;
+    assert!(again.status < 400, "{} {}", again.status, again.body);
+    assert!(account_page(&app, &session_cookie(&again)).await.body.contains("Your account"));
+}
+
+#[tokio::test]
+async fn bad_sign_ups_name_every_field_and_write_nothing() {
+    let app = TestApp::seeded(0).await;
+    let body = form(&[("form[email]", "not-an-email"), ("form[display_name]", " "), ("form[password]", "short")]);
+    let refused = post(&app, SignUp::PATH, &body, &[]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for field in ["\"email\"", "\"display_name\"", "\"password\""] {
+        assert!(refused.body.contains(field), "{field} in {}", refused.body);
+    }
+    assert!(!refused.body.contains("short"), "the password never comes back");
+    assert!(refused.headers.get("set-cookie").is_none());
+
+    sign_up(&app, "lee@example.com", "Lee").await;
+    let body = form(&[("form[email]", "LEE@example.com"), ("form[display_name]", "Lee 2"), ("form[password]", PASSWORD)]);
+    let taken = post(&app, SignUp::PATH, &body, &[("x-forwarded-for", "198.51.100.2")]).await;
+    assert_eq!(taken.status, 422, "{}", taken.body);
+    assert!(taken.body.contains("sign in instead"));
+    let record = app.state.accounts.user_by_email("lee@example.com").await.unwrap().expect("stored");
+    assert_eq!(record.user.display_name, "Lee", "the first account is untouched");
+    assert!(record.password_hash.0.starts_with("$argon2id$"), "stored hashed");
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_sign_in() {
+    let app = TestApp::with_env(0, &[("ADMIN_TOKEN", "planted-session-token-0123456789")]).await;
+    sign_up(&app, "sam@example.com", "Sam").await;
+    // A session that exists before sign-in (here: one an attacker could have planted).
+    let planted = post(&app, app::api::admin::AdminSignIn::PATH, "token=planted-session-token-0123456789", &[]).await;
+    let planted = session_cookie(&planted);
+    let signed_in = sign_in(&app, "sam@example.com", PASSWORD, &[("cookie", planted.as_str())]).await;
+    let fresh = session_cookie(&signed_in);
+    assert_ne!(fresh, planted, "a new session id at sign-in");
+    assert!(account_page(&app, &fresh).await.body.contains("Your account"));
+    assert!(account_page(&app, &planted).await.body.contains("Please sign in"), "the planted id is worthless");
+}
+
+#[tokio::test]
+async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "kim@example.com", "Kim").await;
+    let mut statuses = Vec::new();
+    for n in 0..20 {
+        let response = sign_in(&app, "kim@example.com", &format!("wrong password {n}"), &[("x-forwarded-for", "203.0.113.5")]).await;
+        if response.status == 429 {
+            let retry_after: u64 = response.headers["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!(retry_after >= 1, "{retry_after}");
+            assert!(response.body.contains("TooManyAttempts"), "{}", response.body);
+        }
+        statuses.push(response.status);
+    }
+    assert_eq!(&statuses[..5], &[401; 5], "five free mistakes: {statuses:?}");
+    assert_eq!(statuses[5], 401, "the sixth is counted and blocks: {statuses:?}");
+    assert!(statuses[6..].iter().all(|&s| s == 429), "then refused without trying: {statuses:?}");
+    let right = sign_in(&app, "kim@example.com", PASSWORD, &[("x-forwarded-for", "203.0.113.6")]).await;
+    assert_eq!(right.status, 429, "even the right password waits while the account is blocked");
+
+    // Per address: many accounts tried from one address.
+    let mut statuses = Vec::new();
+    for n in 0..24 {
+        let response = sign_in(&app, &format!("nobody{n}@example.com"), "whatever it is", &[("x-forwarded-for", "203.0.113.77")]).await;
+        statuses.push(response.status);
+    }
+    assert!(statuses[..20].iter().all(|&s| s == 401), "{statuses:?}");
+    assert!(statuses[21..].iter().all(|&s| s == 429), "{statuses:?}");
+    let elsewhere = sign_in(&app, "nobody0@example.com", "whatever it is", &[("x-forwarded-for", "203.0.113.78")]).await;
+    assert_eq!(elsewhere.status, 401, "another address is not blocked");
+}
+
+#[tokio::test]
+async fn unknown_and_known_emails_get_the_same_refusal() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "ana@example.com", "Ana").await;
+    let known = sign_in(&app, "ana@example.com", "not her password", &[]).await;
+    let unknown = sign_in(&app, "nobody@example.com", "not her password", &[]).await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    assert_eq!(known.status, 401);
+}
+
+#[tokio::test]
+async fn cross_site_posts_and_operator_injection_are_refused() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "jo@example.com", "Jo").await;
+    let evil = [("origin", "https://evil.example"), HOST];
+    let mut request = axum::http::Request::post(SignIn::PATH).header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in evil {
+        request = request.header(name, value);
+    }
+    let body = form(&[("email", "jo@example.com"), ("password", PASSWORD)]);
+    let refused = app.send(request.body(axum::body::Body::from(body)).unwrap()).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.headers.get("set-cookie").is_none());
+
+    let operator = post(&app, SignIn::PATH, "email[$ne]=x&password[$gt]=", &[]).await;
+    assert_eq!(operator.status, 400, "{}", operator.body);
+    let json = app
+        .send(
+            axum::http::Request::post(SignIn::PATH)
+                .header("content-type", "application/json")
+                .header("origin", ORIGIN.1)
+                .header("host", HOST.1)
+                .body(axum::body::Body::from(r#"{"email":{"$ne":""},"password":{"$ne":""}}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(json.status, 400, "{}", json.body);
+}
+
+#[tokio::test]
+async fn user_text_is_shown_as_text() {
+    let app = TestApp::seeded(0).await;
+    let cookie = sign_up(&app, "x@example.com", "<script>alert(1)</script>\" onmouseover=\"").await;
+    let page = account_page(&app, &cookie).await;
+    assert!(!page.body.contains("<script>alert(1)"), "raw script in the page");
+    let in_a_tag = page.body.split('<').skip(1).filter_map(|tag| tag.split('>').next()).any(|tag| tag.contains("onmouseover"));
+    assert!(!in_a_tag, "the name broke into a tag's attributes");
+    assert!(page.body.contains("onmouseover"), "the name is on the page, as text");
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown escaped");
+}
+
+#[tokio::test]
+async fn kids_are_added_validated_and_only_removed_by_their_parent() {
+    let app = TestApp::seeded(0).await;
+    let cookie = sign_up(&app, "pat@example.com", "Pat").await;
+    let auth = [("cookie", cookie.as_str())];
+    let added = post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &auth).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let page = account_page(&app, &cookie).await;
+    assert!(page.body.contains("Maya, 5"), "listed with her age");
+    let bad = post(&app, AddKid::PATH, &form(&[("form[nickname]", "Old"), ("form[age]", "42")]), &auth).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("\"age\""));
+    let anonymous = post(&app, AddKid::PATH, &form(&[("form[age]", "5")]), &[]).await;
+    assert_eq!(anonymous.status, 401);
+
+    let user = app.state.accounts.user_by_email("pat@example.com").await.unwrap().unwrap().user;
+    let maya = app.state.accounts.kids(&user.id).await.unwrap().remove(0);
+    let other = sign_up(&app, "other@example.com", "Other").await;
+    let stolen = post(&app, RemoveKid::PATH, &form(&[("id", &maya.id)]), &[("cookie", other.as_str())]).await;
+    assert_eq!(stolen.status, 404, "another parent's child: {}", stolen.body);
+    let removed = post(&app, RemoveKid::PATH, &form(&[("id", &maya.id)]), &auth).await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert!(app.state.accounts.kids(&user.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_new_password_signs_out_other_browsers() {
+    let app = TestApp::seeded(0).await;
+    let laptop = sign_up(&app, "dee@example.com", "Dee").await;
+    let phone = session_cookie(&sign_in(&app, "dee@example.com", PASSWORD, &[]).await);
+    let wrong = post(&app, ChangePassword::PATH, &form(&[("form[current]", "not it at all"), ("form[new]", "a brand new password")]), &[("cookie", laptop.as_str())]).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    let short = post(&app, ChangePassword::PATH, &form(&[("form[current]", PASSWORD), ("form[new]", "short")]), &[("cookie", laptop.as_str())]).await;
+    assert_eq!(short.status, 422, "{}", short.body);
+    let changed = post(&app, ChangePassword::PATH, &form(&[("form[current]", PASSWORD), ("form[new]", "a brand new password")]), &[("cookie", laptop.as_str())]).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let laptop = changed.headers.get("set-cookie").map(|_| session_cookie(&changed)).unwrap_or(laptop);
+    assert!(account_page(&app, &laptop).await.body.contains("Your account"), "this browser stays in");
+    assert!(account_page(&app, &phone).await.body.contains("Please sign in"), "the other is signed out");
+    assert_eq!(sign_in(&app, "dee@example.com", PASSWORD, &[]).await.status, 401, "the old password is gone");
+    assert!(sign_in(&app, "dee@example.com", "a brand new password", &[]).await.status < 400);
+}
+
+#[tokio::test]
+async fn deleting_an_account_deletes_its_data() {
+    let app = TestApp::seeded(0).await;
+    let cookie = sign_up(&app, "del@example.com", "Del").await;
+    let auth = [("cookie", cookie.as_str())];
+    post(&app, AddKid::PATH, &form(&[("form[age]", "7")]), &auth).await;
+    let id = app.state.accounts.user_by_email("del@example.com").await.unwrap().unwrap().user.id;
+    app.state.accounts.add_favorite(&id, "some-app").await.unwrap();
+
+    let wrong = post(&app, DeleteAccount::PATH, &form(&[("password", "not my password")]), &auth).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(app.state.accounts.user(&id).await.unwrap().is_some(), "nothing deleted");
+
+    let deleted = post(&app, DeleteAccount::PATH, &form(&[("password", PASSWORD)]), &auth).await;
+    assert!(deleted.status < 400, "{} {}", deleted.status, deleted.body);
+    assert!(app.state.accounts.user(&id).await.unwrap().is_none());
+    assert!(app.state.accounts.kids(&id).await.unwrap().is_empty());
+    assert!(app.state.accounts.favorites(&id).await.unwrap().is_empty());
+    assert!(account_page(&app, &cookie).await.body.contains("Please sign in"));
+    assert_eq!(sign_in(&app, "del@example.com", PASSWORD, &[]).await.status, 401);
+}
+
+#[tokio::test]
+async fn admin_functions_refuse_parents_with_403_and_admit_the_admin_role() {
+    let app = TestApp::seeded(5).await;
+    let cookie = sign_up(&app, "boss@example.com", "Boss").await;
+    let list = |cookie: String| {
+        let app = &app;
+        async move {
+            app.send(
+                axum::http::Request::post(ListJobs::PATH)
+                    .header("content-type", "application/json")
+                    .header("cookie", cookie)
+                    .header("origin", ORIGIN.1)
+                    .header("host", HOST.1)
+                    .body(axum::body::Body::from(r#"{"filter":{"state":null,"kind":null},"page":1}"#))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    assert_eq!(list(cookie.clone()).await.status, 403);
+    let page = app.get_with("/admin/jobs", &[("cookie", cookie.as_str())]).await;
+    assert!(page.body.contains("only administrators"), "the dashboard refuses a parent");
+
+    let id = app.state.accounts.user_by_email("boss@example.com").await.unwrap().unwrap().user.id;
+    app.state.accounts.set_role(&id, app::domain::Role::Admin).await.unwrap();
+    let listed = list(cookie.clone()).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let page = app.get_with("/admin/jobs", &[("cookie", cookie.as_str())]).await;
+    assert!(!page.body.contains("only administrators") && !page.body.contains("Sign in to Famigo admin"));
+}
