@@ -3,7 +3,9 @@
 //! browser's session (HttpOnly, SameSite=Lax cookie) as admin. Every admin server function
 //! checks one or the other.
 
-use super::{session, session_failed, ApiError};
+use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::{session, session_failed};
 use leptos::prelude::*;
 
 /// The session key that marks an administrator's session.
