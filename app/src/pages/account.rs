@@ -63,10 +63,10 @@ pub fn SignUpPage() -> impl IntoView {
             <ActionForm action=sign_up>
                 <input type="hidden" name="next" value=next/>
                 <label for="signup-email">"Email"</label>
-                <input id="signup-email" type="email" name="form[email]" autocomplete="email" required maxlength="254" prop:value=move || typed("email")/>
+                <input id="signup-email" type="email" name="form[email]" autocomplete="email" required maxlength="254" value=move || typed("email")/>
                 {move || field_message(error(), "email")}
                 <label for="signup-name">"Your name, as other parents will see it"</label>
-                <input id="signup-name" type="text" name="form[display_name]" autocomplete="nickname" required maxlength="40" prop:value=move || typed("display_name")/>
+                <input id="signup-name" type="text" name="form[display_name]" autocomplete="nickname" required maxlength="40" value=move || typed("display_name")/>
                 {move || field_message(error(), "display_name")}
                 <label for="signup-password">{format!("Password ({MIN_PASSWORD_CHARS} characters or more)")}</label>
                 <input id="signup-password" type="password" name="form[password]" autocomplete="new-password" required
@@ -131,10 +131,10 @@ pub fn AccountPage() -> impl IntoView {
                                 <Show when=move || !full>
                                     <ActionForm action=add_kid attr:class="kid-form">
                                         <label for="kid-nickname">"Nickname (optional)"</label>
-                                        <input id="kid-nickname" type="text" name="form[nickname]" maxlength="24" prop:value=move || kid_typed("nickname")/>
+                                        <input id="kid-nickname" type="text" name="form[nickname]" maxlength="24" value=move || kid_typed("nickname")/>
                                         {move || field_message(kid_error(), "nickname")}
                                         <label for="kid-age">"Age or birth year"</label>
-                                        <input id="kid-age" type="text" name="form[age]" inputmode="numeric" required maxlength="4" prop:value=move || kid_typed("age")/>
+                                        <input id="kid-age" type="text" name="form[age]" inputmode="numeric" required maxlength="4" value=move || kid_typed("age")/>
                                         {move || field_message(kid_error(), "age")}
                                         <button type="submit">"Add"</button>
                                     </ActionForm>

@@ -1,0 +1,68 @@
+import { test, expect, waitForHydration } from './fixtures';
+
+// Refusals the flow provokes on purpose (a wrong password, a bad age) log their status.
+test.use({ allowConsole: [[/401 \(Unauthorized\)/, /422 \(Unprocessable Entity\)/], { scope: 'test' }] });
+
+const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+test('a parent signs up, adds a child, signs out and back in', async ({ page, consoleErrors }) => {
+  const email = `parent-${unique()}@famigo.test`;
+  const password = 'a long family password';
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Create your family's account");
+  await waitForHydration(page);
+  await page.fill('#signup-email', email);
+  await page.fill('#signup-name', 'Maya’s mum');
+  await page.fill('#signup-password', password);
+  await page.click('button:has-text("Create account")');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('.user-menu .user-name')).toHaveText('Maya’s mum');
+
+  await page.fill('#kid-nickname', 'Maya');
+  await page.fill('#kid-age', '42');
+  await page.click('.kid-form button');
+  await expect(page.locator('.kid-form .field-error')).toContainText('an age from 0 to 17');
+  await page.fill('#kid-age', '5');
+  await page.click('.kid-form button');
+  await expect(page.locator('.kids li')).toHaveText([/Maya, 5/]);
+
+  await page.click('.user-menu button:has-text("Sign out")');
+  await expect(page.locator('.user-menu')).toContainText('Sign in');
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Sign in' }).first().click();
+  await waitForHydration(page);
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', 'not the password at all');
+  await page.click('.account-form button:has-text("Sign in")');
+  await expect(page.getByRole('alert')).toHaveText('that email and password do not match an account');
+  await page.fill('#signin-password', password);
+  await page.click('.account-form button:has-text("Sign in")');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('.kids li')).toHaveText([/Maya, 5/]);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('signing up shows what is wrong, keeps what was typed, then signs in', async ({ page }) => {
+    const email = `nojs-${unique()}@famigo.test`;
+    await page.goto('/signup');
+    await page.fill('#signup-email', email);
+    await page.fill('#signup-name', 'Sam');
+    // The browser's own checks are skipped so the server's answer shows.
+    await page.$eval('#signup-password', (input: HTMLInputElement) => input.removeAttribute('minlength'));
+    await page.fill('#signup-password', 'short');
+    await page.click('button:has-text("Create account")');
+    await expect(page.locator('.field-error')).toHaveText('use at least 10 characters');
+    await expect(page.locator('#signup-email')).toHaveValue(email);
+    await page.fill('#signup-password', 'long enough now, really');
+    await page.click('button:has-text("Create account")');
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.locator('.account-who')).toContainText(email);
+  });
+});
