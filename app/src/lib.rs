@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{AccountPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
+use pages::{AccountPage, MyAppsPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
 /// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.
@@ -56,25 +56,36 @@ pub fn App() -> impl IntoView {
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
-            <SiteHeader/>
-            <main id="main" class="page">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/apps") view=BrowsePage ssr=SsrMode::Async/>
-                    <Route path=path!("/apps/:slug") view=AppDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminSignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/apps") view=AdminAppsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/mail") view=AdminMailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/apps/new") view=AdminAppEditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/apps/:slug/edit") view=AdminAppEditPage ssr=SsrMode::Async/>
-                </Routes>
-            </main>
-            <SiteFooter/>
+            <SiteFrame/>
         </Router>
+    }
+}
+
+/// Everything inside the router: the viewer (signed-in parent or visitor) is provided here
+/// for the header and the pages.
+#[component]
+fn SiteFrame() -> impl IntoView {
+    api::accounts::ViewerResource::provide();
+    view! {
+        <SiteHeader/>
+        <main id="main" class="page">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/apps") view=BrowsePage ssr=SsrMode::Async/>
+                <Route path=path!("/apps/:slug") view=AppDetailPage ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-apps") view=MyAppsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminSignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/apps") view=AdminAppsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/mail") view=AdminMailPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/apps/new") view=AdminAppEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/apps/:slug/edit") view=AdminAppEditPage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <SiteFooter/>
     }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     /// How long a worker's claim on a job lasts without renewal (`JOB_LEASE_SECONDS`, default
     /// 30, renewed every third of it): a job whose worker died runs again after this.
     pub job_lease: std::time::Duration,
+    /// Password hashes computed at once (`PASSWORD_HASHERS`, default half the cores, at least
+    /// 1): more sign-ins than this wait their turn instead of taking every core from pages.
+    pub password_hashers: usize,
     /// Periodic jobs: `SCHEDULE_<KIND>` (e.g. `SCHEDULE_WARM_CACHE`), a cron expression with
     /// seconds (`0 */5 * * * *`) or `off`.
     pub schedules: Vec<(app::domain::JobKind, cron::Schedule)>,
@@ -444,11 +447,20 @@ impl Config {
             });
         }
         let job_lease = std::time::Duration::from_secs(job_lease_seconds);
+        let half_the_cores = (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).max(1);
+        let password_hashers = env.parsed("PASSWORD_HASHERS", half_the_cores, "expected a whole number from 1 to 64")?;
+        if !(1..=64).contains(&password_hashers) {
+            return Err(ConfigError {
+                var: "PASSWORD_HASHERS",
+                value: password_hashers.to_string(),
+                reason: "expected a whole number from 1 to 64".into(),
+            });
+        }
         let schedules = env.schedules()?;
         let alert_webhook = env.origin("ALERT_WEBHOOK_URL", true)?;
         let watchdog_every = std::time::Duration::from_secs(env.parsed::<u64>("WATCHDOG_SECONDS", 10, "expected a whole number of seconds")?.clamp(1, 3600));
         let watchdog_slow = std::time::Duration::from_millis(env.parsed::<u64>("WATCHDOG_SLOW_MS", 1000, "expected a whole number of milliseconds")?.max(1));
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, mail, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, job_lease, schedules })
+        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, mail, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, job_lease, password_hashers, schedules })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.

@@ -60,6 +60,7 @@ pub struct Services {
 /// Opens the page cache and session store the configuration names, and puts the browse
 /// index and the cache invalidation in front of the store.
 pub async fn services(config: &Config, store: Arc<dyn Catalog>, accounts: Arc<dyn Accounts>) -> Result<Services, ServeError> {
+    app::api::password::set_concurrency(config.password_hashers);
     let cache = &config.cache;
     let (page_cache, sessions): (Arc<dyn PageCache>, SessionBackend) = match &cache.redis_url {
         Some(url) => {

@@ -290,3 +290,51 @@ async fn admin_functions_refuse_parents_with_403_and_admit_the_admin_role() {
     let page = app.get_with("/admin/jobs", &[("cookie", cookie.as_str())]).await;
     assert!(!page.body.contains("only administrators") && !page.body.contains("Sign in to Famigo admin"));
 }
+
+#[tokio::test]
+async fn hearts_keep_favorites_and_my_apps_lists_them_filtered() {
+    use app::api::favorites::SetFavorite;
+    let app = TestApp::seeded(30).await;
+    let listing = app.get("/apps").await;
+    let slugs = listing.card_slugs();
+    assert!(listing.body.contains("href=\"/signin?next=%2Fapps%2F"), "a visitor's heart asks to sign in");
+    assert!(app.get("/my-apps").await.body.contains("Please sign in"), "My apps asks a visitor to sign in");
+
+    let cookie = sign_up(&app, "fav@example.com", "Fav").await;
+    let auth = [("cookie", cookie.as_str())];
+    for slug in &slugs[..3] {
+        let saved = post(&app, SetFavorite::PATH, &form(&[("slug", slug), ("on", "true")]), &auth).await;
+        assert_eq!((saved.status, saved.body.as_str()), (200, "true"));
+    }
+    let unknown = post(&app, SetFavorite::PATH, &form(&[("slug", "no-such-app"), ("on", "true")]), &auth).await;
+    assert_eq!(unknown.status, 404);
+    let anonymous = post(&app, SetFavorite::PATH, &form(&[("slug", &slugs[0]), ("on", "true")]), &[]).await;
+    assert_eq!(anonymous.status, 401);
+
+    let page = app.get_with(&format!("/apps/{}", slugs[0]), &[("cookie", cookie.as_str())]).await;
+    assert!(page.body.contains("aria-pressed=\"true\""), "the app page's heart is on");
+    let mine = app.get_with("/my-apps", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(mine.status, 200);
+    assert_eq!(mine.card_slugs(), [slugs[2].clone(), slugs[1].clone(), slugs[0].clone()], "newest favorite first");
+
+    // Filtered like browse: the same query parameters.
+    let first = app.catalog.get(&slugs[0]).await.unwrap().unwrap();
+    let band = app::domain::AgeBand::of_age(first.min_age).expect("a band").slug();
+    let filtered = app.get_with(&format!("/my-apps?age={band}"), &[("cookie", cookie.as_str())]).await;
+    let expected: Vec<String> = {
+        let mut kept = Vec::new();
+        for slug in [&slugs[2], &slugs[1], &slugs[0]] {
+            let app = app.catalog.get(slug).await.unwrap().unwrap();
+            if app::domain::AgeBand::of_age(app.min_age).map(|b| b.slug()) == Some(band) {
+                kept.push(slug.clone());
+            }
+        }
+        kept
+    };
+    assert_eq!(filtered.card_slugs(), expected);
+
+    let removed = post(&app, SetFavorite::PATH, &form(&[("slug", &slugs[1]), ("on", "false")]), &auth).await;
+    assert_eq!((removed.status, removed.body.as_str()), (200, "false"));
+    let mine = app.get_with("/my-apps", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(mine.card_slugs(), [slugs[2].clone(), slugs[0].clone()]);
+}

@@ -45,7 +45,7 @@ async fn robots_points_to_the_sitemap_and_keeps_private_pages_out() {
     let app = site(5, &[]).await;
     let robots = app.get("/robots.txt").await;
     assert_eq!(robots.status, 200);
-    for line in ["Disallow: /admin", "Disallow: /api/", "Disallow: /account", "Sitemap: https://famigo.example/sitemap.xml"] {
+    for line in ["Disallow: /admin", "Disallow: /api/", "Disallow: /account", "Disallow: /signin", "Disallow: /signup", "Sitemap: https://famigo.example/sitemap.xml"] {
         assert!(robots.body.lines().any(|l| l == line), "{line} missing:\n{}", robots.body);
     }
 }
@@ -236,7 +236,9 @@ async fn a_crawl_of_the_site_finds_no_errors_no_broken_links_and_no_duplicate_ti
             let href = href.replace("&amp;", "&");
             let internal = href.starts_with('/') && !href.starts_with("//");
             let page_like = !href.starts_with("/pkg/") && !href.contains(".svg") && !href.contains(".atom") && !href.starts_with("/api/");
-            if internal && page_like && !href.starts_with("/admin") && seen.insert(href.clone()) {
+            // What robots.txt keeps crawlers out of (and the pages mark noindex).
+            let disallowed = ["/admin", "/account", "/signin", "/signup"].iter().any(|p| href.starts_with(p));
+            if internal && page_like && !disallowed && seen.insert(href.clone()) {
                 queue.push_back(href);
             }
         }

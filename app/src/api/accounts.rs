@@ -19,7 +19,7 @@ pub struct AccountOverview {
 
 /// Creates an account and signs this browser in to it; goes on to `next` (a path on this
 /// site) or `/account`.
-#[server]
+#[server(endpoint = "sign_up")]
 pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
     let ip_key = format!("signup:ip:{}", ssr::client_ip());
@@ -48,7 +48,7 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiEr
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email).unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
@@ -70,17 +70,51 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 }
 
 /// Signs this browser out (of the admin token's session too).
-#[server]
+#[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ApiError> {
     super::session().await?.flush().await.map_err(super::session_failed)?;
     leptos_axum::redirect("/");
     Ok(())
 }
 
-/// The signed-in parent, if any.
+/// Who is looking at the page: the signed-in parent and their favorite apps (to draw the
+/// hearts), or None for a visitor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user: User,
+    pub favorites: Vec<String>,
+}
+
+impl Viewer {
+    pub fn likes(&self, slug: &str) -> bool {
+        self.favorites.iter().any(|f| f == slug)
+    }
+}
+
 #[server]
-pub async fn current_user() -> Result<Option<User>, ApiError> {
-    ssr::signed_in_user().await
+pub async fn current_viewer() -> Result<Option<Viewer>, ApiError> {
+    let Some(user) = ssr::signed_in_user().await? else { return Ok(None) };
+    let favorites = super::state()?.accounts.favorites(&user.id).await?;
+    Ok(Some(Viewer { user, favorites }))
+}
+
+/// The viewer of the current page, asked again at every navigation (so it follows a sign-in
+/// or a sign-out); provided by the app's frame to the header and every heart.
+#[derive(Clone, Copy)]
+pub struct ViewerResource(pub Resource<Result<Option<Viewer>, ApiError>>);
+
+impl ViewerResource {
+    /// Creates the resource and puts it into context (inside the router).
+    pub fn provide() -> ViewerResource {
+        let location = leptos_router::hooks::use_location();
+        let viewer = ViewerResource(Resource::new(move || location.pathname.get(), |_| current_viewer()));
+        provide_context(viewer);
+        viewer
+    }
+
+    pub fn from_context() -> Option<ViewerResource> {
+        use_context::<ViewerResource>()
+    }
 }
 
 #[server]

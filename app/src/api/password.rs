@@ -1,21 +1,28 @@
 //! Password hashing: argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), on
-//! blocking threads, at most half the cores at once, so a storm of sign-ins queues up here
-//! instead of taking every core from page rendering.
+//! blocking threads, a few at once (`set_concurrency`; half the cores by default), so a storm
+//! of sign-ins queues up here instead of taking every core from page rendering.
 
 use crate::ports::PasswordHash;
 use argon2::password_hash::{PasswordHash as Phc, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 use tokio::sync::Semaphore;
 
 pub const MEMORY_KIB: u32 = 19 * 1024;
 pub const PASSES: u32 = 2;
 pub const LANES: u32 = 1;
 
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Semaphore::new((cores / 2).max(1))
-});
+static HASHING: OnceLock<Semaphore> = OnceLock::new();
+
+/// How many hashes may be computed at once in this process; call before the first hash
+/// (later calls change nothing).
+pub fn set_concurrency(hashers: usize) {
+    let _ = HASHING.set(Semaphore::new(hashers.max(1)));
+}
+
+fn hashing() -> &'static Semaphore {
+    HASHING.get_or_init(|| Semaphore::new((std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).max(1)))
+}
 
 /// A hash of a password nobody has, verified when the email is unknown so that a sign-in
 /// takes as long whether or not the account exists.
@@ -37,7 +44,7 @@ fn verify_now(password: &str, hash: &str) -> bool {
 }
 
 async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
-    let _permit = HASHING.acquire().await.map_err(|e| e.to_string())?;
+    let _permit = hashing().acquire().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(work).await.map_err(|e| e.to_string())
 }
 

@@ -39,6 +39,7 @@ pub fn AppCard(app: AppSummary) -> impl IntoView {
                     {safe.then(|| view! { <span class="safe-pill">"No ads · No in-app purchases"</span> })}
                 </span>
             </a>
+            <super::FavoriteButton slug=app.slug.clone() name=app.name.clone()/>
         </li>
     }
 }

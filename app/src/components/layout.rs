@@ -27,26 +27,29 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// "Sign in", or the signed-in parent's name (to their account) and "Sign out". Asked again
-/// on every navigation, so it follows a sign-in or a sign-out.
+/// "Sign in", or the signed-in parent's name (to their account) and "Sign out".
 #[component]
 fn UserMenu() -> impl IntoView {
-    use crate::api::accounts::{current_user, SignOut};
-    let location = leptos_router::hooks::use_location();
-    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    use crate::api::accounts::{SignOut, ViewerResource};
+    let viewer = ViewerResource::from_context();
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <nav class="user-menu" aria-label="Account">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) => view! {
-                            <a href="/account" class="user-name">{user.display_name}</a>
+                    let signed_in = match viewer {
+                        Some(viewer) => viewer.0.await.ok().flatten(),
+                        None => None,
+                    };
+                    match signed_in {
+                        Some(viewer) => view! {
+                            <a href="/my-apps">"My apps"</a>
+                            <a href="/account" class="user-name">{viewer.user.display_name}</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="link-button">"Sign out"</button>
                             </ActionForm>
                         }.into_any(),
-                        _ => view! { <a href="/signin" class="sign-in-link">"Sign in"</a> }.into_any(),
+                        None => view! { <a href="/signin" class="sign-in-link">"Sign in"</a> }.into_any(),
                     }
                 })}
             </Transition>

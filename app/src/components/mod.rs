@@ -2,6 +2,7 @@
 
 mod app_card;
 mod facets;
+mod favorite;
 mod layout;
 mod pager;
 mod scorecard;
@@ -10,6 +11,7 @@ mod seo;
 mod status;
 
 pub use app_card::{AppBadge, AppCard, AppGrid};
+pub use favorite::FavoriteButton;
 pub use facets::{listing_href, ActiveFilters, FacetPanel};
 pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;

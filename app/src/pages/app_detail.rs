@@ -1,5 +1,5 @@
 use crate::api::catalog::get_app;
-use crate::components::{site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
+use crate::components::{FavoriteButton, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -48,7 +48,10 @@ fn AppView(detail: AppDetail) -> impl IntoView {
             <header class="app-head">
                 <AppBadge name=app.name.clone() slug=app.slug.clone() large=true/>
                 <div>
-                    <h1>{app.name.clone()}</h1>
+                    <div class="app-title">
+                        <h1>{app.name.clone()}</h1>
+                        <FavoriteButton slug=app.slug.clone() name=app.name.clone()/>
+                    </div>
                     <p class="app-dev">"by "{app.developer.clone()}</p>
                     <p class="app-facts">
                         <span class="age-pill age-pill-large">{format!("Ages {}+", app.min_age)}</span>

@@ -141,9 +141,9 @@ fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
 }
 
 /// The filter form. Values are both attributes (for the server render) and properties (so
-/// they follow client-side navigation).
+/// they follow client-side navigation). `action`: the listing it filters (`/apps`, `/my-apps`).
 #[component]
-fn FilterForm(query: Signal<CatalogQuery>) -> impl IntoView {
+pub(crate) fn FilterForm(query: Signal<CatalogQuery>, #[prop(default = "/apps")] action: &'static str) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -151,8 +151,9 @@ fn FilterForm(query: Signal<CatalogQuery>) -> impl IntoView {
         ev.prevent_default();
         let href = match form_query_string(&form) {
             Some(raw) => match CatalogQuery::from_query_str(&raw) {
-                Ok(q) => q.href(),
-                Err(_) => format!("/apps?{raw}"),
+                Ok(q) if action == "/apps" => q.href(),
+                Ok(q) => format!("{action}?{}", q.to_query_string()),
+                Err(_) => format!("{action}?{raw}"),
             },
             None => return,
         };
@@ -196,7 +197,7 @@ fn FilterForm(query: Signal<CatalogQuery>) -> impl IntoView {
     };
     let q = query;
     view! {
-        <form class="filters" method="get" action="/apps" node_ref=form on:submit=on_submit on:change=on_change>
+        <form class="filters" method="get" action=action node_ref=form on:submit=on_submit on:change=on_change>
             <h2 class="visually-hidden">"Filters"</h2>
             {select("age", "Age", "Any age",
                 AgeBand::ALL.iter().map(|b| (b.slug(), b.label())).collect(),

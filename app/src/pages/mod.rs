@@ -5,6 +5,7 @@ pub mod admin;
 mod app_detail;
 mod browse;
 mod home;
+mod my_apps;
 mod search;
 
 pub use account::{AccountPage, SignInPage, SignInPrompt, SignUpPage};
@@ -12,4 +13,5 @@ pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, A
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
 pub use home::HomePage;
+pub use my_apps::MyAppsPage;
 pub use search::SearchResultsPage;
