@@ -29,9 +29,22 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   await page.click('.kid-form button');
   await expect(page.locator('.kids li')).toHaveText([/Maya, 5/]);
 
+  // A heart on a card: on at once, and the app is in My apps.
+  await page.goto('/apps?age=5-7');
+  await waitForHydration(page);
+  const card = page.locator('.app-card').first();
+  const slug = await card.getAttribute('data-card');
+  await card.locator('button.heart').click();
+  await expect(card.locator('button.heart')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('link', { name: 'My apps' }).click();
+  await expect(page.locator('.app-card')).toHaveCount(1);
+  await expect(page.locator('.app-card').first()).toHaveAttribute('data-card', slug!);
+
   await page.click('.user-menu button:has-text("Sign out")');
   await expect(page.locator('.user-menu')).toContainText('Sign in');
   await page.goto('/account');
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await page.goto('/my-apps');
   await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Sign in' }).first().click();
@@ -64,5 +77,12 @@ test.describe('without JavaScript', () => {
     await page.click('button:has-text("Create account")');
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.locator('.account-who')).toContainText(email);
+
+    // The heart is a plain form: the post comes back to the page, the heart on.
+    await page.goto('/apps?age=8-10');
+    const card = page.locator('.app-card').first();
+    await card.locator('button.heart').click();
+    await expect(page).toHaveURL(/\/apps\?age=8-10/);
+    await expect(page.locator('.app-card').first().locator('button.heart')).toHaveAttribute('aria-pressed', 'true');
   });
 });

@@ -74,6 +74,18 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert_eq!(accounts.favorites(&sam.id).await.unwrap(), ["gamma", "alpha"]);
     assert_eq!(accounts.favorites(&lee.id).await.unwrap(), ["beta"], "{backend}: another user's favorites untouched");
 
+    // Reset tokens: used once, not after they expire, and only their own user's.
+    accounts.put_reset_token(&sam.id, "hash-a", 2_000).await.unwrap();
+    accounts.put_reset_token(&sam.id, "hash-b", 2_000).await.unwrap();
+    accounts.put_reset_token(&lee.id, "hash-c", 1_000).await.unwrap();
+    assert_eq!(accounts.take_reset_token("hash-a", 1_500).await.unwrap().as_deref(), Some(sam.id.as_str()));
+    assert_eq!(accounts.take_reset_token("hash-a", 1_500).await.unwrap(), None, "{backend}: single use");
+    assert_eq!(accounts.take_reset_token("hash-c", 1_500).await.unwrap(), None, "{backend}: expired");
+    assert_eq!(accounts.take_reset_token("hash-c", 500).await.unwrap(), None, "{backend}: an expired try used it up");
+    assert_eq!(accounts.take_reset_token("unknown", 0).await.unwrap(), None);
+    accounts.put_reset_token("no-such-id", "hash-d", 2_000).await.unwrap();
+    assert_eq!(accounts.take_reset_token("hash-d", 0).await.unwrap(), None, "{backend}: no token for a missing user");
+
     // Deleting a user takes everything of theirs, and nothing of anyone else's.
     assert!(accounts.delete_user(&sam.id).await.unwrap());
     assert!(!accounts.delete_user(&sam.id).await.unwrap());
@@ -81,6 +93,7 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert!(accounts.user_by_email("sam@example.com").await.unwrap().is_none());
     assert!(accounts.kids(&sam.id).await.unwrap().is_empty());
     assert!(accounts.favorites(&sam.id).await.unwrap().is_empty());
+    assert_eq!(accounts.take_reset_token("hash-b", 0).await.unwrap(), None, "{backend}: the reset token went with the user");
     assert_eq!(accounts.favorites(&lee.id).await.unwrap(), ["beta"]);
     let again = accounts.create_user(&new_user("sam@example.com")).await.expect("the email is free again");
     assert!(accounts.favorites(&again.id).await.unwrap().is_empty(), "{backend}: a new account starts empty");

@@ -338,3 +338,60 @@ async fn hearts_keep_favorites_and_my_apps_lists_them_filtered() {
     let mine = app.get_with("/my-apps", &[("cookie", cookie.as_str())]).await;
     assert_eq!(mine.card_slugs(), [slugs[2].clone(), slugs[0].clone()]);
 }
+
+#[tokio::test]
+async fn a_password_reset_link_works_once_and_tells_no_one_who_has_an_account() {
+    use app::api::accounts::{RequestPasswordReset, ResetPassword};
+    let app = TestApp::with_env(0, &[("CANONICAL_URL", "https://famigo.example")]).await;
+    let old_session = sign_up(&app, "rae@example.com", "Rae").await;
+
+    let known = post(&app, RequestPasswordReset::PATH, &form(&[("email", "Rae@Example.com")]), &[]).await;
+    let unknown = post(&app, RequestPasswordReset::PATH, &form(&[("email", "nobody@example.com")]), &[]).await;
+    assert!(known.status < 400, "{} {}", known.status, known.body);
+    assert_eq!((known.status, &known.body, known.headers.get("location")), (unknown.status, &unknown.body, unknown.headers.get("location")), "the same answer");
+    let mails = app.state.outbox.recent(10).await.unwrap();
+    assert_eq!(mails.len(), 1, "one mail, to the account that exists: {mails:?}");
+    assert_eq!(mails[0].to, "rae@example.com");
+    let link = mails[0].body.lines().find(|l| l.starts_with("https://famigo.example/reset-password?token=")).expect("a link to the site");
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    assert_eq!(token.len(), 64);
+
+    let short = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "short")]), &[]).await;
+    assert_eq!(short.status, 422, "{}", short.body);
+    let reset = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "a fresh new password")]), &[]).await;
+    assert!(reset.status < 400, "a refused password does not use the link up: {} {}", reset.status, reset.body);
+    assert!(account_page(&app, &session_cookie(&reset)).await.body.contains("Your account"), "signed in");
+    assert!(account_page(&app, &old_session).await.body.contains("Please sign in"), "every other browser is signed out");
+    assert_eq!(sign_in(&app, "rae@example.com", PASSWORD, &[]).await.status, 401);
+    assert!(sign_in(&app, "rae@example.com", "a fresh new password", &[]).await.status < 400);
+
+    let again = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "yet another password")]), &[]).await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(again.body.contains("expired or was used"), "{}", again.body);
+    let forged = post(&app, ResetPassword::PATH, &form(&[("token", &"0".repeat(64)), ("password", "yet another password")]), &[]).await;
+    assert_eq!(forged.status, 422);
+}
+
+#[tokio::test]
+async fn a_reset_link_never_points_at_a_host_the_request_named() {
+    use app::api::accounts::RequestPasswordReset;
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "vic@example.com", "Vic").await;
+    let mut request = axum::http::Request::post(RequestPasswordReset::PATH).header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in [("host", "evil.example"), ("origin", "http://evil.example")] {
+        request = request.header(name, value);
+    }
+    let answered = app.send(request.body(axum::body::Body::from(form(&[("email", "vic@example.com")]))).unwrap()).await;
+    assert!(answered.status < 400, "the usual answer: {}", answered.status);
+    assert!(app.state.outbox.recent(10).await.unwrap().is_empty(), "no mail with a link to evil.example");
+
+    let local = axum::http::Request::post(RequestPasswordReset::PATH)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .body(axum::body::Body::from(form(&[("email", "vic@example.com")])))
+        .unwrap();
+    assert!(app.send(local).await.status < 400);
+    let mails = app.state.outbox.recent(10).await.unwrap();
+    assert!(mails[0].body.contains("http://127.0.0.1:3000/reset-password?token="), "this machine, for `make run`");
+}

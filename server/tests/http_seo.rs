@@ -237,7 +237,7 @@ async fn a_crawl_of_the_site_finds_no_errors_no_broken_links_and_no_duplicate_ti
             let internal = href.starts_with('/') && !href.starts_with("//");
             let page_like = !href.starts_with("/pkg/") && !href.contains(".svg") && !href.contains(".atom") && !href.starts_with("/api/");
             // What robots.txt keeps crawlers out of (and the pages mark noindex).
-            let disallowed = ["/admin", "/account", "/signin", "/signup"].iter().any(|p| href.starts_with(p));
+            let disallowed = ["/admin", "/account", "/signin", "/signup", "/reset-password", "/my-apps"].iter().any(|p| href.starts_with(p));
             if internal && page_like && !disallowed && seen.insert(href.clone()) {
                 queue.push_back(href);
             }

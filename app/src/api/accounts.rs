@@ -186,6 +186,44 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Sends a single-use link to set a new password, valid for an hour, if an account has this
+/// email; the same answer either way. Goes on to `/reset-password?sent=1`.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
+    let state = super::state()?;
+    let email = crate::domain::normalize_email(&email).map_err(|message| ApiError::field("email", message))?;
+    let keys = [format!("reset:ip:{}", ssr::client_ip()), format!("reset:account:{email}")];
+    ssr::check_throttle(&state, &keys).await?;
+    ssr::count_failure(&state, &keys[0], &ssr::SIGN_UP_PER_IP).await;
+    ssr::count_failure(&state, &keys[1], &ssr::RESETS_PER_ACCOUNT).await;
+    if let Some(record) = state.accounts.user_by_email(&email).await? {
+        ssr::send_reset_link(&state, &record.user).await?;
+    }
+    leptos_axum::redirect("/reset-password?sent=1");
+    Ok(())
+}
+
+/// Sets a new password with a link's token; signs every browser out of the account, then this
+/// one in.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
+    let state = super::state()?;
+    crate::domain::check_password(&password).map_err(|message| ApiError::field("password", message))?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let Some(user_id) = state.accounts.take_reset_token(&ssr::token_hash(token.trim()), now).await? else {
+        return Err(ApiError::field("token", "this link has expired or was used already: ask for a new one"));
+    };
+    let hash = super::password::hash(password).await.map_err(ssr::hashing_failed)?;
+    if !state.accounts.set_password(&user_id, &hash).await? {
+        return Err(ApiError::field("token", "this account no longer exists"));
+    }
+    let record = state.accounts.user(&user_id).await?.ok_or(ApiError::SignInRequired)?;
+    ssr::start_session(&record).await?;
+    tracing::info!(user = %user_id, "password reset");
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::super::{session, session_failed, state, ApiError};
@@ -207,6 +245,55 @@ pub(crate) mod ssr {
     pub const SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 20, window: Duration::from_secs(15 * 60), base: Duration::from_secs(1), max: Duration::from_secs(15 * 60) };
     pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(15 * 60), base: Duration::from_secs(2), max: Duration::from_secs(15 * 60) };
     pub const SIGN_UP_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
+    /// A few reset mails an hour to one address: enough for a lost mail, not a mail bomb.
+    pub const RESETS_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy { free: 3, window: Duration::from_secs(3600), base: Duration::from_secs(10 * 60), max: Duration::from_secs(3600) };
+    pub const RESET_LINK_VALID: Duration = Duration::from_secs(3600);
+
+    /// A reset token as the store keeps it: its SHA-256, hex.
+    pub fn token_hash(token: &str) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Where links in mail point: `CANONICAL_URL`; without it, the request's host only when it
+    /// is this machine (`make run`), since a `Host` header is the sender's to choose and a reset
+    /// link must never point elsewhere.
+    fn link_origin(state: &AppState) -> Option<String> {
+        if let Some(url) = &state.canonical_url {
+            return Some(url.trim_end_matches('/').to_string());
+        }
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        let host = parts.headers.get(http::header::HOST)?.to_str().ok()?;
+        let name = host.rsplit_once(':').map_or(host, |(name, port)| if port.chars().all(|c| c.is_ascii_digit()) { name } else { host });
+        matches!(name, "localhost" | "127.0.0.1" | "[::1]").then(|| format!("http://{host}"))
+    }
+
+    pub async fn send_reset_link(state: &AppState, user: &User) -> Result<(), ApiError> {
+        let Some(origin) = link_origin(state) else {
+            tracing::error!("a password reset was asked for, but no mail can say where to go: set CANONICAL_URL");
+            return Ok(());
+        };
+        let token: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+        let expires_at = chrono::Utc::now().timestamp_millis() + RESET_LINK_VALID.as_millis() as i64;
+        let hash = token_hash(&token);
+        state.accounts.put_reset_token(&user.id, &hash, expires_at).await?;
+        let mail = crate::domain::NewMail {
+            key: format!("password-reset:{hash}"),
+            to: user.email.clone(),
+            subject: "Reset your Famigo password".into(),
+            body: format!(
+                "Hello {},\n\nSomeone (we hope you) asked to reset the password of your Famigo account.\n\
+                 Choose a new one here within the hour:\n\n{origin}/reset-password?token={token}\n\n\
+                 The link works once. If you did not ask, ignore this mail: your password stays as it is.\n",
+                user.display_name
+            ),
+        };
+        state.outbox.put(&mail).await.map_err(|e| {
+            tracing::error!("cannot put a reset mail into the outbox: {e}");
+            ApiError::Unavailable
+        })?;
+        Ok(())
+    }
 
     pub fn this_year() -> i32 {
         use chrono::Datelike;

@@ -2,7 +2,7 @@
 //! forms posting to server functions: without JavaScript they work too, the errors coming
 //! back with the redirect.
 
-use crate::api::accounts::{my_account, AddKid, ChangePassword, DeleteAccount, RemoveKid, SignIn, SignUp};
+use crate::api::accounts::{my_account, AddKid, ChangePassword, DeleteAccount, RemoveKid, RequestPasswordReset, ResetPassword, SignIn, SignUp};
 use crate::api::ApiError;
 use crate::domain::{MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use leptos::prelude::*;
@@ -43,6 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit">"Sign in"</button>
             </ActionForm>
             {move || form_message(error())}
+            <p><a href="/reset-password">"Forgot your password?"</a></p>
             <p>"New to Famigo? "<a href=move || format!("/signup{}", if next().is_empty() { String::new() } else { format!("?next={}", urlencode(&next())) })>"Create an account"</a></p>
         </section>
     }
@@ -172,6 +173,56 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// `/reset-password`: ask for a link by email; `?token=…` (the link): choose a new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let sent = move || query.read().get("sent").is_some();
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let request_error = move || request.value().get().and_then(Result::err);
+    let reset_error = move || reset.value().get().and_then(Result::err);
+    view! {
+        <Title text="Reset your password · Famigo"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="account-form">
+            <h1>"Reset your password"</h1>
+            {move || if !token().is_empty() {
+                view! {
+                    <ActionForm action=reset>
+                        <input type="hidden" name="token" value=token/>
+                        <label for="reset-password">{format!("New password ({MIN_PASSWORD_CHARS} characters or more)")}</label>
+                        <input id="reset-password" type="password" name="password" autocomplete="new-password" required
+                            minlength=MIN_PASSWORD_CHARS.to_string() maxlength=MAX_PASSWORD_CHARS.to_string()/>
+                        {move || field_message(reset_error(), "password")}
+                        <button type="submit">"Set the new password"</button>
+                    </ActionForm>
+                    {move || reset_error().and_then(|e| e.field_message("token")).map(|message| view! {
+                        <p class="form-error" role="alert">{message}" "<a href="/reset-password">"Ask for a new link"</a></p>
+                    })}
+                    {move || form_message(reset_error())}
+                }.into_any()
+            } else if sent() {
+                view! {
+                    <p class="form-ok" role="status">"If an account uses that email, a link to choose a new password is on its way. It works once, within the hour."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"We will email you a link to choose a new password."</p>
+                    <ActionForm action=request>
+                        <label for="reset-email">"Email"</label>
+                        <input id="reset-email" type="email" name="email" autocomplete="username" required maxlength="254"/>
+                        {move || field_message(request_error(), "email")}
+                        <button type="submit">"Send the link"</button>
+                    </ActionForm>
+                    {move || form_message(request_error())}
+                }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -8,7 +8,7 @@ mod home;
 mod my_apps;
 mod search;
 
-pub use account::{AccountPage, SignInPage, SignInPrompt, SignUpPage};
+pub use account::{AccountPage, ResetPasswordPage, SignInPage, SignInPrompt, SignUpPage};
 pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;

@@ -67,7 +67,7 @@ pub trait Accounts: Send + Sync + 'static {
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError>;
 
-    /// Removes the user and everything that is theirs (children, favorites); false when there
+    /// Removes the user and everything that is theirs (children, favorites, reset tokens); false when there
     /// was no such user. Safe to repeat after a failure part-way.
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError>;
 
@@ -87,6 +87,14 @@ pub trait Accounts: Send + Sync + 'static {
 
     /// The user's favorite slugs, the most recently added first.
     async fn favorites(&self, user_id: &str) -> Result<Vec<String>, AccountError>;
+
+    /// Keeps a password-reset token for the user until `expires_at` (unix ms). Only the
+    /// token's hash is given: a copy of the store does not let anyone reset a password.
+    async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError>;
+
+    /// Uses up a reset token: the user it was made for, once, if it has not expired at `now`
+    /// (unix ms). Unknown, used or expired: None.
+    async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError>;
 
     async fn ping(&self) -> Result<(), AccountError>;
 }

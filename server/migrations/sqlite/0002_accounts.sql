@@ -25,3 +25,11 @@ CREATE TABLE favorites (
     PRIMARY KEY (user_id, slug)
 );
 CREATE INDEX favorites_by_slug ON favorites(slug);
+
+-- Password-reset tokens by their SHA-256 (the token itself is only in the mail).
+CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX password_resets_by_user ON password_resets(user_id);

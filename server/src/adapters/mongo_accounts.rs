@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub const USERS: &str = "users";
 pub const FAVORITES: &str = "favorites";
+pub const PASSWORD_RESETS: &str = "password_resets";
 /// Tries of a read-change-write of a user's children before giving up.
 const CHANGE_ATTEMPTS: usize = 50;
 
@@ -43,6 +44,15 @@ struct KidDocument {
     id: String,
     nickname: Option<String>,
     birth_year: i32,
+}
+
+/// A password-reset token, by its SHA-256.
+#[derive(Debug, Serialize, Deserialize)]
+struct ResetDocument {
+    #[serde(rename = "_id")]
+    token_hash: String,
+    user_id: String,
+    expires_at: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -95,11 +105,12 @@ pub(crate) async fn create_indexes(db: &Database) -> Result<(), StoreError> {
 pub struct MongoAccounts {
     users: Collection<UserDocument>,
     favorites: Collection<FavoriteDocument>,
+    resets: Collection<ResetDocument>,
 }
 
 impl MongoAccounts {
     pub fn new(db: &Database) -> MongoAccounts {
-        MongoAccounts { users: db.collection(USERS), favorites: db.collection(FAVORITES) }
+        MongoAccounts { users: db.collection(USERS), favorites: db.collection(FAVORITES), resets: db.collection(PASSWORD_RESETS) }
     }
 
     async fn find_user(&self, filter: mongodb::bson::Document) -> Result<Option<UserRecord>, AccountError> {
@@ -186,6 +197,7 @@ impl Accounts for MongoAccounts {
 
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
         timed(WRITE_TIMEOUT, self.favorites.delete_many(doc! { "user_id": id })).await.map_err(account_err)?;
+        timed(WRITE_TIMEOUT, self.resets.delete_many(doc! { "user_id": id })).await.map_err(account_err)?;
         let done = timed(WRITE_TIMEOUT, self.users.delete_one(doc! { "_id": id })).await.map_err(account_err)?;
         Ok(done.deleted_count > 0)
     }
@@ -247,6 +259,23 @@ impl Accounts for MongoAccounts {
         .await
         .map_err(account_err)?;
         Ok(found.into_iter().map(|f| f.slug).collect())
+    }
+
+    async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
+        if !self.exists(user_id).await? {
+            return Ok(());
+        }
+        let reset = ResetDocument { token_hash: token_hash.into(), user_id: user_id.into(), expires_at };
+        timed(WRITE_TIMEOUT, self.resets.insert_one(&reset)).await.map(|_| ()).map_err(account_err)
+    }
+
+    async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
+        let Some(reset) = timed(READ_TIMEOUT, self.resets.find_one(doc! { "_id": token_hash })).await.map_err(account_err)? else {
+            return Ok(None);
+        };
+        // Whoever deletes it uses it: of two requests with the same token, one gets it.
+        let deleted = timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await.map_err(account_err)?;
+        Ok((deleted.deleted_count == 1 && reset.expires_at > now).then_some(reset.user_id))
     }
 
     async fn ping(&self) -> Result<(), AccountError> {

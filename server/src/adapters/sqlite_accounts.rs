@@ -113,7 +113,7 @@ impl Accounts for SqliteAccounts {
 
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        for table in ["kids", "favorites"] {
+        for table in ["kids", "favorites", "password_resets"] {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE user_id = ?"))).bind(id).execute(&mut *tx).await.map_err(db_err)?;
         }
         let done = sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(db_err)?;
@@ -193,6 +193,27 @@ impl Accounts for SqliteAccounts {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)
+    }
+
+    async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
+        sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) SELECT ?, id, ? FROM users WHERE id = ?")
+            .bind(token_hash)
+            .bind(expires_at)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
+        // One statement: of two requests with the same token, one gets the row.
+        let taken: Option<(String, i64)> = sqlx::query_as("DELETE FROM password_resets WHERE token_hash = ? RETURNING user_id, expires_at")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(taken.filter(|(_, expires_at)| *expires_at > now).map(|(user_id, _)| user_id))
     }
 
     async fn ping(&self) -> Result<(), AccountError> {

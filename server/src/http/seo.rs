@@ -55,7 +55,7 @@ fn xml(body: Body) -> Response {
 pub async fn robots(Extension(seo): Extension<SeoConfig>, headers: HeaderMap) -> Response {
     let origin = origin(&seo, &headers);
     let text = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /admin\nDisallow: /account\nDisallow: /signin\nDisallow: /signup\n\
+        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /admin\nDisallow: /account\nDisallow: /signin\nDisallow: /signup\nDisallow: /reset-password\nDisallow: /my-apps\n\
          Disallow: /search?*page=\nDisallow: /*&page=\nDisallow: /*?page=\n\nSitemap: {origin}/sitemap.xml\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], text).into_response()
