@@ -10,7 +10,7 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   const password = 'a long family password';
   await page.goto('/');
   await waitForHydration(page);
-  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.locator('.user-menu a.sign-in-link').click();
   await page.getByRole('link', { name: 'Create an account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Create your family's account");
   await waitForHydration(page);
@@ -47,7 +47,7 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   await page.goto('/my-apps');
   await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
 
-  await page.getByRole('link', { name: 'Sign in' }).first().click();
+  await page.getByRole('link', { name: 'Sign in', exact: true }).first().click();
   await waitForHydration(page);
   await page.fill('#signin-email', email);
   await page.fill('#signin-password', 'not the password at all');

@@ -51,7 +51,7 @@ test('an app page opens from a card', async ({ page, consoleErrors }) => {
   const card = page.locator('.app-card').first();
   const name = await card.locator('.app-card-name').innerText();
   const slug = await card.getAttribute('data-card');
-  await card.locator('a').click();
+  await card.locator('a.app-card-link').click();
   await expect(page).toHaveURL(new RegExp(`/apps/${slug}$`));
   await expect(page.locator('h1')).toHaveText(name);
   await expect(page.locator('.scorecard')).toBeVisible();
