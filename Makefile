@@ -28,6 +28,7 @@ bench:
 	bench/run.sh
 	bench/page_cache.sh
 	bench/cluster.sh
+	bench/signin.sh
 
 setup:
 	scripts/setup.sh

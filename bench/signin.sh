@@ -26,6 +26,7 @@ fi
 
 rm -rf "$data" && mkdir -p "$data"
 export DATA_DIR=$data FAMIGO_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn PAGE_CACHE=off FAMIGO_WORKER=off
+export ADMIN_TOKEN=bench-admin-token-$RANDOM$RANDOM$RANDOM
 "$bin" seed --apps "$apps" --seed 1 >/dev/null
 "$bin" reindex >/dev/null
 email=storm@famigo.test
