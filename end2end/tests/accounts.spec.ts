@@ -29,6 +29,11 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   await page.click('.kid-form button');
   await expect(page.locator('.kids li')).toHaveText([/Maya, 5/]);
 
+  // Her picks on the home page.
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'For Maya, 5' })).toBeVisible();
+  await expect(page.locator('[data-picks="5-7"] .app-card')).toHaveCount(6);
+
   // A heart on a card: on at once, and the app is in My apps.
   await page.goto('/apps?age=5-7');
   await waitForHydration(page);

@@ -74,6 +74,17 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert_eq!(accounts.favorites(&sam.id).await.unwrap(), ["gamma", "alpha"]);
     assert_eq!(accounts.favorites(&lee.id).await.unwrap(), ["beta"], "{backend}: another user's favorites untouched");
 
+    // What families with a child of an age favorited: sam's kids were born 2011–2021; lee gets
+    // one born in 2019.
+    accounts.add_kid(&lee.id, &NewKid { nickname: None, birth_year: 2019 }).await.unwrap();
+    accounts.add_favorite(&sam.id, "beta").await.unwrap();
+    let kidless = accounts.create_user(&new_user("kidless@example.com")).await.unwrap();
+    accounts.add_favorite(&kidless.id, "beta").await.unwrap();
+    assert_eq!(accounts.family_favorites(2018, 2020, 10).await.unwrap(), [("beta".to_string(), 2), ("alpha".to_string(), 1), ("gamma".to_string(), 1)], "{backend}");
+    assert_eq!(accounts.family_favorites(2018, 2020, 1).await.unwrap(), [("beta".to_string(), 2)]);
+    assert_eq!(accounts.family_favorites(2000, 2005, 10).await.unwrap(), [], "{backend}: no family with a child that old");
+    assert_eq!(accounts.family_favorites(2022, 2026, 10).await.unwrap(), [], "{backend}: kidless favorites do not count");
+
     // Reset tokens: used once, not after they expire, and only their own user's.
     accounts.put_reset_token(&sam.id, "hash-a", 2_000).await.unwrap();
     accounts.put_reset_token(&sam.id, "hash-b", 2_000).await.unwrap();

@@ -395,3 +395,36 @@ async fn a_reset_link_never_points_at_a_host_the_request_named() {
     let mails = app.state.outbox.recent(10).await.unwrap();
     assert!(mails[0].body.contains("http://127.0.0.1:3000/reset-password?token="), "this machine, for `make run`");
 }
+
+#[tokio::test]
+async fn the_home_page_picks_apps_for_each_child() {
+    use app::api::favorites::SetFavorite;
+    use chrono::Datelike;
+    let app = TestApp::seeded(120).await;
+    let year = chrono::Utc::now().year();
+    let parent = sign_up(&app, "maya.mum@example.com", "Maya's mum").await;
+    let home = app.get_with("/", &[("cookie", parent.as_str())]).await;
+    assert!(home.body.contains("picks-invite"), "no kids yet: an invitation");
+    assert!(!app.get("/").await.body.contains("picks"), "a visitor gets the generic home");
+
+    post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &[("cookie", parent.as_str())]).await;
+    // Another family with a child born the same year favorited an early-reader app that is
+    // not among the band's best for learning.
+    let band = app::domain::CatalogQuery { age: Some(app::domain::AgeBand::EarlyReader), sort: app::domain::SortOrder::Learning, per_page: 100, ..Default::default() };
+    let listed = app.catalog.list(&band).await.unwrap().apps;
+    let loved = listed.last().expect("early-reader apps").slug.clone();
+    let other = sign_up(&app, "other.family@example.com", "Other").await;
+    post(&app, AddKid::PATH, &form(&[("form[age]", &(year - 5).to_string())]), &[("cookie", other.as_str())]).await;
+    let saved = post(&app, SetFavorite::PATH, &form(&[("slug", &loved), ("on", "true")]), &[("cookie", other.as_str())]).await;
+    assert_eq!(saved.status, 200);
+
+    let home = app.get_with("/", &[("cookie", parent.as_str())]).await;
+    assert!(home.body.contains("For Maya, 5"), "a shelf named for her");
+    let shelf = home.body.split("data-picks=\"5-7\"").nth(1).expect("the 5–7 picks").split("</section>").next().unwrap();
+    let picked: Vec<&str> = shelf.split("data-card=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    assert_eq!(picked.len(), app::api::picks::PICKS_PER_KID);
+    assert_eq!(picked[0], loved, "what a similar family favorited comes first");
+    let best: Vec<&str> = listed.iter().map(|a| a.slug.as_str()).filter(|s| *s != loved).take(picked.len() - 1).collect();
+    assert_eq!(&picked[1..], &best[..], "then the best for learning");
+    assert_eq!(home.headers["x-cache"], "bypass");
+}

@@ -6,6 +6,7 @@ pub mod admin_apps;
 pub mod catalog;
 pub mod favorites;
 pub mod jobs;
+pub mod picks;
 pub mod search;
 mod error;
 #[cfg(feature = "ssr")]

@@ -28,6 +28,7 @@ pub fn HomePage() -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
+        <KidsPicks/>
         <Transition fallback=|| view! { <p class="loading">"Loading apps…"</p> }>
             {move || Suspend::new(async move {
                 match shelves.await {
@@ -36,6 +37,37 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A shelf per child for a signed-in parent ("For Maya, 5"); an invitation to add the kids'
+/// ages to one who has none; nothing for a visitor.
+#[component]
+fn KidsPicks() -> impl IntoView {
+    let picks = Resource::new(|| (), |_| crate::api::picks::home_picks());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match picks.await {
+                    Ok(Some(shelves)) if shelves.is_empty() => view! {
+                        <p class="picks-invite">"Add your kids' ages on "<a href="/account">"your account"</a>" and this page picks apps for each of them."</p>
+                    }.into_any(),
+                    Ok(Some(shelves)) => shelves.into_iter().map(|shelf| {
+                        let more = CatalogQuery { age: Some(shelf.band), sort: SortOrder::Learning, ..Default::default() }.href();
+                        view! {
+                            <section class="shelf picks" data-picks=shelf.band.slug()>
+                                <div class="shelf-head">
+                                    <h2>{format!("For {}", shelf.label)}</h2>
+                                    <a href=more>{format!("More for {}", shelf.band.label().to_lowercase())}</a>
+                                </div>
+                                <AppGrid apps=shelf.apps label=format!("Picks for {}", shelf.label)/>
+                            </section>
+                        }
+                    }).collect_view().into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

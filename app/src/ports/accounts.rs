@@ -88,6 +88,10 @@ pub trait Accounts: Send + Sync + 'static {
     /// The user's favorite slugs, the most recently added first.
     async fn favorites(&self, user_id: &str) -> Result<Vec<String>, AccountError>;
 
+    /// What families with a child born in `from..=to` favorited: slugs with the number of such
+    /// families, most first (then by slug), at most `limit`.
+    async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError>;
+
     /// Keeps a password-reset token for the user until `expires_at` (unix ms). Only the
     /// token's hash is given: a copy of the store does not let anyone reset a password.
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError>;

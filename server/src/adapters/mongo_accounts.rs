@@ -37,6 +37,10 @@ struct UserDocument {
     /// concurrent changes retry instead of overwriting each other (or passing the limit).
     #[serde(default)]
     kids_version: i64,
+    /// The children's birth years, beside `kids` so "families with a child born in …" is an
+    /// indexable match on plain values.
+    #[serde(default)]
+    kid_birth_years: Vec<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -91,7 +95,11 @@ fn account_err(e: StoreError) -> AccountError {
 pub(crate) async fn create_indexes(db: &Database) -> Result<(), StoreError> {
     let unique = || IndexOptions::builder().unique(true).build();
     let users = db.collection::<UserDocument>(USERS);
-    timed(WRITE_TIMEOUT, users.create_index(IndexModel::builder().keys(doc! { "email": 1 }).options(unique()).build())).await?;
+    let user_models = vec![
+        IndexModel::builder().keys(doc! { "email": 1 }).options(unique()).build(),
+        IndexModel::builder().keys(doc! { "kid_birth_years": 1 }).build(),
+    ];
+    timed(WRITE_TIMEOUT, users.create_indexes(user_models)).await?;
     let favorites = db.collection::<FavoriteDocument>(FAVORITES);
     let models = vec![
         IndexModel::builder().keys(doc! { "user_id": 1, "slug": 1 }).options(unique()).build(),
@@ -133,9 +141,10 @@ impl MongoAccounts {
             if !change(&mut kids)? {
                 return Ok(Some(false));
             }
+            let years: Vec<i32> = kids.iter().map(|k| k.birth_year).collect();
             let kids = mongodb::bson::to_bson(&kids).map_err(|e| AccountError::Backend(e.to_string()))?;
             let filter = doc! { "_id": user_id, "kids_version": user.kids_version };
-            let update = doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1 } };
+            let update = doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1, "kid_birth_years": years } };
             if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await.map_err(account_err)?.matched_count > 0 {
                 return Ok(Some(true));
             }
@@ -165,6 +174,7 @@ impl Accounts for MongoAccounts {
             created_at: chrono::Utc::now().timestamp_millis(),
             kids: Vec::new(),
             kids_version: 0,
+            kid_birth_years: Vec::new(),
         };
         let inserted = tokio::time::timeout(WRITE_TIMEOUT, self.users.insert_one(&document)).await;
         match inserted {
@@ -259,6 +269,32 @@ impl Accounts for MongoAccounts {
         .await
         .map_err(account_err)?;
         Ok(found.into_iter().map(|f| f.slug).collect())
+    }
+
+    async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError> {
+        let years: Vec<i32> = (from..=to).map(i32::from).collect();
+        let filter = doc! { "kid_birth_years": { "$in": years } };
+        let families: Vec<UserDocument> = timed(READ_TIMEOUT, async { self.users.find(filter).await?.try_collect().await }).await.map_err(account_err)?;
+        let ids: Vec<String> = families.into_iter().map(|u| u.id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pipeline = vec![
+            doc! { "$match": { "user_id": { "$in": ids } } },
+            doc! { "$group": { "_id": "$slug", "families": { "$sum": 1 } } },
+            doc! { "$sort": { "families": -1, "_id": 1 } },
+            doc! { "$limit": limit as i64 },
+        ];
+        let counted: Vec<mongodb::bson::Document> =
+            timed(READ_TIMEOUT, async { self.favorites.aggregate(pipeline).await?.try_collect().await }).await.map_err(account_err)?;
+        Ok(counted
+            .into_iter()
+            .filter_map(|d| {
+                let slug = d.get_str("_id").ok()?.to_string();
+                let n = d.get("families").and_then(|v| v.as_i64().or_else(|| v.as_i32().map(i64::from)).or_else(|| v.as_f64().map(|f| f as i64)))?;
+                Some((slug, n as u64))
+            })
+            .collect())
     }
 
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {

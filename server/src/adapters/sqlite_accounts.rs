@@ -195,6 +195,21 @@ impl Accounts for SqliteAccounts {
             .map_err(db_err)
     }
 
+    async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT slug, COUNT(*) AS families FROM favorites \
+             WHERE user_id IN (SELECT DISTINCT user_id FROM kids WHERE birth_year BETWEEN ? AND ?) \
+             GROUP BY slug ORDER BY families DESC, slug LIMIT ?",
+        )
+        .bind(i64::from(from))
+        .bind(i64::from(to))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(slug, n)| (slug, n as u64)).collect())
+    }
+
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) SELECT ?, id, ? FROM users WHERE id = ?")
             .bind(token_hash)
