@@ -313,6 +313,10 @@ async fn hearts_keep_favorites_and_my_apps_lists_them_filtered() {
 
     let page = app.get_with(&format!("/apps/{}", slugs[0]), &[("cookie", cookie.as_str())]).await;
     assert!(page.body.contains("aria-pressed=\"true\""), "the app page's heart is on");
+    let name = app.catalog.get(&slugs[0]).await.unwrap().unwrap().name;
+    let search = app.get_with(&format!("/search?q={}", name.replace(' ', "+")), &[("cookie", cookie.as_str())]).await;
+    let row = search.body.split(&format!("data-card=\"{}\"", slugs[0])).nth(1).expect("the app among the results").split("</li>").next().unwrap();
+    assert!(row.contains("aria-pressed=\"true\""), "its heart in the search results is on");
     let mine = app.get_with("/my-apps", &[("cookie", cookie.as_str())]).await;
     assert_eq!(mine.status, 200);
     assert_eq!(mine.card_slugs(), [slugs[2].clone(), slugs[1].clone(), slugs[0].clone()], "newest favorite first");

@@ -1,6 +1,6 @@
 use crate::api::search::search_apps;
 use crate::api::ApiError;
-use crate::components::{listing_href, ActiveFilters, AppBadge, AppGrid, Canonical, ErrorPage, FacetPanel, Pager};
+use crate::components::{FavoriteButton, listing_href, ActiveFilters, AppBadge, AppGrid, Canonical, ErrorPage, FacetPanel, Pager};
 use crate::domain::{format_price, format_rating, Marked, SearchHit, SearchPage, SearchQuery, SearchSort};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -153,6 +153,7 @@ fn ResultItem(hit: SearchHit) -> impl IntoView {
                     <span class="stars" title=format!("{rating} out of 5 stars")>{format!("★ {rating}")}</span>
                 </span>
             </div>
+            <FavoriteButton slug=app.slug.clone() name=app.name.clone()/>
         </li>
     }
 }
