@@ -43,7 +43,7 @@ struct UserDocument {
     kid_birth_years: Vec<i32>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct KidDocument {
     id: String,
     nickname: Option<String>,
@@ -214,18 +214,17 @@ impl Accounts for MongoAccounts {
 
     async fn add_kid(&self, user_id: &str, kid: &NewKid) -> Result<Option<Kid>, AccountError> {
         let stored = KidDocument { id: new_id(), nickname: kid.nickname.clone(), birth_year: i32::from(kid.birth_year) };
-        let kid = Kid::from(KidDocument { id: stored.id.clone(), nickname: stored.nickname.clone(), birth_year: stored.birth_year });
-        let mut stored = Some(stored);
         let changed = self
             .change_kids(user_id, |kids| {
                 if kids.len() >= MAX_KIDS {
                     return Err(AccountError::TooManyKids(MAX_KIDS));
                 }
-                kids.extend(stored.take());
+                // Pushed on every attempt: a retry after a concurrent change starts from a fresh read.
+                kids.push(stored.clone());
                 Ok(true)
             })
             .await?;
-        Ok(changed.map(|_| kid))
+        Ok(changed.map(|_| stored.into()))
     }
 
     async fn kids(&self, user_id: &str) -> Result<Vec<Kid>, AccountError> {
