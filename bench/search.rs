@@ -174,8 +174,8 @@ async fn main() {
     let data = dir.path().to_str().expect("utf-8").to_string();
     let env = famigo::config::Env::from_pairs([("DATA_DIR", data.as_str()), ("PAGE_CACHE", "off")]);
     let config = famigo::config::Config::from_env(&env).expect("config");
-    let accounts = Arc::new(store.accounts());
-    let services = famigo::serve::services(&config, store.clone(), accounts).await.expect("services");
+    let people = famigo::serve::People { accounts: Arc::new(store.accounts()), reviews: Arc::new(store.reviews()) };
+    let services = famigo::serve::services(&config, store.clone(), people).await.expect("services");
     let router = famigo::http::router(services, &config.web);
     let (times, wall) = drive(&queries, rounds, move |qs| {
         let router = router.clone();

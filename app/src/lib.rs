@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{AccountPage, MyAppsPage, ResetPasswordPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
+use pages::{AccountPage, MyAppsPage, ResetPasswordPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
 /// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.
@@ -83,6 +83,7 @@ fn SiteFrame() -> impl IntoView {
                 <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/apps") view=AdminAppsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/mail") view=AdminMailPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/reviews") view=AdminReviewsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/apps/new") view=AdminAppEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/apps/:slug/edit") view=AdminAppEditPage ssr=SsrMode::Async/>
             </Routes>

@@ -7,7 +7,9 @@ use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
 mod accounts;
+mod reviews;
 pub use accounts::{AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord};
+pub use reviews::{ReviewDraft, Reviews};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -84,6 +86,7 @@ pub struct AppState {
     pub outbox: Arc<dyn Outbox>,
     pub trends: Arc<dyn Trends>,
     pub accounts: Arc<dyn Accounts>,
+    pub reviews: Arc<dyn Reviews>,
     pub throttle: Arc<dyn Throttle>,
 }
 

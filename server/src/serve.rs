@@ -23,7 +23,7 @@ use crate::store::Store;
 use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
 use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
-use app::ports::{Accounts, AdminToken, AppState, Catalog, Throttle, JobQueue, Outbox, PageCache, SearchIndex, StoreError, Trends};
+use app::ports::{Accounts, AdminToken, AppState, Catalog, Throttle, JobQueue, Outbox, PageCache, Reviews, SearchIndex, StoreError, Trends};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -57,9 +57,21 @@ pub struct Services {
     pub views: crate::http::view_counter::ViewTally,
 }
 
+/// What parents keep on the site: their accounts and their reviews.
+pub struct People {
+    pub accounts: Arc<dyn Accounts>,
+    pub reviews: Arc<dyn Reviews>,
+}
+
+impl People {
+    pub fn of(store: &Store) -> People {
+        People { accounts: store.accounts(), reviews: store.reviews() }
+    }
+}
+
 /// Opens the page cache and session store the configuration names, and puts the browse
 /// index and the cache invalidation in front of the store.
-pub async fn services(config: &Config, store: Arc<dyn Catalog>, accounts: Arc<dyn Accounts>) -> Result<Services, ServeError> {
+pub async fn services(config: &Config, store: Arc<dyn Catalog>, people: People) -> Result<Services, ServeError> {
     app::api::password::set_concurrency(config.password_hashers);
     let cache = &config.cache;
     let (page_cache, sessions): (Arc<dyn PageCache>, SessionBackend) = match &cache.redis_url {
@@ -120,7 +132,8 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>, accounts: Arc<dy
         search,
         outbox,
         trends,
-        accounts,
+        accounts: people.accounts,
+        reviews: people.reviews,
         throttle,
     };
     Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default(), views: Default::default() })
@@ -230,7 +243,7 @@ fn generated_token() -> String {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = Store::open(&config).await?;
     tracing::info!(store = %store.describe(&config), "catalog open");
-    let services = services(&config, store.catalog(), store.accounts()).await?;
+    let services = services(&config, store.catalog(), People::of(&store)).await?;
     queue_reindex_if_empty(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -280,6 +293,7 @@ fn start_worker(
         search: Some(state.search.clone()),
         page_cache: Some(state.page_cache.clone()),
         trends: Some(state.trends.clone()),
+        reviews: Some(state.reviews.clone()),
     };
     let queue = services.state.jobs.clone();
     let schedules = config.schedules.clone();
@@ -307,7 +321,7 @@ fn watchdog_config(config: &Config, state: &AppState) -> WatchdogConfig {
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
 pub async fn worker_command(config: Config) -> Result<(), ServeError> {
     let store = Store::open(&config).await?;
-    let services = services(&config, store.catalog(), store.accounts()).await?;
+    let services = services(&config, store.catalog(), People::of(&store)).await?;
     let router = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = start_worker(&config, &services, router, stopped)?;

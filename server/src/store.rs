@@ -5,7 +5,7 @@ use crate::adapters::mongo::MongoCatalog;
 use crate::adapters::sqlite::SqliteCatalog;
 use crate::adapters::Migrated;
 use crate::config::Config;
-use app::ports::{Accounts, Catalog, StoreError};
+use app::ports::{Accounts, Catalog, Reviews, StoreError};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -34,6 +34,14 @@ impl Store {
         match self {
             Store::Sqlite(store) => Arc::new(store.accounts()),
             Store::Mongo(store) => Arc::new(store.accounts()),
+        }
+    }
+
+    /// Parents' reviews, beside their accounts.
+    pub fn reviews(&self) -> Arc<dyn Reviews> {
+        match self {
+            Store::Sqlite(store) => Arc::new(store.reviews()),
+            Store::Mongo(store) => Arc::new(store.reviews()),
         }
     }
 

@@ -1,11 +1,11 @@
-//! One conformance suite for the `Accounts` port (users, children, favorites), run on SQLite
-//! always and on the MongoDB stand-in when it is installed; and one for the `Throttle` port,
-//! in memory always and on a real redis-server.
+//! One conformance suite for the `Accounts` port (users, children, favorites) and one for the
+//! `Reviews` port, run on SQLite always and on the MongoDB stand-in when it is installed; and
+//! one for the `Throttle` port, in memory always and on a real redis-server.
 
 mod common;
 
-use app::domain::{NewKid, Role, MAX_KIDS};
-use app::ports::{AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottlePolicy};
+use app::domain::{Moderation, NewKid, NewReview, RatingSummary, ReviewStatus, Role, MAX_KIDS};
+use app::ports::{AccountError, Accounts, NewUser, PasswordHash, ReviewDraft, Reviews, Throttle, ThrottlePolicy};
 use famigo::adapters::sqlite::SqliteCatalog;
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,6 +137,106 @@ async fn mongodb_accounts() {
     let Some(server) = common::mongo::MongoServer::start() else { return };
     let catalog = famigo::adapters::mongo::MongoCatalog::open(&server.url, &server.database).await.expect("open");
     accounts_suite(Arc::new(catalog.accounts()), server.kind == "mongodb").await;
+}
+
+fn draft(user: &app::domain::User, app_slug: &str, stars: u8, text: &str, status: ReviewStatus) -> ReviewDraft {
+    ReviewDraft {
+        app_slug: app_slug.into(),
+        user_id: user.id.clone(),
+        author: user.display_name.clone(),
+        review: NewReview { stars, text: text.into() },
+        status,
+        reason: (status == ReviewStatus::Pending).then(|| "contains a link".into()),
+    }
+}
+
+async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
+    let backend = reviews.backend();
+    let ana = accounts.create_user(&new_user("ana@example.com")).await.unwrap();
+    let ben = accounts.create_user(&new_user("ben@example.com")).await.unwrap();
+    let cy = accounts.create_user(&new_user("cy@example.com")).await.unwrap();
+    let published = ReviewStatus::Published;
+
+    // One review per (user, app): writing again edits it in place.
+    let first = reviews.put_review(&draft(&ana, "dino-math", 5, "Great counting game.", published)).await.expect("put");
+    assert_eq!((first.stars, first.status, first.helpful, first.author.as_str()), (5, published, 0, "Sam"));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let edited = reviews.put_review(&draft(&ana, "dino-math", 3, "Fine, but many ads.", published)).await.unwrap();
+    assert_eq!((edited.id.as_str(), edited.created_at, edited.stars, edited.text.as_str()), (first.id.as_str(), first.created_at, 3, "Fine, but many ads."));
+    assert!(edited.edited(), "{backend}: updated_at moves on an edit");
+    assert_eq!(reviews.user_review(&ana.id, "dino-math").await.unwrap().map(|r| r.id), Some(first.id.clone()));
+    assert_eq!(reviews.user_review(&ben.id, "dino-math").await.unwrap(), None);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let bens = reviews.put_review(&draft(&ben, "dino-math", 4, "My son loves it.", published)).await.unwrap();
+    let held = reviews.put_review(&draft(&cy, "dino-math", 1, "see https://spam.example", ReviewStatus::Pending)).await.unwrap();
+    reviews.put_review(&draft(&cy, "word-farm", 2, "Too hard for a 4 year old.", published)).await.unwrap();
+    let no_user = reviews.put_review(&draft(&app::domain::User { id: "no-such-user".into(), ..ana.clone() }, "dino-math", 5, "ghost review", published)).await;
+    assert!(no_user.is_err(), "{backend}: a review needs its user");
+
+    // Only published reviews are listed (newest first) and counted.
+    let (page, total) = reviews.app_reviews("dino-math", 0, 10).await.unwrap();
+    assert_eq!(total, 2, "{backend}");
+    assert_eq!(page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [bens.id.as_str(), first.id.as_str()], "{backend}: newest first");
+    let (second, total) = reviews.app_reviews("dino-math", 1, 1).await.unwrap();
+    assert_eq!((second.len(), second[0].id.as_str(), total), (1, first.id.as_str(), 2));
+    assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary { average: 3.5, count: 2 });
+    assert_eq!(reviews.rating("no-reviews").await.unwrap(), RatingSummary::default());
+    let (pending, n) = reviews.by_status(ReviewStatus::Pending, 0, 10).await.unwrap();
+    assert_eq!((n, pending[0].id.as_str(), pending[0].reason.as_deref()), (1, held.id.as_str(), Some("contains a link")));
+
+    // Helpful votes: one per voter, only on published reviews.
+    assert_eq!(reviews.vote_helpful(&ben.id, &first.id).await.unwrap(), Some(1));
+    assert_eq!(reviews.vote_helpful(&ben.id, &first.id).await.unwrap(), Some(1), "{backend}: a second vote counts once");
+    assert_eq!(reviews.vote_helpful(&cy.id, &first.id).await.unwrap(), Some(2));
+    assert_eq!(reviews.vote_helpful(&ana.id, &held.id).await.unwrap(), None, "{backend}: not on a pending review");
+    assert_eq!(reviews.vote_helpful(&ana.id, "no-such-review").await.unwrap(), None);
+    assert_eq!(reviews.review(&first.id).await.unwrap().unwrap().helpful, 2);
+
+    // Moderation: approving publishes and counts; hiding keeps the reason and stops counting.
+    let approved = reviews.moderate(&held.id, &Moderation::Approve).await.unwrap().expect("moderated");
+    assert_eq!((approved.status, approved.reason), (published, None));
+    assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary { average: 2.7, count: 3 });
+    let hidden = reviews.moderate(&bens.id, &Moderation::Hide { reason: "off topic".into() }).await.unwrap().unwrap();
+    assert_eq!((hidden.status, hidden.reason.as_deref()), (ReviewStatus::Hidden, Some("off topic")));
+    assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary { average: 2.0, count: 2 });
+    assert_eq!(reviews.moderate("no-such-review", &Moderation::Approve).await.unwrap(), None);
+    let all = reviews.ratings().await.unwrap();
+    assert_eq!(
+        all,
+        vec![("dino-math".to_string(), RatingSummary { average: 2.0, count: 2 }), ("word-farm".to_string(), RatingSummary { average: 2.0, count: 1 })],
+        "{backend}"
+    );
+
+    // Only its author deletes a review; its votes go with it.
+    assert_eq!(reviews.delete_review(&ben.id, &first.id).await.unwrap(), None, "{backend}: not ben's");
+    assert!(reviews.review(&first.id).await.unwrap().is_some());
+    assert_eq!(reviews.delete_review(&ana.id, &first.id).await.unwrap().map(|r| r.app_slug), Some("dino-math".into()));
+    assert_eq!(reviews.review(&first.id).await.unwrap(), None);
+    assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary { average: 1.0, count: 1 });
+
+    // A deleted account takes its reviews and its votes.
+    let again = reviews.put_review(&draft(&ana, "word-farm", 5, "We changed our minds.", published)).await.unwrap();
+    reviews.vote_helpful(&cy.id, &again.id).await.unwrap();
+    reviews.vote_helpful(&ana.id, &held.id).await.unwrap();
+    assert_eq!(reviews.delete_user_reviews(&cy.id).await.unwrap(), ["dino-math", "word-farm"], "{backend}: reviewed or voted on");
+    assert_eq!(reviews.review(&again.id).await.unwrap().unwrap().helpful, 0, "{backend}: cy's vote went");
+    assert_eq!(reviews.review(&held.id).await.unwrap(), None);
+    assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary::default());
+    assert_eq!(reviews.delete_user_reviews(&cy.id).await.unwrap(), Vec::<String>::new(), "repeatable");
+}
+
+#[tokio::test]
+async fn sqlite_reviews() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = SqliteCatalog::open(dir.path()).await.expect("open");
+    reviews_suite(Arc::new(store.accounts()), Arc::new(store.reviews())).await;
+}
+
+#[tokio::test]
+async fn mongodb_reviews() {
+    let Some(server) = common::mongo::MongoServer::start() else { return };
+    let catalog = famigo::adapters::mongo::MongoCatalog::open(&server.url, &server.database).await.expect("open");
+    reviews_suite(Arc::new(catalog.accounts()), Arc::new(catalog.reviews())).await;
 }
 
 async fn throttle_suite(throttle: Arc<dyn Throttle>) {

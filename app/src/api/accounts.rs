@@ -179,6 +179,10 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
         ssr::count_failure(&state, &format!("signin:account:{}", user.email), &ssr::SIGN_IN_PER_ACCOUNT).await;
         return Err(ApiError::field("password", "this is not your password"));
     }
+    // Reviews first: a deletion failing part-way leaves an account that can be deleted again.
+    for slug in state.reviews.delete_user_reviews(&user.id).await? {
+        super::reviews::ssr::reviews_changed(&state, &slug).await;
+    }
     state.accounts.delete_user(&user.id).await?;
     super::session().await?.flush().await.map_err(super::session_failed)?;
     tracing::info!(user = %user.id, "account deleted");

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod favorites;
 pub mod jobs;
 pub mod picks;
+pub mod reviews;
 pub mod search;
 mod error;
 #[cfg(feature = "ssr")]

@@ -7,6 +7,7 @@ mod job;
 mod listing;
 mod mail;
 mod query;
+mod review;
 mod search;
 mod trending;
 
@@ -17,6 +18,10 @@ pub use app::{
 pub use account::{
     check_password, display_name, normalize_email, Kid, KidForm, NewAccount, NewKid, PasswordForm, Role, SignUpForm, User,
     MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+};
+pub use review::{
+    moderation_reason, Moderation, NewReview, PublicReview, RatingSummary, Review, ReviewForm, ReviewPage, ReviewStatus,
+    MAX_HIDE_REASON_CHARS, MAX_REVIEW_CHARS, MIN_REVIEW_CHARS, REVIEWS_PER_PAGE,
 };
 pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
 pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};

@@ -10,12 +10,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// The refusal's message under `field`, shown beside its input.
-fn field_message(error: Option<ApiError>, field: &'static str) -> impl IntoView {
+pub(crate) fn field_message(error: Option<ApiError>, field: &'static str) -> impl IntoView {
     error.and_then(|e| e.field_message(field)).map(|message| view! { <p class="field-error" role="alert">{message}</p> })
 }
 
 /// A refusal that is not about one field (wrong password, too many attempts, store down).
-fn form_message(error: Option<ApiError>) -> impl IntoView {
+pub(crate) fn form_message(error: Option<ApiError>) -> impl IntoView {
     error.filter(|e| !matches!(e, ApiError::InvalidForm { .. })).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
 }
 

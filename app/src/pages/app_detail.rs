@@ -1,5 +1,5 @@
 use crate::api::catalog::get_app;
-use crate::components::{FavoriteButton, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
+use crate::components::{FavoriteButton, ReviewsSection, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -77,6 +77,7 @@ fn AppView(detail: AppDetail) -> impl IntoView {
                 <p class="dates">{format!("Released {} · Updated {}", app.released.format("%B %-d, %Y"), app.updated.format("%B %-d, %Y"))}</p>
             </section>
             <Scorecard app=app.clone()/>
+            <ReviewsSection slug=app.slug.clone() name=app.name.clone()/>
         </article>
         <section class="shelf similar">
             <h2>"Similar apps"</h2>

@@ -1,6 +1,6 @@
 //! One file per route.
 
-mod account;
+pub(crate) mod account;
 pub mod admin;
 mod app_detail;
 mod browse;
@@ -9,7 +9,7 @@ mod my_apps;
 mod search;
 
 pub use account::{AccountPage, ResetPasswordPage, SignInPage, SignInPrompt, SignUpPage};
-pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminSignInPage};
+pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
 pub use home::HomePage;

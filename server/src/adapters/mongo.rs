@@ -112,6 +112,11 @@ impl MongoCatalog {
         super::mongo_accounts::MongoAccounts::new(&self.db)
     }
 
+    /// The reviews kept in this database (migration 3 made their indexes).
+    pub fn reviews(&self) -> super::mongo_reviews::MongoReviews {
+        super::mongo_reviews::MongoReviews::new(&self.db)
+    }
+
     pub async fn close(&self) {
         self.client.clone().shutdown().await;
     }
@@ -150,6 +155,7 @@ impl MongoCatalog {
         match version {
             1 => timed(WRITE_TIMEOUT, self.apps.create_indexes(indexes())).await.map(|_| ()),
             2 => super::mongo_accounts::create_indexes(&self.db).await,
+            3 => super::mongo_reviews::create_indexes(&self.db).await,
             other => Err(StoreError::Backend(format!("no migration {other}"))),
         }
     }
@@ -212,7 +218,7 @@ impl MongoCatalog {
 
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
-const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes")];
+const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes")];
 
 /// The indexes of `apps`: the unique slug; one per listing order (alone and after the age
 /// filter, the site's main filter); and the similar-apps lookup (category, then youngest age).

@@ -84,7 +84,7 @@ impl From<KidDocument> for Kid {
     }
 }
 
-fn account_err(e: StoreError) -> AccountError {
+pub(crate) fn account_err(e: StoreError) -> AccountError {
     match e {
         StoreError::Unavailable(reason) => AccountError::Unavailable(reason),
         other => AccountError::Backend(other.to_string()),

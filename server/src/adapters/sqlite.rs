@@ -86,6 +86,11 @@ impl SqliteCatalog {
     pub fn accounts(&self) -> super::sqlite_accounts::SqliteAccounts {
         super::sqlite_accounts::SqliteAccounts::new(self.pool.clone())
     }
+
+    /// The reviews in this database (migration `0003_reviews` made their tables).
+    pub fn reviews(&self) -> super::sqlite_reviews::SqliteReviews {
+        super::sqlite_reviews::SqliteReviews::new(self.pool.clone())
+    }
 }
 
 const COLUMNS: &str = "slug, name, name_key, developer, description, platforms, categories, \

@@ -13,7 +13,7 @@ pub struct SqliteAccounts {
     pool: SqlitePool,
 }
 
-fn db_err(e: sqlx::Error) -> AccountError {
+pub(crate) fn db_err(e: sqlx::Error) -> AccountError {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AccountError::Unavailable(e.to_string()),
         other => AccountError::Backend(other.to_string()),

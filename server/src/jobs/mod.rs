@@ -8,6 +8,7 @@ pub mod catalog_csv;
 pub mod import_catalog;
 pub mod index_app;
 pub mod noop;
+pub mod recompute_ratings;
 pub mod refresh_trending;
 pub mod reindex_search;
 pub mod schedule;
@@ -17,7 +18,7 @@ mod worker;
 pub use worker::{Worker, WorkerConfig};
 
 use app::domain::{JobKind, JobProgress};
-use app::ports::{cache_tags, Catalog, JobQueue, Lease, PageCache, SearchIndex, Trends};
+use app::ports::{cache_tags, Catalog, JobQueue, Lease, PageCache, Reviews, SearchIndex, Trends};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -32,12 +33,14 @@ pub struct JobServices {
     pub page_cache: Option<Arc<dyn PageCache>>,
     /// Page views and trending lists (`refresh_trending`).
     pub trends: Option<Arc<dyn Trends>>,
+    /// Parents' reviews (`recompute_ratings`).
+    pub reviews: Option<Arc<dyn Reviews>>,
 }
 
 impl JobServices {
     /// Only the catalog (tests and tools add the rest as they need).
     pub fn new(catalog: Arc<dyn Catalog>) -> JobServices {
-        JobServices { catalog, router: None, search: None, page_cache: None, trends: None }
+        JobServices { catalog, router: None, search: None, page_cache: None, trends: None, reviews: None }
     }
 
     pub fn search(&self) -> Result<Arc<dyn SearchIndex>, JobError> {
@@ -133,6 +136,7 @@ async fn run(kind: JobKind, ctx: &JobContext) -> Result<String, JobError> {
         JobKind::IndexApp => index_app::run(ctx).await,
         JobKind::ReindexSearch => reindex_search::run(ctx).await,
         JobKind::RefreshTrending => refresh_trending::run(ctx).await,
+        JobKind::RecomputeRatings => recompute_ratings::run(ctx).await,
         other => Err(JobError::Failed(format!("{} has no handler yet", other.label()))),
     }
 }

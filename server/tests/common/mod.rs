@@ -115,16 +115,16 @@ impl TestApp {
         let mut env = vec![("DATA_DIR", data_dir.as_str())];
         env.extend_from_slice(vars);
         let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
-        // Accounts live beside the catalog in SQLite (on another store too: they are not
+        // Accounts and reviews live beside the catalog in SQLite (on another store too: they are not
         // what those tests are about).
         let sqlite = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-        let accounts: Arc<dyn app::ports::Accounts> = Arc::new(sqlite.accounts());
+        let people = famigo::serve::People { accounts: Arc::new(sqlite.accounts()), reviews: Arc::new(sqlite.reviews()) };
         let store: Arc<dyn Catalog> = match store {
             Some(store) => store,
             None => Arc::new(sqlite),
         };
         famigo::seed::seed(&*store, apps, 42).await.expect("seed");
-        let services = famigo::serve::services(&config, store, accounts).await.expect("services");
+        let services = famigo::serve::services(&config, store, people).await.expect("services");
         let state = services.state.clone();
         // What the reindex job `famigo serve` queues for an empty index would do.
         if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {
@@ -146,6 +146,7 @@ impl TestApp {
             search: Some(self.state.search.clone()),
             page_cache: Some(self.state.page_cache.clone()),
             trends: Some(self.state.trends.clone()),
+            reviews: Some(self.state.reviews.clone()),
         };
         let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
         let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -51,7 +51,7 @@ fn Dashboard(
     view! {
         <section class="admin admin-jobs">
             <h1>"Jobs"</h1>
-            <p><a href="/admin/apps">"Apps: add, edit, import"</a>" · "<a href="/admin/mail">"Mail outbox"</a></p>
+            <p><a href="/admin/apps">"Apps: add, edit, import"</a>" · "<a href="/admin/mail">"Mail outbox"</a>" · "<a href="/admin/reviews">"Reviews"</a></p>
             <ul class="job-counts" data-testid="job-counts">
                 {JobState::ALL
                     .iter()

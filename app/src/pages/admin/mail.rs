@@ -18,7 +18,7 @@ pub fn AdminMailPage() -> impl IntoView {
                     Ok(mails) => view! {
                         <section class="admin admin-mail">
                             <h1>"Mail"</h1>
-                            <p><a href="/admin/jobs">"Jobs"</a>" · "<a href="/admin/apps">"Apps"</a></p>
+                            <p><a href="/admin/jobs">"Jobs"</a>" · "<a href="/admin/apps">"Apps"</a>" · "<a href="/admin/reviews">"Reviews"</a></p>
                             <p>{format!("The newest {} mails in the outbox.", mails.len())}</p>
                             <table class="mail">
                                 <thead><tr><th>"To"</th><th>"Subject"</th><th>"State"</th><th>"Attempts"</th><th>"Last error"</th></tr></thead>
