@@ -45,6 +45,26 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   await expect(page.locator('.app-card')).toHaveCount(1);
   await expect(page.locator('.app-card').first()).toHaveAttribute('data-card', slug!);
 
+  // A review of that app: refused while too short, then shown at once; the average follows
+  // when the server's worker has run recompute_ratings.
+  await page.goto(`/apps/${slug}`);
+  await waitForHydration(page);
+  const seededStars = await page.locator('.app-facts .stars').textContent();
+  await page.selectOption('#review-stars', '1');
+  await page.fill('#review-text', 'Short');
+  await page.click('.review-form button');
+  await expect(page.locator('.review-form .field-error')).toHaveText('write at least 10 characters');
+  const text = `Maya counts ducks with it every morning (${unique()})`;
+  await page.fill('#review-text', text);
+  await page.click('.review-form button');
+  await expect(page.locator('.review-list .review-text').first()).toHaveText(text);
+  await expect(page.locator('.my-review h3')).toHaveText('Your review');
+  await expect(async () => {
+    await page.reload();
+    expect(await page.locator('.app-facts .stars').textContent()).not.toBe(seededStars);
+  }).toPass({ timeout: 20_000 });
+  await expect(page.locator('.app-facts .stars')).toContainText('rating');
+
   await page.click('.user-menu button:has-text("Sign out")');
   await expect(page.locator('.user-menu')).toContainText('Sign in');
   await page.goto('/account');
@@ -89,5 +109,15 @@ test.describe('without JavaScript', () => {
     await card.locator('button.heart').click();
     await expect(page).toHaveURL(/\/apps\?age=8-10/);
     await expect(page.locator('.app-card').first().locator('button.heart')).toHaveAttribute('aria-pressed', 'true');
+
+    // A review is a plain form too: the post comes back to the app's page, the review on it.
+    const slug = await page.locator('.app-card').first().getAttribute('data-card');
+    await page.goto(`/apps/${slug}`);
+    await page.selectOption('#review-stars', '4');
+    await page.fill('#review-text', 'Works without JavaScript too.');
+    await page.click('.review-form button');
+    await expect(page).toHaveURL(new RegExp(`/apps/${slug}`));
+    await expect(page.locator('.review-list')).toContainText('Works without JavaScript too.');
+    await expect(page.locator('.my-review h3')).toHaveText('Your review');
   });
 });

@@ -6,43 +6,9 @@ mod common;
 
 use app::api::accounts::{AddKid, ChangePassword, DeleteAccount, RemoveKid, SignIn, SignOut, SignUp};
 use app::api::jobs::ListJobs;
+use common::browser::{form, post, session_cookie, sign_up, HOST, ORIGIN, PASSWORD};
 use common::{Response, TestApp};
 use leptos::server_fn::ServerFn;
-
-const ORIGIN: (&str, &str) = ("origin", "http://famigo.test");
-const HOST: (&str, &str) = ("host", "famigo.test");
-const PASSWORD: &str = "correct horse battery";
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    let mut body = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        body.append_pair(name, value);
-    }
-    body.finish()
-}
-
-async fn post(app: &TestApp, uri: &str, body: &str, headers: &[(&str, &str)]) -> Response {
-    let mut request = axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
-    for (name, value) in [ORIGIN, HOST].iter().chain(headers) {
-        request = request.header(*name, *value);
-    }
-    app.send(request.body(axum::body::Body::from(body.to_string())).unwrap()).await
-}
-
-/// The `famigo_session=…` pair a response set, checking the cookie's flags.
-fn session_cookie(response: &Response) -> String {
-    let set_cookie = response.headers.get("set-cookie").unwrap_or_else(|| panic!("no cookie set: {} {}", response.status, response.body));
-    let set_cookie = set_cookie.to_str().unwrap();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-async fn sign_up(app: &TestApp, email: &str, name: &str) -> String {
-    let body = form(&[("form[email]", email), ("form[display_name]", name), ("form[password]", PASSWORD)]);
-    let response = post(app, SignUp::PATH, &body, &[]).await;
-    assert!(response.status < 400, "{} {}", response.status, response.body);
-    session_cookie(&response)
-}
 
 async fn sign_in(app: &TestApp, email: &str, password: &str, headers: &[(&str, &str)]) -> Response {
     post(app, SignIn::PATH, &form(&[("email", email), ("password", password)]), headers).await

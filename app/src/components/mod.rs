@@ -10,6 +10,7 @@ mod scorecard;
 mod search_box;
 mod seo;
 mod status;
+mod textarea;
 
 pub use app_card::{AppBadge, AppCard, AppGrid};
 pub use favorite::FavoriteButton;
@@ -20,4 +21,5 @@ pub use reviews::ReviewsSection;
 pub use scorecard::Scorecard;
 pub use search_box::SearchBox;
 pub use seo::{site_origin, Canonical, SocialMeta};
+pub use textarea::textarea_text;
 pub use status::{set_http_status, ErrorPage, NotFound};

@@ -181,7 +181,7 @@ fn ReviewForm(slug: String, existing: Option<Review>, save: ServerAction<SaveRev
                 {move || field_message(error(), "stars")}
                 <label for="review-text">{format!("Your review ({MIN_REVIEW_CHARS}–{MAX_REVIEW_CHARS} characters)")}</label>
                 <textarea id="review-text" name="form[text]" rows="4" required maxlength=MAX_REVIEW_CHARS.to_string()>
-                    {move || typed("text").unwrap_or_else(|| text.get_value())}
+                    {move || crate::components::textarea_text(typed("text").unwrap_or_else(|| text.get_value()))}
                 </textarea>
                 {move || field_message(error(), "text")}
                 <button type="submit">{button}</button>

@@ -56,7 +56,7 @@ fn AppView(detail: AppDetail) -> impl IntoView {
                     <p class="app-facts">
                         <span class="age-pill age-pill-large">{format!("Ages {}+", app.min_age)}</span>
                         <span class="price">{app.price_label()}</span>
-                        <span class="stars">{format!("★ {} ({} ratings)", format_rating(app.rating_avg), app.rating_count)}</span>
+                        <span class="stars">{format!("★ {} ({} {})", format_rating(app.rating_avg), app.rating_count, if app.rating_count == 1 { "rating" } else { "ratings" })}</span>
                         <span class="learning">{format!("Learning {}/5", app.learning_rating)}</span>
                     </p>
                     <p class="app-platforms">"Available on: "{platforms}</p>

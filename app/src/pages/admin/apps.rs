@@ -134,7 +134,7 @@ fn AppFields(form: AppForm, errors: Vec<FieldError>, failure: Option<String>, or
             <input id="app-developer" name="form[developer]" value=form.developer.clone() aria-invalid=invalid("developer") maxlength="120" required/>
             {problem("developer")}
             <label for="app-description">"Description"</label>
-            <textarea id="app-description" name="form[description]" rows="5" aria-invalid=invalid("description")>{form.description.clone()}</textarea>
+            <textarea id="app-description" name="form[description]" rows="5" aria-invalid=invalid("description")>{crate::components::textarea_text(form.description.clone())}</textarea>
             {problem("description")}
             <fieldset aria-invalid=invalid("platforms")>
                 <legend>"Platforms"</legend>
