@@ -243,6 +243,7 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     let mut edit = app::domain::AppForm::from_app(&seeded);
     edit.name = "Renamed By The Admin".into();
     edit.slug = "ignored-on-edit".into();
+    edit.description = format!("{} Ends with </textarea><script>alert(9)</script>", seeded.description);
     let body = serde_urlencoded_form(&seeded.slug, &edit);
     let saved = post_form(&app, SaveApp::PATH, &body, &auth).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
@@ -262,6 +263,8 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     assert!(list.body.contains("href=\"/admin/apps/puddle-jump/edit\""), "the new app is listed to edit");
     let form = app.get_with(&format!("/admin/apps/{}/edit", seeded.slug), &[("cookie", cookie.as_str())]).await;
     assert!(form.body.contains("Renamed By The Admin") && form.body.contains("readonly"), "the edit form, slug fixed");
+    assert!(!form.body.contains("<script>alert(9)"), "a description cannot close its textarea");
+    assert!(form.body.contains("Ends with &lt;/textarea>&lt;script>alert(9)&lt;/script></textarea>"), "it is inside, as text");
 }
 
 /// An `AppForm` as the browser's form would post it.
