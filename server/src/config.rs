@@ -54,7 +54,12 @@ pub struct Config {
 
 /// Kinds that run on a schedule unless configured otherwise; the others need theirs set.
 pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] =
-    &[(app::domain::JobKind::WarmCache, "0 */5 * * * *"), (app::domain::JobKind::RefreshTrending, "0 7 * * * *")];
+    &[
+        (app::domain::JobKind::WarmCache, "0 */5 * * * *"),
+        (app::domain::JobKind::RefreshTrending, "0 7 * * * *"),
+        // Mondays at 08:00 UTC.
+        (app::domain::JobKind::SendDigest, "0 0 8 * * Mon"),
+    ];
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]

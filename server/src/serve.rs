@@ -294,6 +294,9 @@ fn start_worker(
         page_cache: Some(state.page_cache.clone()),
         trends: Some(state.trends.clone()),
         reviews: Some(state.reviews.clone()),
+        accounts: Some(state.accounts.clone()),
+        outbox: Some(state.outbox.clone()),
+        site_url: state.canonical_url.clone(),
     };
     let queue = services.state.jobs.clone();
     let schedules = config.schedules.clone();

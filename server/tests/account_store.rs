@@ -85,6 +85,23 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert_eq!(accounts.family_favorites(2000, 2005, 10).await.unwrap(), [], "{backend}: no family with a child that old");
     assert_eq!(accounts.family_favorites(2022, 2026, 10).await.unwrap(), [], "{backend}: kidless favorites do not count");
 
+    // Every user, a page at a time in id order, with their children.
+    let mut walked = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = accounts.users_page(after.as_deref(), 2).await.unwrap();
+        let Some((last, _)) = page.last() else { break };
+        after = Some(last.id.clone());
+        walked.extend(page.into_iter().map(|(user, kids)| (user.email, kids.len())));
+    }
+    walked.sort();
+    let expected: Vec<(String, usize)> = vec![
+        ("kidless@example.com".into(), 0),
+        ("lee@example.com".into(), 1),
+        ("sam@example.com".into(), accounts.kids(&sam.id).await.unwrap().len()),
+    ];
+    assert_eq!(walked, expected, "{backend}");
+
     // Reset tokens: used once, not after they expire, and only their own user's.
     accounts.put_reset_token(&sam.id, "hash-a", 2_000).await.unwrap();
     accounts.put_reset_token(&sam.id, "hash-b", 2_000).await.unwrap();

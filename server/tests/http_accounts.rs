@@ -398,3 +398,38 @@ async fn the_home_page_picks_apps_for_each_child() {
     assert_eq!(&picked[1..], &best[..], "then the best for learning");
     assert_eq!(home.headers["x-cache"], "bypass");
 }
+
+#[tokio::test]
+async fn the_weekly_digest_lists_new_apps_for_each_childs_age_once() {
+    use app::domain::JobKind;
+    let app = TestApp::seeded(20).await;
+    let cookie = sign_up(&app, "digest@example.com", "Dana").await;
+    let added = post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &[("cookie", cookie.as_str())]).await;
+    assert!(added.status < 400, "{} {}", added.status, added.body);
+    sign_up(&app, "nokids@example.com", "Nadia").await;
+
+    // Two apps released today: one for Maya's age, one for teenagers.
+    let today = chrono::Utc::now().date_naive();
+    let template = app.state.catalog.scan(None, 1).await.unwrap().remove(0);
+    let new_app = |slug: &str, name: &str, min_age: u8| app::domain::App {
+        slug: slug.into(),
+        name: name.into(),
+        min_age,
+        released: today,
+        updated: today,
+        ..template.clone()
+    };
+    let fresh = [new_app("puddle-counting", "Puddle Counting", 5), new_app("teen-chess-club", "Teen Chess Club", 13)];
+    app.state.catalog.upsert_many(&fresh).await.unwrap();
+
+    for _ in 0..2 {
+        app.state.jobs.enqueue(JobKind::SendDigest, "{}", 1).await.unwrap();
+        app.run_jobs().await;
+    }
+    let digests: Vec<_> = app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
+    assert_eq!(digests.len(), 1, "one digest, for the family with a child, once a week: {digests:?}");
+    let digest = &digests[0];
+    assert_eq!((digest.to.as_str(), digest.subject.as_str()), ("digest@example.com", "New apps for Maya this week"));
+    assert!(digest.body.contains("Puddle Counting") && digest.body.contains("http://famigo.test/apps/puddle-counting"), "{}", digest.body);
+    assert!(!digest.body.contains("Teen Chess Club"), "only apps for her age: {}", digest.body);
+}

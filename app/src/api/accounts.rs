@@ -98,16 +98,18 @@ pub async fn current_viewer() -> Result<Option<Viewer>, ApiError> {
     Ok(Some(Viewer { user, favorites }))
 }
 
-/// The viewer of the current page, asked again at every navigation (so it follows a sign-in
-/// or a sign-out); provided by the app's frame to the header and every heart.
+/// The viewer of the current page, asked again at every navigation (so it follows a sign-in)
+/// and after the header's sign-out (which may come back to the same page); provided by the
+/// app's frame to the header, every heart and the reviews.
 #[derive(Clone, Copy)]
-pub struct ViewerResource(pub Resource<Result<Option<Viewer>, ApiError>>);
+pub struct ViewerResource(pub Resource<Result<Option<Viewer>, ApiError>>, pub ServerAction<SignOut>);
 
 impl ViewerResource {
     /// Creates the resource and puts it into context (inside the router).
     pub fn provide() -> ViewerResource {
         let location = leptos_router::hooks::use_location();
-        let viewer = ViewerResource(Resource::new(move || location.pathname.get(), |_| current_viewer()));
+        let sign_out = ServerAction::<SignOut>::new();
+        let viewer = ViewerResource(Resource::new(move || (location.pathname.get(), sign_out.version().get()), |_| current_viewer()), sign_out);
         provide_context(viewer);
         viewer
     }

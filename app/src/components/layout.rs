@@ -32,7 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
 fn UserMenu() -> impl IntoView {
     use crate::api::accounts::{SignOut, ViewerResource};
     let viewer = ViewerResource::from_context();
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = viewer.map_or_else(ServerAction::<SignOut>::new, |viewer| viewer.1);
     view! {
         <nav class="user-menu" aria-label="Account">
             <Transition fallback=|| ()>

@@ -92,6 +92,10 @@ pub trait Accounts: Send + Sync + 'static {
     /// families, most first (then by slug), at most `limit`.
     async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError>;
 
+    /// Users in id order after `after` (from the first when None), at most `limit`, each with
+    /// their children: how a job walks every family.
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError>;
+
     /// Keeps a password-reset token for the user until `expires_at` (unix ms). Only the
     /// token's hash is given: a copy of the store does not let anyone reset a password.
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError>;

@@ -296,6 +296,22 @@ impl Accounts for MongoAccounts {
             .collect())
     }
 
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError> {
+        let filter = doc! { "_id": { "$gt": after.unwrap_or("") } };
+        let found: Vec<UserDocument> = timed(READ_TIMEOUT, async {
+            self.users.find(filter).sort(doc! { "_id": 1 }).limit(limit as i64).await?.try_collect().await
+        })
+        .await
+        .map_err(account_err)?;
+        found
+            .into_iter()
+            .map(|user| {
+                let kids = user.kids.iter().cloned().map(Kid::from).collect();
+                Ok((user.into_record()?.user, kids))
+            })
+            .collect()
+    }
+
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
         if !self.exists(user_id).await? {
             return Ok(());

@@ -210,6 +210,18 @@ impl Accounts for SqliteAccounts {
         Ok(rows.into_iter().map(|(slug, n)| (slug, n as u64)).collect())
     }
 
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after.unwrap_or("")).bind(limit as i64).fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut page = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let user = user_from_row(row)?.user;
+            let kids = self.kids(&user.id).await?;
+            page.push((user, kids));
+        }
+        Ok(page)
+    }
+
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) SELECT ?, id, ? FROM users WHERE id = ?")
             .bind(token_hash)

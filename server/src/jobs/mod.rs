@@ -12,13 +12,14 @@ pub mod recompute_ratings;
 pub mod refresh_trending;
 pub mod reindex_search;
 pub mod schedule;
+pub mod send_digest;
 pub mod warm_cache;
 mod worker;
 
 pub use worker::{Worker, WorkerConfig};
 
 use app::domain::{JobKind, JobProgress};
-use app::ports::{cache_tags, Catalog, JobQueue, Lease, PageCache, Reviews, SearchIndex, Trends};
+use app::ports::{cache_tags, Accounts, Catalog, JobQueue, Lease, Outbox, PageCache, Reviews, SearchIndex, Trends};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -35,12 +36,17 @@ pub struct JobServices {
     pub trends: Option<Arc<dyn Trends>>,
     /// Parents' reviews (`recompute_ratings`).
     pub reviews: Option<Arc<dyn Reviews>>,
+    /// Families and the outbox their digests go to (`send_digest`).
+    pub accounts: Option<Arc<dyn Accounts>>,
+    pub outbox: Option<Arc<dyn Outbox>>,
+    /// The site's public origin (`CANONICAL_URL`) for links in mail.
+    pub site_url: Option<String>,
 }
 
 impl JobServices {
     /// Only the catalog (tests and tools add the rest as they need).
     pub fn new(catalog: Arc<dyn Catalog>) -> JobServices {
-        JobServices { catalog, router: None, search: None, page_cache: None, trends: None, reviews: None }
+        JobServices { catalog, router: None, search: None, page_cache: None, trends: None, reviews: None, accounts: None, outbox: None, site_url: None }
     }
 
     pub fn search(&self) -> Result<Arc<dyn SearchIndex>, JobError> {
@@ -137,6 +143,6 @@ async fn run(kind: JobKind, ctx: &JobContext) -> Result<String, JobError> {
         JobKind::ReindexSearch => reindex_search::run(ctx).await,
         JobKind::RefreshTrending => refresh_trending::run(ctx).await,
         JobKind::RecomputeRatings => recompute_ratings::run(ctx).await,
-        other => Err(JobError::Failed(format!("{} has no handler yet", other.label()))),
+        JobKind::SendDigest => send_digest::run(ctx).await,
     }
 }

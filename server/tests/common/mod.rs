@@ -148,6 +148,9 @@ impl TestApp {
             page_cache: Some(self.state.page_cache.clone()),
             trends: Some(self.state.trends.clone()),
             reviews: Some(self.state.reviews.clone()),
+            accounts: Some(self.state.accounts.clone()),
+            outbox: Some(self.state.outbox.clone()),
+            site_url: Some("http://famigo.test".into()),
         };
         let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
         let (stop, stopped) = tokio::sync::watch::channel(false);
