@@ -621,10 +621,11 @@ mod tests {
     fn schedules_have_defaults_and_can_be_changed_or_turned_off() {
         use app::domain::JobKind;
         let kinds = |env: Env| Config::from_env(&env).unwrap().schedules.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
-        assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::RefreshTrending, JobKind::WarmCache]);
-        assert_eq!(kinds(Env::from_pairs([("SCHEDULE_WARM_CACHE", "off"), ("SCHEDULE_REFRESH_TRENDING", "off")])), vec![]);
+        assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::RefreshTrending, JobKind::WarmCache, JobKind::SendDigest]);
+        let all_off = [("SCHEDULE_WARM_CACHE", "off"), ("SCHEDULE_REFRESH_TRENDING", "off"), ("SCHEDULE_SEND_DIGEST", "off")];
+        assert_eq!(kinds(Env::from_pairs(all_off)), vec![]);
         assert_eq!(
-            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *"), ("SCHEDULE_REFRESH_TRENDING", "off")])),
+            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *"), ("SCHEDULE_REFRESH_TRENDING", "off"), ("SCHEDULE_SEND_DIGEST", "off")])),
             vec![JobKind::WarmCache, JobKind::Noop]
         );
     }
