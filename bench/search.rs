@@ -3,6 +3,7 @@
 //! Tantivy index and, when `MEILI_URL` is set, Meilisearch, in one run. Also the index build
 //! time and the `/search` page through the whole site (page cache off).
 //!   cargo bench -p server --bench search          (BENCH_APPS=100000, BENCH_ROUNDS=5)
+//! `BENCH_INDEX_ONLY=1` leaves out the page run; `BENCH_SLOWEST=1` lists the slowest queries.
 
 use app::domain::SearchQuery;
 use app::ports::{Catalog, SearchIndex};
@@ -170,14 +171,23 @@ async fn main() {
         index_latency("meilisearch", index.clone(), &queries, rounds).await;
     }
 
-    // The whole `/search` page on the embedded index, rendered for every request.
-    let data = dir.path().to_str().expect("utf-8").to_string();
+    if std::env::var("BENCH_INDEX_ONLY").is_err() {
+        search_pages(dir.path(), store.clone(), &queries, rounds).await;
+    }
+    if let Some((index, uid, _)) = meili {
+        index.drop_index(&uid).await;
+    }
+}
+
+/// The whole `/search` page on the embedded index, rendered for every request.
+async fn search_pages(data_dir: &std::path::Path, store: Arc<SqliteCatalog>, queries: &[String], rounds: usize) {
+    let data = data_dir.to_str().expect("utf-8").to_string();
     let env = famigo::config::Env::from_pairs([("DATA_DIR", data.as_str()), ("PAGE_CACHE", "off")]);
     let config = famigo::config::Config::from_env(&env).expect("config");
     let people = famigo::serve::People { accounts: Arc::new(store.accounts()), reviews: Arc::new(store.reviews()) };
     let services = famigo::serve::services(&config, store.clone(), people).await.expect("services");
     let router = famigo::http::router(services, &config.web);
-    let (times, wall) = drive(&queries, rounds, move |qs| {
+    let (times, wall) = drive(queries, rounds, move |qs| {
         let router = router.clone();
         async move {
             let request = axum::http::Request::get(format!("/search?{qs}")).body(axum::body::Body::empty()).expect("request");
@@ -188,8 +198,4 @@ async fn main() {
     })
     .await;
     row("`/search` page on tantivy (render included, no page cache)", &times, wall);
-
-    if let Some((index, uid, _)) = meili {
-        index.drop_index(&uid).await;
-    }
 }

@@ -128,22 +128,19 @@ impl FacetCounts {
         self.add_fields(query, &FilterFields::of(app));
     }
 
-    pub fn add_fields(&mut self, query: &CatalogQuery, app: &FilterFields) {
-        // Each filter is evaluated once: a facet is counted when no filter but its own fails.
+    /// Adds one app's filter fields; returns whether the app passes every filter (each filter
+    /// is evaluated once: a facet is counted when no filter but its own fails).
+    pub fn add_fields(&mut self, query: &CatalogQuery, app: &FilterFields) -> bool {
         let failing = query.failing_facets(app);
         let open = |facet: Facet| failing & !facet.bit() == 0;
         if open(Facet::Age) {
             bump(&mut self.age, app.age_band);
         }
         if open(Facet::Platform) {
-            for &p in Platform::ALL.iter().filter(|p| app.platforms & p.bit() != 0) {
-                bump(&mut self.platform, p);
-            }
+            bump_bits(&mut self.platform, app.platforms);
         }
         if open(Facet::Category) {
-            for &c in Category::ALL.iter().filter(|c| app.categories & c.bit() != 0) {
-                bump(&mut self.category, c);
-            }
+            bump_bits(&mut self.category, app.categories);
         }
         if open(Facet::Price) {
             bump(&mut self.price, if app.price_cents == 0 { PriceFilter::Free } else { PriceFilter::Paid });
@@ -157,6 +154,7 @@ impl FacetCounts {
         if !app.collects_data && open(Facet::NoDataCollection) {
             self.no_data_collection += 1;
         }
+        failing == 0
     }
 
     /// Adds counts made over another part of the catalog.
@@ -185,6 +183,17 @@ impl FacetCounts {
 fn bump<T: PartialEq>(counts: &mut [(T, u64)], value: T) {
     if let Some(entry) = counts.iter_mut().find(|(v, _)| *v == value) {
         entry.1 += 1;
+    }
+}
+
+/// Counts one for every value whose bit is set in `mask`. `counts` holds the values in
+/// declaration order (as `zeroed` makes them), so bit `i` is slot `i`.
+fn bump_bits<T>(counts: &mut [(T, u64)], mut mask: u16) {
+    while mask != 0 {
+        if let Some((_, n)) = counts.get_mut(mask.trailing_zeros() as usize) {
+            *n += 1;
+        }
+        mask &= mask - 1;
     }
 }
 

@@ -212,7 +212,8 @@ pub fn typo_budget(word: &str) -> u8 {
 }
 
 /// Whether a folded word of an app's text answers a folded query word: equal, within the
-/// word's typo budget, or (for the word being typed) starting with it.
+/// word's typo budget, or (for the word being typed) starting with it. Typos and completion
+/// do not combine, as in Meilisearch: "brave" does not find "travels".
 pub fn word_matches(query_word: &str, text_word: &str, as_prefix: bool) -> bool {
     if text_word == query_word || (as_prefix && text_word.starts_with(query_word)) {
         return true;
@@ -224,13 +225,7 @@ pub fn word_matches(query_word: &str, text_word: &str, as_prefix: bool) -> bool 
     if budget == 0 {
         return false;
     }
-    if strsim::damerau_levenshtein(query_word, text_word) <= budget {
-        return true;
-    }
-    as_prefix && {
-        let head: String = text_word.chars().take(query_word.chars().count()).collect();
-        strsim::damerau_levenshtein(query_word, &head) <= budget
-    }
+    strsim::damerau_levenshtein(query_word, text_word) <= budget
 }
 
 /// A run of text, marked when it matched a query word.

@@ -246,6 +246,8 @@ fn typos_are_forgiven_by_word_length() {
     assert!(word_matches("mathematics", "mathemtaics", false), "nine letters or more: two typos");
     assert!(word_matches("owl", "owlet", true), "the word being typed matches as a prefix");
     assert!(!word_matches("owl", "owlet", false));
+    assert!(!word_matches("brave", "travels", true), "a typo and a completion do not combine");
+    assert!(word_matches("brave", "grave", true));
     assert!(word_matches("maths", "math", false), "synonyms match");
     assert!(word_matches("dino", "dinosaur", false), "synonyms match");
 }

@@ -121,6 +121,7 @@ fn settings() -> Settings {
             ..Default::default()
         })
         .with_pagination(PaginationSetting { max_total_hits: MAX_TOTAL_HITS })
+        .with_proximity_precision("byAttribute")
 }
 
 pub struct MeiliSearch {

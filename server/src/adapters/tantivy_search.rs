@@ -9,7 +9,7 @@
 //! filters, facet counts and orders are read from fast fields by one collector, with the
 //! domain's own `CatalogQuery` and `FacetCounts` rules, so they agree with browse exactly.
 
-use app::domain::{synonyms_of, typo_budget, App, CatalogQuery, Category, FacetCounts, FilterFields, SearchQuery, SearchSort, SortOrder, AgeBand, MAX_QUERY_WORDS};
+use app::domain::{synonyms_of, typo_budget, AgeBand, App, CatalogQuery, Category, FacetCounts, FilterFields, Platform, SearchQuery, SearchSort, SortOrder, MAX_QUERY_WORDS, MAX_RATING};
 use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use std::cmp::Ordering;
@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Query, TermQuery};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
+use tantivy::query::{AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
@@ -41,11 +41,8 @@ const LINK_CHECK: Duration = Duration::from_secs(1);
 struct Fields {
     slug: Field,
     text: [Field; 4],
-    age_band: Field,
-    platforms: Field,
-    categories_mask: Field,
-    price_cents: Field,
-    flags: Field,
+    /// Every field filters and facets read, packed (`pack_filters`).
+    filters: Field,
     learning: Field,
     rating: Field,
     rating_count: Field,
@@ -66,11 +63,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         slug,
         text,
-        age_band: b.add_u64_field("age_band", FAST),
-        platforms: b.add_u64_field("platforms", FAST),
-        categories_mask: b.add_u64_field("categories_mask", FAST),
-        price_cents: b.add_u64_field("price_cents", FAST),
-        flags: b.add_u64_field("flags", FAST),
+        filters: b.add_u64_field("filters", FAST),
         learning: b.add_u64_field("learning", FAST),
         rating: b.add_f64_field("rating", FAST),
         rating_count: b.add_u64_field("rating_count", FAST),
@@ -82,9 +75,34 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-const ADS: u64 = 1;
-const IN_APP_PURCHASES: u64 = 2;
-const COLLECTS_DATA: u64 = 4;
+/// An app's filter fields in one number, so a match costs one read for them, not six: price in
+/// cents (bits 0–31), categories (32–43), platforms (44–51), age band (52–54), ads, in-app
+/// purchases and data collection (55–57), learning rating (58–61).
+fn pack_filters(f: &FilterFields) -> u64 {
+    const _: () = assert!(Category::ALL.len() <= 12 && Platform::ALL.len() <= 8 && AgeBand::ALL.len() <= 8 && MAX_RATING < 16);
+    let age = AgeBand::ALL.iter().position(|b| *b == f.age_band).unwrap_or(0) as u64;
+    f.price_cents as u64
+        | (f.categories as u64 & 0xfff) << 32
+        | (f.platforms as u64 & 0xff) << 44
+        | age << 52
+        | (f.ads as u64) << 55
+        | (f.in_app_purchases as u64) << 56
+        | (f.collects_data as u64) << 57
+        | (f.learning_rating as u64 & 0xf) << 58
+}
+
+fn unpack_filters(v: u64) -> FilterFields {
+    FilterFields {
+        age_band: AgeBand::ALL.get((v >> 52 & 0x7) as usize).copied().unwrap_or(AgeBand::Teen),
+        platforms: (v >> 44 & 0xff) as u16,
+        categories: (v >> 32 & 0xfff) as u16,
+        price_cents: v as u32,
+        ads: v >> 55 & 1 == 1,
+        in_app_purchases: v >> 56 & 1 == 1,
+        collects_data: v >> 57 & 1 == 1,
+        learning_rating: (v >> 58 & 0xf) as u8,
+    }
+}
 
 fn document(f: &Fields, app: &App) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -94,13 +112,7 @@ fn document(f: &Fields, app: &App) -> TantivyDocument {
     let labels: Vec<&str> = app.categories.iter().map(|c| c.label()).collect();
     doc.add_text(f.text[2], labels.join(" "));
     doc.add_text(f.text[3], &app.description);
-    let age = AgeBand::ALL.iter().position(|b| *b == app.age_band()).unwrap_or(0);
-    doc.add_u64(f.age_band, age as u64);
-    doc.add_u64(f.platforms, app_platforms(app));
-    doc.add_u64(f.categories_mask, Category::mask_of(&app.categories) as u64);
-    doc.add_u64(f.price_cents, app.price_cents as u64);
-    let p = &app.privacy;
-    doc.add_u64(f.flags, (p.ads as u64 * ADS) | (p.in_app_purchases as u64 * IN_APP_PURCHASES) | (p.collects_data as u64 * COLLECTS_DATA));
+    doc.add_u64(f.filters, pack_filters(&FilterFields::of(app)));
     doc.add_u64(f.learning, app.learning_rating as u64);
     doc.add_f64(f.rating, app.rating_avg as f64);
     doc.add_u64(f.rating_count, app.rating_count as u64);
@@ -119,10 +131,6 @@ fn prefix_key(text: &str) -> u64 {
         *slot = b;
     }
     u64::from_be_bytes(bytes)
-}
-
-fn app_platforms(app: &App) -> u64 {
-    app::domain::Platform::mask_of(&app.platforms) as u64
 }
 
 fn analyzer() -> TextAnalyzer {
@@ -293,98 +301,116 @@ fn text_query(live: &Live, text: &str, any_word: bool) -> Result<Box<dyn Query>,
         return Ok(Box::new(AllQuery));
     }
     let last = words.len() - 1;
-    let per_word: Vec<Box<dyn Query>> = words
-        .iter()
-        .enumerate()
-        .map(|(i, word)| {
-            let budget = typo_budget(word);
-            let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-            for (field, (_, boost)) in live.fields.text.iter().zip(BOOSTS) {
-                let term = Term::from_field_text(*field, word);
-                let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                clauses.push(Box::new(BoostQuery::new(Box::new(exact), boost * EXACT)));
-                for synonym in synonyms_of(word) {
-                    let same = TermQuery::new(Term::from_field_text(*field, synonym), IndexRecordOption::WithFreqs);
-                    clauses.push(Box::new(BoostQuery::new(Box::new(same), boost * SYNONYM)));
-                }
-                // For the last word the fuzzy prefix below finds these terms too.
-                if budget > 0 && i != last {
-                    let fuzzy = FuzzyTermQuery::new(term.clone(), budget, true);
-                    clauses.push(Box::new(BoostQuery::new(Box::new(fuzzy), boost * FUZZY)));
-                }
-                if i == last {
-                    let prefix = FuzzyTermQuery::new_prefix(term, budget, true);
-                    clauses.push(Box::new(BoostQuery::new(Box::new(prefix), boost * PREFIX)));
-                }
+    let mut per_word: Vec<Box<dyn Query>> = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        let budget = typo_budget(word);
+        // A word may have typos when it is long enough, and the last one may be unfinished (a
+        // prefix, typed as it is: as in Meilisearch, typos and completion do not combine, or
+        // "brave" would find every "travels"). One automaton each, shared by the fields.
+        let term = || Term::from_field_text(live.fields.text[0], word);
+        let mut automata = Vec::new();
+        if budget > 0 {
+            automata.push((FuzzyTermQuery::new(term(), budget, true), FUZZY));
+        }
+        if i == last {
+            automata.push((FuzzyTermQuery::new_prefix(term(), 0, true), PREFIX));
+        }
+        let automata = automata
+            .into_iter()
+            .map(|(query, weight)| Ok((Arc::new(query.automaton().map_err(backend)?), weight)))
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        for (field, (_, boost)) in live.fields.text.iter().zip(BOOSTS) {
+            let exact = TermQuery::new(Term::from_field_text(*field, word), IndexRecordOption::WithFreqs);
+            clauses.push(Box::new(BoostQuery::new(Box::new(exact), boost * EXACT)));
+            for synonym in synonyms_of(word) {
+                let same = TermQuery::new(Term::from_field_text(*field, synonym), IndexRecordOption::WithFreqs);
+                clauses.push(Box::new(BoostQuery::new(Box::new(same), boost * SYNONYM)));
             }
-            Box::new(BooleanQuery::union(clauses)) as Box<dyn Query>
-        })
-        .collect();
+            for (automaton, weight) in &automata {
+                let near = SharedAutomatonQuery { field: *field, automaton: automaton.clone() };
+                clauses.push(Box::new(BoostQuery::new(Box::new(near), boost * weight)));
+            }
+        }
+        per_word.push(Box::new(BooleanQuery::union(clauses)));
+    }
     Ok(Box::new(if any_word { BooleanQuery::union(per_word) } else { BooleanQuery::intersection(per_word) }))
 }
 
-/// What the collector keeps of a match that passed the filters: numbers only, so collecting
-/// thousands of matches reads no strings.
-struct Hit {
-    score: Score,
-    address: DocAddress,
-    rating: f64,
-    rating_count: u64,
-    released: u64,
-    learning: u64,
-    name_prefix: u64,
-    slug_prefix: u64,
-    /// Read from the stored document only for hits whose order the prefixes cannot settle.
-    exact: Option<(String, String)>,
+/// The terms of `field` a (typo-tolerant) automaton accepts, matched with a constant score
+/// as Tantivy's `FuzzyTermQuery` does; the automaton is built once per word, not per field.
+#[derive(Clone)]
+struct SharedAutomatonQuery {
+    field: Field,
+    automaton: Arc<DfaWrapper>,
 }
 
-/// The order on everything but whole strings (prefixes stand in for name and slug).
-fn compare_coarse(sort: SearchSort, a: &Hit, b: &Hit) -> Ordering {
-    let by_rating = || b.rating.total_cmp(&a.rating).then(b.rating_count.cmp(&a.rating_count));
-    let by_slug = || a.slug_prefix.cmp(&b.slug_prefix);
-    match sort {
-        SearchSort::Relevance => b.score.total_cmp(&a.score).then_with(by_rating).then_with(by_slug),
-        SearchSort::By(SortOrder::TopRated) => by_rating().then_with(by_slug),
-        SearchSort::By(SortOrder::Newest) => b.released.cmp(&a.released).then_with(by_slug),
-        SearchSort::By(SortOrder::Name) => a.name_prefix.cmp(&b.name_prefix).then_with(by_slug),
-        SearchSort::By(SortOrder::Learning) => {
-            b.learning.cmp(&a.learning).then(b.rating.total_cmp(&a.rating)).then_with(by_slug)
-        }
+impl std::fmt::Debug for SharedAutomatonQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedAutomatonQuery").field("field", &self.field).finish_non_exhaustive()
     }
 }
 
-/// The full order: the coarse one, then whole names (for the name order) and slugs.
-fn compare_exact(sort: SearchSort, a: &Hit, b: &Hit) -> Ordering {
-    compare_coarse(sort, a, b).then_with(|| match (&a.exact, &b.exact) {
-        (Some((name_a, slug_a)), Some((name_b, slug_b))) => {
-            let names = if sort == SearchSort::By(SortOrder::Name) { name_a.cmp(name_b) } else { Ordering::Equal };
-            names.then_with(|| slug_a.cmp(slug_b))
-        }
-        _ => Ordering::Equal,
-    })
+impl Query for SharedAutomatonQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(self.field, self.automaton.clone())))
+    }
 }
 
-/// Sorts `hits` and returns the slugs of `offset..offset + limit`. Only the hits tied with the
-/// window's edges (or inside it) have their strings read.
+/// A match that passed the filters: its place in the order as numbers compared left to right
+/// (smaller first, see `order_key`), so collecting thousands of matches reads no strings.
+struct Hit {
+    key: [u64; 4],
+    address: DocAddress,
+}
+
+/// Orders floats as `total_cmp` does.
+fn ascending_f64(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+}
+
+fn descending_f64(x: f64) -> u64 {
+    !ascending_f64(x)
+}
+
+/// Sorts `hits` and returns the slugs of `offset..offset + limit`. Only the hits before the
+/// window's end are sorted, and only those tied on their key with the window's edges (or
+/// inside it) have their strings read: equal keys are settled by whole name (name order) and
+/// slug.
 fn page_of(searcher: &tantivy::Searcher, fields: &Fields, sort: SearchSort, mut hits: Vec<Hit>, offset: usize, limit: usize) -> Result<Vec<String>, SearchError> {
     let end = (offset + limit).min(hits.len());
     if offset >= end {
         return Ok(Vec::new());
     }
-    hits.sort_unstable_by(|a, b| compare_coarse(sort, a, b));
+    let mut sorted = end;
+    if end < hits.len() {
+        hits.select_nth_unstable_by_key(end - 1, |h| h.key);
+        // Ties with the last hit of the window may sit anywhere after it: bring them next to it.
+        let edge = hits[end - 1].key;
+        for i in end..hits.len() {
+            if hits[i].key == edge {
+                hits.swap(i, sorted);
+                sorted += 1;
+            }
+        }
+    }
+    let hits = &mut hits[..sorted];
+    hits.sort_unstable_by_key(|h| h.key);
     let mut lo = offset;
-    while lo > 0 && compare_coarse(sort, &hits[lo - 1], &hits[offset]) == Ordering::Equal {
+    while lo > 0 && hits[lo - 1].key == hits[offset].key {
         lo -= 1;
     }
-    let mut hi = end;
-    while hi < hits.len() && compare_coarse(sort, &hits[hi], &hits[end - 1]) == Ordering::Equal {
-        hi += 1;
-    }
-    for hit in &mut hits[lo..hi] {
-        hit.exact = Some(stored_strings(searcher, fields, hit.address)?);
-    }
-    hits[lo..hi].sort_by(|a, b| compare_exact(sort, a, b));
-    Ok(hits.drain(offset..end).filter_map(|h| h.exact.map(|(_, slug)| slug)).collect())
+    let mut window = hits[lo..]
+        .iter()
+        .map(|h| Ok((h.key, stored_strings(searcher, fields, h.address)?)))
+        .collect::<Result<Vec<_>, SearchError>>()?;
+    let by_name = sort == SearchSort::By(SortOrder::Name);
+    window.sort_by(|(key_a, (name_a, slug_a)), (key_b, (name_b, slug_b))| {
+        let names = if by_name { name_a.cmp(name_b) } else { Ordering::Equal };
+        key_a.cmp(key_b).then(names).then_with(|| slug_a.cmp(slug_b))
+    });
+    Ok(window.into_iter().skip(offset - lo).take(end - offset).map(|(_, (_, slug))| slug).collect())
 }
 
 fn stored_strings(searcher: &tantivy::Searcher, fields: &Fields, address: DocAddress) -> Result<(String, String), SearchError> {
@@ -402,23 +428,47 @@ struct MatchCollector {
     schema: Schema,
 }
 
+type Values<T = u64> = Arc<dyn ColumnValues<T>>;
+
+/// A column's values by document: its values as they are when every document has one (rows
+/// are documents then), else its first value or `default`.
+fn by_row<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static>(column: Column<T>, default: T) -> Values<T> {
+    match column.index {
+        ColumnIndex::Full => column.values,
+        _ => column.first_or_default_col(default),
+    }
+}
+
+/// A segment's fast fields (every document has each one), read by row.
 struct Columns {
-    age_band: Column<u64>,
-    platforms: Column<u64>,
-    categories: Column<u64>,
-    price_cents: Column<u64>,
-    flags: Column<u64>,
-    learning: Column<u64>,
-    rating: Column<f64>,
-    rating_count: Column<u64>,
-    released: Column<u64>,
-    name_prefix: Column<u64>,
-    slug_prefix: Column<u64>,
+    filters: Values,
+    learning: Values,
+    rating: Values<f64>,
+    rating_count: Values,
+    released: Values,
+    name_prefix: Values,
+    slug_prefix: Values,
+}
+
+impl Columns {
+    /// The hit's place in `sort`: the domain's orders, with 8-byte prefixes for name and slug.
+    fn order_key(&self, sort: SearchSort, doc: DocId, score: Score) -> [u64; 4] {
+        let slug = self.slug_prefix.get_val(doc);
+        let rating = || descending_f64(self.rating.get_val(doc));
+        match sort {
+            SearchSort::Relevance => [descending_f64(score as f64), rating(), !self.rating_count.get_val(doc), slug],
+            SearchSort::By(SortOrder::TopRated) => [rating(), !self.rating_count.get_val(doc), slug, 0],
+            SearchSort::By(SortOrder::Newest) => [!self.released.get_val(doc), slug, 0, 0],
+            SearchSort::By(SortOrder::Name) => [self.name_prefix.get_val(doc), slug, 0, 0],
+            SearchSort::By(SortOrder::Learning) => [!self.learning.get_val(doc), rating(), slug, 0],
+        }
+    }
 }
 
 struct MatchSegment {
     segment: SegmentOrdinal,
     filters: CatalogQuery,
+    sort: SearchSort,
     columns: Columns,
     hits: Vec<Hit>,
     facets: FacetCounts,
@@ -430,21 +480,24 @@ impl Collector for MatchCollector {
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<MatchSegment> {
         let ff = segment.fast_fields();
-        let name = |f: Field| self.schema.get_field_name(f).to_string();
+        let u = |f: Field| Ok::<_, tantivy::TantivyError>(by_row(ff.u64(self.schema.get_field_name(f))?, 0));
         let columns = Columns {
-            age_band: ff.u64(&name(self.fields.age_band))?,
-            platforms: ff.u64(&name(self.fields.platforms))?,
-            categories: ff.u64(&name(self.fields.categories_mask))?,
-            price_cents: ff.u64(&name(self.fields.price_cents))?,
-            flags: ff.u64(&name(self.fields.flags))?,
-            learning: ff.u64(&name(self.fields.learning))?,
-            rating: ff.f64(&name(self.fields.rating))?,
-            rating_count: ff.u64(&name(self.fields.rating_count))?,
-            released: ff.u64(&name(self.fields.released))?,
-            name_prefix: ff.u64(&name(self.fields.name_prefix))?,
-            slug_prefix: ff.u64(&name(self.fields.slug_prefix))?,
+            filters: u(self.fields.filters)?,
+            learning: u(self.fields.learning)?,
+            rating: by_row(ff.f64(self.schema.get_field_name(self.fields.rating))?, 0.0),
+            rating_count: u(self.fields.rating_count)?,
+            released: u(self.fields.released)?,
+            name_prefix: u(self.fields.name_prefix)?,
+            slug_prefix: u(self.fields.slug_prefix)?,
         };
-        Ok(MatchSegment { segment: segment_ord, filters: self.filters.clone(), columns, hits: Vec::new(), facets: FacetCounts::zeroed() })
+        Ok(MatchSegment {
+            segment: segment_ord,
+            filters: self.filters.clone(),
+            sort: self.sort,
+            columns,
+            hits: Vec::new(),
+            facets: FacetCounts::zeroed(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -452,7 +505,7 @@ impl Collector for MatchCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<(Vec<Hit>, FacetCounts)>) -> tantivy::Result<(Vec<Hit>, FacetCounts)> {
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(fruits.iter().map(|(hits, _)| hits.len()).sum());
         let mut facets = FacetCounts::zeroed();
         for (hits, counts) in fruits {
             all.extend(hits);
@@ -466,34 +519,11 @@ impl SegmentCollector for MatchSegment {
     type Fruit = (Vec<Hit>, FacetCounts);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let c = &self.columns;
-        let u = |col: &Column<u64>| col.first(doc).unwrap_or(0);
-        let flags = u(&c.flags);
-        let fields = FilterFields {
-            age_band: AgeBand::ALL.get(u(&c.age_band) as usize).copied().unwrap_or(AgeBand::Teen),
-            platforms: u(&c.platforms) as u16,
-            categories: u(&c.categories) as u16,
-            price_cents: u(&c.price_cents) as u32,
-            ads: flags & ADS != 0,
-            in_app_purchases: flags & IN_APP_PURCHASES != 0,
-            collects_data: flags & COLLECTS_DATA != 0,
-            learning_rating: u(&c.learning) as u8,
-        };
-        self.facets.add_fields(&self.filters, &fields);
-        if !self.filters.fields_match_except(&fields, None) {
-            return;
+        let fields = unpack_filters(self.columns.filters.get_val(doc));
+        if self.facets.add_fields(&self.filters, &fields) {
+            let key = self.columns.order_key(self.sort, doc, score);
+            self.hits.push(Hit { key, address: DocAddress::new(self.segment, doc) });
         }
-        self.hits.push(Hit {
-            score,
-            address: DocAddress::new(self.segment, doc),
-            rating: c.rating.first(doc).unwrap_or(0.0),
-            rating_count: u(&c.rating_count),
-            released: u(&c.released),
-            learning: u(&c.learning),
-            name_prefix: u(&c.name_prefix),
-            slug_prefix: u(&c.slug_prefix),
-            exact: None,
-        });
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -653,6 +683,49 @@ fn remove_stray_builds(root: &Path, live: &Path) {
         let is_build = entry.file_name().to_string_lossy().starts_with("index-");
         if is_build && path != live && path.is_dir() {
             let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_filter_fields_read_back_as_written() {
+        let widest = FilterFields {
+            age_band: AgeBand::Teen,
+            platforms: Platform::mask_of(Platform::ALL),
+            categories: Category::mask_of(Category::ALL),
+            price_cents: u32::MAX,
+            ads: true,
+            in_app_purchases: false,
+            collects_data: true,
+            learning_rating: MAX_RATING,
+        };
+        let narrowest = FilterFields {
+            age_band: AgeBand::Toddler,
+            platforms: 0,
+            categories: Category::Coding.bit(),
+            price_cents: 0,
+            ads: false,
+            in_app_purchases: true,
+            collects_data: false,
+            learning_rating: 0,
+        };
+        for fields in [widest, narrowest] {
+            assert_eq!(unpack_filters(pack_filters(&fields)), fields);
+        }
+    }
+
+    #[test]
+    fn float_keys_order_like_total_cmp() {
+        let values = [-1.5, -0.0, 0.0, 0.25, 3.0, 4.5, f64::INFINITY];
+        for a in values {
+            for b in values {
+                assert_eq!(ascending_f64(a).cmp(&ascending_f64(b)), a.total_cmp(&b), "{a} vs {b}");
+                assert_eq!(descending_f64(a).cmp(&descending_f64(b)), b.total_cmp(&a), "{a} vs {b}");
+            }
         }
     }
 }
