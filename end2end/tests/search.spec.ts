@@ -52,6 +52,19 @@ test('submitting the box shows marked results that filter without a reload', asy
   await expect(box).toHaveValue('dino');
 });
 
+test('filters written as words become the search filters', async ({ page, consoleErrors }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  const box = page.getByRole('combobox', { name: 'Search apps' });
+  await box.fill('free dino apps for 4 year olds');
+  await box.press('Enter');
+  await expect(page).toHaveURL(/\/search\?q=dino&age=2-4&price=free$/);
+  await expect(page.locator('.search-result').first()).toBeVisible();
+  await expect(page.locator('.search-result .price').first()).toHaveText('Free');
+  await page.goBack();
+  await expect(page).toHaveURL(/:\d+\/$/); // the typed search was replaced, not kept in history
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -32,6 +32,26 @@ async fn results_mark_the_words_and_link_back_to_the_same_search() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_written_as_words_become_the_search_filters() {
+    let app = TestApp::seeded(300).await;
+    let typed = app.get_with("/search?q=free+dino+app+for+4+year+olds", &[("accept", "text/html")]).await;
+    assert_eq!(typed.status, 302, "{}", &typed.body[..typed.body.len().min(500)]);
+    let location = typed.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(location, "/search?q=dino&age=2-4&price=free");
+    let page = app.get(&location).await;
+    assert_eq!(page.status, 200);
+    let cards = page.card_slugs();
+    assert!(!cards.is_empty(), "free dino apps for toddlers exist in the generated catalog");
+    for slug in cards {
+        let shown = app.catalog.get(&slug).await.unwrap().unwrap();
+        assert_eq!((shown.age_band(), shown.is_free()), (app::domain::AgeBand::Toddler, true), "{slug}");
+    }
+    assert!(page.body.contains(r#"href="/search?q=dino&amp;price=free""#), "the age is a chip that can be removed");
+    // A search whose words name no filter is answered as it is.
+    assert_eq!(app.get("/search?q=dino").await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_searches_are_400_pages_naming_the_parameter() {
     let app = TestApp::seeded(50).await;
     let long = "a".repeat(10 * 1024);

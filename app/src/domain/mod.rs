@@ -9,6 +9,7 @@ mod mail;
 mod query;
 mod review;
 mod search;
+mod search_words;
 mod trending;
 
 pub use app::{

@@ -279,3 +279,24 @@ fn filter_fields_agree_with_the_app() {
         assert_eq!(q.fields_match_except(&fields, None), q.matches(&app), "{qs}");
     }
 }
+
+#[test]
+fn filters_are_read_out_of_the_words() {
+    let read = |qs: &str| SearchQuery::from_query_str(qs).unwrap().with_filters_from_words().map(|q| q.to_query_string());
+    assert_eq!(read("q=free reading app for 4 year olds").as_deref(), Some("q=reading&age=2-4&price=free"));
+    assert_eq!(read("q=Toddler+Dino").as_deref(), Some("q=Dino&age=2-4"), "what is left keeps its spelling");
+    assert_eq!(read("q=math for 7-year-olds on ipad").as_deref(), Some("q=math&age=5-7&platform=ios"));
+    assert_eq!(read("q=ad-free puzzles ages 8-10").as_deref(), Some("q=puzzles&age=8-10&no_ads=1"));
+    assert_eq!(read("q=coding no in-app purchases 12yo").as_deref(), Some("q=coding&age=11-13&no_iap=1"));
+    assert_eq!(read("q=spanish for a 1 year old").as_deref(), Some("q=spanish&age=2-4"), "younger than the youngest band");
+    assert_eq!(read("q=free&age=8-10&page=3").as_deref(), Some("age=8-10&price=free"), "back to page 1");
+    assert_eq!(read("q=4 year olds&age=11-13").as_deref(), Some("age=11-13"), "a chosen filter stays as chosen");
+    assert_eq!(read("q=dino math"), None, "nothing to read: the search stays as it is");
+    assert_eq!(read("q=100 years"), None, "not an age");
+    assert_eq!(read("q=free+fall&price=free").as_deref(), Some("q=fall&price=free"));
+    // Read again, a rewritten search has nothing left to read: no redirect loop.
+    for qs in ["q=free reading app for 4 year olds", "q=ad free teen games"] {
+        let once = SearchQuery::from_query_str(qs).unwrap().with_filters_from_words().unwrap();
+        assert_eq!(once.with_filters_from_words(), None, "{qs}");
+    }
+}

@@ -4,14 +4,20 @@ use crate::components::{FavoriteButton, listing_href, ActiveFilters, AppBadge, A
 use crate::domain::{format_price, format_rating, Marked, SearchHit, SearchPage, SearchQuery, SearchSort};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
+use leptos_router::NavigateOptions;
 
 /// `/search?q=…` with the browse filters: results with the matched words marked, facet
 /// counts and pages, all as plain links; the header's search box is the form.
 #[component]
 pub fn SearchResultsPage() -> impl IntoView {
     let location = use_location();
-    let query = Memo::new(move |_| SearchQuery::from_query_str(&location.search.get()));
+    let parsed = Memo::new(move |_| SearchQuery::from_query_str(&location.search.get()));
+    // Filters written as words ("free", "for 4 year olds") become the search's filters, and the
+    // URL is rewritten to say so: a 302 from the server, a replaced entry in the browser.
+    let understood = Memo::new(move |_| parsed.get().ok().and_then(|q| q.with_filters_from_words()));
+    let query = Memo::new(move |_| parsed.get().map(|q| understood.get().unwrap_or(q)));
     let results = Resource::new(
         move || query.get(),
         |query| async move {
@@ -22,6 +28,9 @@ pub fn SearchResultsPage() -> impl IntoView {
         },
     );
     view! {
+        {move || understood.get().map(|q| view! {
+            <Redirect path=q.href() options=NavigateOptions { replace: true, ..Default::default() }/>
+        })}
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             {move || Suspend::new(async move {
                 match (results.await, query.get_untracked()) {
