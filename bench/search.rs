@@ -3,7 +3,8 @@
 //! Tantivy index and, when `MEILI_URL` is set, Meilisearch, in one run. Also the index build
 //! time and the `/search` page through the whole site (page cache off).
 //!   cargo bench -p server --bench search          (BENCH_APPS=100000, BENCH_ROUNDS=5)
-//! `BENCH_INDEX_ONLY=1` leaves out the page run; `BENCH_SLOWEST=1` lists the slowest queries.
+//! `BENCH_INDEX_ONLY=1` leaves out the page run; `BENCH_SLOWEST=1` lists the slowest queries;
+//! `BENCH_IN_FLIGHT=n` changes the 16 searches at once.
 
 use app::domain::SearchQuery;
 use app::ports::{Catalog, SearchIndex};
@@ -15,7 +16,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
-const CONCURRENCY: usize = 16;
+/// Searches in flight at once (`BENCH_IN_FLIGHT`, default 16).
+fn in_flight() -> usize {
+    std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(16)
+}
 const QUERIES: usize = 200;
 
 /// Queries a parent might type: one to three words taken from real app names, a quarter with
@@ -55,7 +59,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e3
 }
 
-/// Runs every query `rounds` times with 16 in flight; returns the sorted latencies and the
+/// Runs every query `rounds` times with `in_flight()` at once; returns the sorted latencies and the
 /// wall time.
 async fn drive<F, Fut>(queries: &[String], rounds: usize, run: F) -> (Vec<Duration>, Duration)
 where
@@ -66,7 +70,7 @@ where
     let work = Arc::new(std::sync::Mutex::new(work.into_iter()));
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..CONCURRENCY {
+    for _ in 0..in_flight() {
         let (work, run) = (work.clone(), run.clone());
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
@@ -158,7 +162,7 @@ async fn main() {
         Err(_) => None,
     };
 
-    println!("search, {apps} apps, {QUERIES} queries × {rounds} rounds, {CONCURRENCY} in flight\n");
+    println!("search, {apps} apps, {QUERIES} queries × {rounds} rounds, {} in flight\n", in_flight());
     println!("| index | build |\n|---|---:|");
     println!("| tantivy | {:.1} s |", tantivy_build.as_secs_f64());
     match &meili {
