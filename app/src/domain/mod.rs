@@ -28,7 +28,7 @@ pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
 pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
-pub use listing::{summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
+pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
 pub use search::{
     fold, highlight, snippet, typo_budget, word_matches, words, Marked, SearchHit, SearchPage, SearchQuery,
     SearchSort, Suggestion, synonyms_of, SYNONYM_GROUPS, MAX_QUERY_CHARS, MAX_QUERY_WORDS, SUGGESTION_COUNT,

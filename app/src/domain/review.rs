@@ -113,7 +113,7 @@ pub struct ReviewPage {
 
 impl ReviewPage {
     pub fn pages(&self) -> u32 {
-        (self.total.div_ceil(u64::from(self.per_page.max(1)))).max(1) as u32
+        super::listing::page_count(self.total, self.per_page).max(1)
     }
 }
 

@@ -13,6 +13,14 @@ pub struct SqliteAccounts {
     pool: SqlitePool,
 }
 
+fn kid_from_row(row: &SqliteRow) -> Result<Kid, AccountError> {
+    Ok(Kid {
+        id: row.try_get("id").map_err(db_err)?,
+        nickname: row.try_get("nickname").map_err(db_err)?,
+        birth_year: row.try_get::<i64, _>("birth_year").map_err(db_err)? as u16,
+    })
+}
+
 pub(crate) fn db_err(e: sqlx::Error) -> AccountError {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AccountError::Unavailable(e.to_string()),
@@ -152,15 +160,7 @@ impl Accounts for SqliteAccounts {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.iter()
-            .map(|row| {
-                Ok(Kid {
-                    id: row.try_get("id").map_err(db_err)?,
-                    nickname: row.try_get("nickname").map_err(db_err)?,
-                    birth_year: row.try_get::<i64, _>("birth_year").map_err(db_err)? as u16,
-                })
-            })
-            .collect()
+        rows.iter().map(kid_from_row).collect()
     }
 
     async fn remove_kid(&self, user_id: &str, kid_id: &str) -> Result<bool, AccountError> {
@@ -213,13 +213,21 @@ impl Accounts for SqliteAccounts {
     async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after.unwrap_or("")).bind(limit as i64).fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut page = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let user = user_from_row(row)?.user;
-            let kids = self.kids(&user.id).await?;
-            page.push((user, kids));
+        let users = rows.iter().map(|row| Ok(user_from_row(row)?.user)).collect::<Result<Vec<User>, AccountError>>()?;
+        let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };
+        // The page's kids in one query: users are read in id order, so theirs lie between the
+        // first id and the last.
+        let kid_rows = sqlx::query("SELECT user_id, id, nickname, birth_year FROM kids WHERE user_id >= ? AND user_id <= ? ORDER BY user_id, id")
+            .bind(&first.id)
+            .bind(&last.id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut kids: std::collections::HashMap<String, Vec<Kid>> = std::collections::HashMap::new();
+        for row in &kid_rows {
+            kids.entry(row.try_get("user_id").map_err(db_err)?).or_default().push(kid_from_row(row)?);
         }
-        Ok(page)
+        Ok(users.into_iter().map(|user| { let theirs = kids.remove(&user.id).unwrap_or_default(); (user, theirs) }).collect())
     }
 
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {

@@ -5,7 +5,7 @@
 use super::admin_refusal;
 use crate::api::admin_apps::{admin_app_form, admin_list_apps, SaveApp};
 use crate::api::ApiError;
-use crate::domain::{AppForm, Category, FieldError, Platform, CONTENT_FIELDS, PRIVACY_FIELDS};
+use crate::domain::{page_count, AppForm, Category, FieldError, Platform, CONTENT_FIELDS, PRIVACY_FIELDS};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -22,7 +22,7 @@ pub fn AdminAppsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match apps.await {
                     Ok(list) => {
-                        let (page, pages) = (list.page, list.total.div_ceil(u64::from(list.per_page.max(1))));
+                        let (page, pages) = (list.page, page_count(list.total, list.per_page));
                         view! {
                             <section class="admin admin-apps">
                                 <h1>"Apps"</h1>
@@ -49,7 +49,7 @@ pub fn AdminAppsPage() -> impl IntoView {
                                 </table>
                                 <nav class="pager">
                                     {(page > 1).then(|| view! { <a rel="prev" href=format!("/admin/apps?page={}", page - 1)>"← Newer"</a> })}
-                                    {(u64::from(page) < pages).then(|| view! { <a rel="next" href=format!("/admin/apps?page={}", page + 1)>"Older →"</a> })}
+                                    {(page < pages).then(|| view! { <a rel="next" href=format!("/admin/apps?page={}", page + 1)>"Older →"</a> })}
                                 </nav>
                             </section>
                         }.into_any()

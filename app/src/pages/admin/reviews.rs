@@ -4,7 +4,7 @@
 
 use super::admin_refusal;
 use crate::api::reviews::{review_queue, ModerateReview};
-use crate::domain::{Review, ReviewStatus};
+use crate::domain::{page_count, Review, ReviewStatus};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -35,8 +35,8 @@ pub fn AdminReviewsPage() -> impl IntoView {
                     match list.await {
                         Ok(list) if list.reviews.is_empty() => view! { <p class="empty">"Nothing here."</p> }.into_any(),
                         Ok(list) => {
-                            let pages = list.total.div_ceil(u64::from(list.per_page.max(1))).max(1);
-                            let next = (u64::from(list.page) < pages).then(|| format!("/admin/reviews?status={}&page={}", list.status.slug(), list.page + 1));
+                            let pages = page_count(list.total, list.per_page).max(1);
+                            let next = (list.page < pages).then(|| format!("/admin/reviews?status={}&page={}", list.status.slug(), list.page + 1));
                             view! {
                                 <p>{format!("{} reviews", list.total)}</p>
                                 <ol class="moderation">
