@@ -37,18 +37,18 @@ enum Said {
     Filler,
 }
 
-fn is_any(word: Option<&String>, of: &[&str]) -> bool {
-    word.is_some_and(|w| of.contains(&w.as_str()))
+fn is_any(word: Option<&str>, of: &[&str]) -> bool {
+    word.is_some_and(|w| of.contains(&w))
 }
 
-fn age_number(word: Option<&String>) -> Option<AgeBand> {
+fn age_number(word: Option<&str>) -> Option<AgeBand> {
     let age: u8 = word?.parse().ok()?;
     (age <= MAX_AGE).then(|| AgeBand::of_age(age.max(MIN_AGE))).flatten()
 }
 
 fn read_one(words: &[String]) -> Option<(Said, usize)> {
-    let at = |i: usize| words.get(i);
-    let first = at(0)?.as_str();
+    let at = |i: usize| words.get(i).map(String::as_str);
+    let first = at(0)?;
     // "4 year olds", "4-year-old", "4 yrs", "4 y/o", "4yo"
     if let Some(band) = age_number(at(0)) {
         let mut n = 1;
@@ -64,7 +64,7 @@ fn read_one(words: &[String]) -> Option<(Said, usize)> {
             return Some((Said::Age(band), n));
         }
     }
-    if let Some(band) = first.strip_suffix("yo").and_then(|n| age_number(Some(&n.to_string()))) {
+    if let Some(band) = first.strip_suffix("yo").and_then(|n| age_number(Some(n))) {
         return Some((Said::Age(band), 1));
     }
     // "age 6", "ages 5-7", "aged 3"
