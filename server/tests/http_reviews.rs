@@ -67,6 +67,34 @@ async fn a_review_shows_on_the_app_page_at_once_and_the_job_sets_the_average() {
     assert!(ben_at < ana_at, "newest first (by when each was first written)");
 }
 
+/// The browser hydrates a page with the data the server sent for each resource, by the order
+/// the resources were made in. A resource made inside a `<Transition>`'s children is made
+/// again each time the server renders them, and its first copy (an error when its owner was
+/// gone before the data came) is the one the browser reads: the page then breaks in the browser
+/// now and then. So every page sends each resource once, and none of them as an error.
+#[tokio::test]
+async fn pages_send_each_resource_once_and_none_as_an_error() {
+    let app = TestApp::seeded(10).await;
+    let slug = an_app(&app).await;
+    let ana = sign_up(&app, "ana@example.com", "Ana").await;
+    assert!(review(&app, &ana, &slug, "4", "We play it together on rainy afternoons.").await.status < 400);
+    let public = [format!("/apps/{slug}"), format!("/apps/{slug}?reviews=1"), "/".into(), "/apps".into(), "/search?q=dino".into()];
+    let signed_in_only = ["/account".to_string(), "/my-apps".into()];
+    let visits = public.iter().flat_map(|path| [(path, ana.as_str()), (path, "")]).chain(signed_in_only.iter().map(|path| (path, ana.as_str())));
+    for (path, cookie) in visits {
+        let page = app.get_with(path, &[("cookie", cookie), ("accept", "text/html")]).await;
+        assert_eq!(page.status, 200, "{path}");
+        let who = if cookie.is_empty() { "a visitor" } else { "Ana" };
+        let resources = page.resolved_resources();
+        assert!(!resources.is_empty(), "{path} for {who}: the page hands its data to the browser");
+        for (i, data) in resources.iter().enumerate() {
+            assert!(!data.starts_with("{\\\"Err\\\""), "{path} for {who}: resource {i} is an error: {data}");
+            // Short answers ("none", an empty list) may well be the same for two resources.
+            assert!(data.len() < 40 || !resources[..i].contains(data), "{path} for {who}: resource {i} sent twice: {data}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn reviews_are_paged_newest_first() {
     let app = TestApp::seeded(3).await;

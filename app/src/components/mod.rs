@@ -17,7 +17,7 @@ pub use favorite::FavoriteButton;
 pub use facets::{listing_href, ActiveFilters, FacetPanel};
 pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;
-pub use reviews::ReviewsSection;
+pub use reviews::{ReviewResources, ReviewsSection};
 pub use scorecard::Scorecard;
 pub use search_box::SearchBox;
 pub use seo::{site_origin, Canonical, SocialMeta};

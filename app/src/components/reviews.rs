@@ -4,7 +4,7 @@
 
 use crate::api::accounts::ViewerResource;
 use crate::api::reviews::{app_reviews, my_review, DeleteReview, SaveReview, VoteHelpful};
-use crate::domain::{PublicReview, Review, ReviewStatus, MAX_REVIEW_CHARS, MIN_REVIEW_CHARS};
+use crate::domain::{PublicReview, Review, ReviewPage, ReviewStatus, MAX_REVIEW_CHARS, MIN_REVIEW_CHARS};
 use crate::pages::account::{field_message, form_message};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -21,20 +21,38 @@ fn written_on(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%B %-d, %Y").to_string()).unwrap_or_default()
 }
 
+/// The reviews' data and actions for the app page. Made by the page itself, outside its
+/// `<Transition>`: a resource made inside one is made again each time the server re-renders
+/// that Transition's children, and the browser then hydrates with the first copy's data (an
+/// error, when its owner was gone before the data came).
+#[derive(Clone, Copy)]
+pub struct ReviewResources {
+    mine: MyReviewResource,
+    list: Resource<Result<ReviewPage, crate::api::ApiError>>,
+    save: ServerAction<SaveReview>,
+    delete: ServerAction<DeleteReview>,
+    vote: ServerAction<VoteHelpful>,
+}
+
+impl ReviewResources {
+    pub fn new(slug: impl Fn() -> String + Copy + Send + Sync + 'static) -> ReviewResources {
+        let query = use_query_map();
+        let page = move || query.read().get("reviews").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+        let save = ServerAction::<SaveReview>::new();
+        let delete = ServerAction::<DeleteReview>::new();
+        let vote = ServerAction::<VoteHelpful>::new();
+        let mine = Resource::new(move || (slug(), save.version().get(), delete.version().get()), |(slug, ..)| my_review(slug));
+        let list = Resource::new(
+            move || (slug(), page(), save.version().get(), delete.version().get(), vote.version().get()),
+            |(slug, page, ..)| app_reviews(slug, page),
+        );
+        ReviewResources { mine, list, save, delete, vote }
+    }
+}
+
 #[component]
-pub fn ReviewsSection(slug: String, name: String) -> impl IntoView {
-    let query = use_query_map();
-    let page = move || query.read().get("reviews").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
-    let save = ServerAction::<SaveReview>::new();
-    let delete = ServerAction::<DeleteReview>::new();
-    let vote = ServerAction::<VoteHelpful>::new();
-    let mine_slug = slug.clone();
-    let mine = Resource::new(move || (mine_slug.clone(), save.version().get(), delete.version().get()), |(slug, ..)| my_review(slug));
-    let list_slug = slug.clone();
-    let list = Resource::new(
-        move || (list_slug.clone(), page(), save.version().get(), delete.version().get(), vote.version().get()),
-        |(slug, page, ..)| app_reviews(slug, page),
-    );
+pub fn ReviewsSection(slug: String, name: String, reviews: ReviewResources) -> impl IntoView {
+    let ReviewResources { mine, list, save, delete, vote } = reviews;
     let base = format!("/apps/{slug}");
     view! {
         <section class="reviews" id="reviews">

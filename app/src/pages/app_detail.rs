@@ -1,5 +1,5 @@
 use crate::api::catalog::get_app;
-use crate::components::{FavoriteButton, ReviewsSection, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
+use crate::components::{FavoriteButton, ReviewResources, ReviewsSection, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -10,11 +10,12 @@ pub fn AppDetailPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let detail = Resource::new(slug, get_app);
+    let reviews = ReviewResources::new(slug);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <AppView detail/> }.into_any(),
+                    Ok(detail) => view! { <AppView detail reviews/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -23,7 +24,7 @@ pub fn AppDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn AppView(detail: AppDetail) -> impl IntoView {
+fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
     let AppDetail { app, similar } = detail;
     let band = app.age_band();
     let title = format!("{} — for ages {}+", app.name, app.min_age);
@@ -77,7 +78,7 @@ fn AppView(detail: AppDetail) -> impl IntoView {
                 <p class="dates">{format!("Released {} · Updated {}", app.released.format("%B %-d, %Y"), app.updated.format("%B %-d, %Y"))}</p>
             </section>
             <Scorecard app=app.clone()/>
-            <ReviewsSection slug=app.slug.clone() name=app.name.clone()/>
+            <ReviewsSection slug=app.slug.clone() name=app.name.clone() reviews/>
         </article>
         <section class="shelf similar">
             <h2>"Similar apps"</h2>

@@ -214,4 +214,16 @@ impl Response {
             .map(str::to_string)
             .collect()
     }
+
+    /// The data of each resource the page hands to the browser for hydration, as the page
+    /// writes it (`__RESOLVED_RESOURCES[id] = "…"`).
+    pub fn resolved_resources(&self) -> Vec<String> {
+        self.body
+            .split("__RESOLVED_RESOURCES[")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("] = \"").map(|(_, data)| data))
+            .filter_map(|data| data.split("\";").next())
+            .map(str::to_string)
+            .collect()
+    }
 }
