@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{AccountPage, MyAppsPage, ResetPasswordPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage};
+use pages::{AccountPage, MyAppsPage, ResetPasswordPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage, UnsubscribePage};
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
 /// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.
@@ -79,6 +79,7 @@ fn SiteFrame() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-apps") view=MyAppsPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminSignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/apps") view=AdminAppsPage ssr=SsrMode::Async/>

@@ -29,6 +29,13 @@ test('a parent signs up, adds a child, signs out and back in', async ({ page, co
   await page.click('.kid-form button');
   await expect(page.locator('.kids li')).toHaveText([/Maya, 5/]);
 
+  // The weekly digest: off and on again from the account page.
+  await expect(page.locator('.digest-state')).toContainText('On:');
+  await page.click('.digest-form button:has-text("Stop the weekly digest")');
+  await expect(page.locator('.digest-state')).toContainText('Off:');
+  await page.click('.digest-form button:has-text("Send me the weekly digest")');
+  await expect(page.locator('.digest-state')).toContainText('On:');
+
   // Her picks on the home page.
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'For Maya, 5' })).toBeVisible();
@@ -120,4 +127,11 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('.review-list')).toContainText('Works without JavaScript too.');
     await expect(page.locator('.my-review h3')).toHaveText('Your review');
   });
+});
+
+test('a digest link that is not valid says so and changes nothing', async ({ page }) => {
+  await page.goto('/unsubscribe?user=01NOSUCHUSER&token=0123');
+  await waitForHydration(page);
+  await page.click('button:has-text("Stop the weekly digest")');
+  await expect(page.locator('.field-error')).toContainText('this link is not valid any more');
 });

@@ -40,6 +40,14 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert!(accounts.set_role(&sam.id, Role::Admin).await.unwrap());
     assert_eq!(accounts.user(&sam.id).await.unwrap().unwrap().user.role, Role::Admin);
 
+    // The weekly digest: on for a new account, off and on again.
+    assert!(sam.digest, "{backend}: a new account gets the digest");
+    assert!(accounts.set_digest(&sam.id, false).await.unwrap());
+    assert!(!accounts.user(&sam.id).await.unwrap().unwrap().user.digest, "{backend}: digest off");
+    assert!(accounts.set_digest(&sam.id, true).await.unwrap());
+    assert!(accounts.user_by_email("sam@example.com").await.unwrap().unwrap().user.digest, "{backend}: digest on again");
+    assert!(!accounts.set_digest("no-such-id", false).await.unwrap());
+
     // Children: in the order added, at most MAX_KIDS, only the owner removes one.
     let kid = |n: u16| NewKid { nickname: (n % 2 == 0).then(|| format!("Kid {n}")), birth_year: 2010 + n };
     let first = accounts.add_kid(&sam.id, &kid(0)).await.unwrap().expect("added");
@@ -91,8 +99,8 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     loop {
         let page = accounts.users_page(after.as_deref(), 2).await.unwrap();
         let Some((last, _)) = page.last() else { break };
-        after = Some(last.id.clone());
-        walked.extend(page.into_iter().map(|(user, kids)| (user.email, kids.len())));
+        after = Some(last.user.id.clone());
+        walked.extend(page.into_iter().map(|(record, kids)| (record.user.email, kids.len())));
     }
     walked.sort();
     let expected: Vec<(String, usize)> = vec![

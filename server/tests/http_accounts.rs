@@ -433,3 +433,72 @@ async fn the_weekly_digest_lists_new_apps_for_each_childs_age_once() {
     assert!(digest.body.contains("Puddle Counting") && digest.body.contains("http://famigo.test/apps/puddle-counting"), "{}", digest.body);
     assert!(!digest.body.contains("Teen Chess Club"), "only apps for her age: {}", digest.body);
 }
+
+
+/// A digest ends with a link that stops it without a sign-in: opening the link changes
+/// nothing (mail scanners open links), its button does; a link with a wrong token is refused
+/// and changes nothing. The account page turns the digest off and on.
+#[tokio::test]
+async fn the_digest_stops_from_its_link_or_the_account_page() {
+    use app::api::digest::{SetDigest, UnsubscribeDigest};
+    use app::domain::JobKind;
+    let app = TestApp::seeded(20).await;
+    let mut families = Vec::new();
+    for (email, name) in [("ana@example.com", "Ana"), ("ben@example.com", "Ben")] {
+        let cookie = sign_up(&app, email, name).await;
+        let added = post(&app, AddKid::PATH, &form(&[("form[age]", "5")]), &[("cookie", cookie.as_str())]).await;
+        assert!(added.status < 400, "{} {}", added.status, added.body);
+        families.push(cookie);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let template = app.state.catalog.scan(None, 1).await.unwrap().remove(0);
+    let fresh = app::domain::App { slug: "puddle-counting".into(), name: "Puddle Counting".into(), min_age: 5, released: today, updated: today, ..template };
+    app.state.catalog.upsert_many(&[fresh]).await.unwrap();
+    let digest_on = |email: &'static str| {
+        let accounts = app.state.accounts.clone();
+        async move { accounts.user_by_email(email).await.unwrap().unwrap().user.digest }
+    };
+
+    // Ana turns it off on her account page: only Ben gets this week's digest.
+    let off = post(&app, SetDigest::PATH, &form(&[("on", "false")]), &[("cookie", families[0].as_str())]).await;
+    assert!(off.status < 400, "{} {}", off.status, off.body);
+    assert!(!digest_on("ana@example.com").await);
+    let account = app.get_with("/account", &[("cookie", families[0].as_str())]).await;
+    assert!(account.body.contains("Send me the weekly digest"), "the page says it is off and offers it again");
+    app.state.jobs.enqueue(JobKind::SendDigest, "{}", 1).await.unwrap();
+    app.run_jobs().await;
+    let digests: Vec<_> = app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
+    assert_eq!(digests.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(), ["ben@example.com"], "no digest for a family that turned it off");
+
+    // Ben's digest ends with his link.
+    let body = &digests[0].body;
+    let link = body.split("http://famigo.test/unsubscribe?").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_else(|| panic!("no unsubscribe link in {body}"));
+    let params: std::collections::HashMap<String, String> = form_urlencoded::parse(link.as_bytes()).into_owned().collect();
+    let (user, token) = (params["user"].as_str(), params["token"].as_str());
+    let page = app.get_with(&format!("/unsubscribe?{link}"), &[("accept", "text/html")]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Stop the weekly digest"), "the link shows a button");
+    assert!(digest_on("ben@example.com").await, "opening the link changes nothing");
+
+    let mut wrong = token.to_string();
+    wrong.replace_range(0..1, if token.starts_with('0') { "1" } else { "0" });
+    let long = "x".repeat(10_000);
+    for (user, token) in [(user, wrong.as_str()), (user, ""), ("no-such-user", token), (long.as_str(), token)] {
+        let refused = post(&app, UnsubscribeDigest::PATH, &form(&[("user", user), ("token", token)]), &[]).await;
+        assert!((400..500).contains(&refused.status), "{} {}", refused.status, refused.body);
+        assert!(refused.body.contains("this link is not valid any more") || refused.headers.get("location").is_some_and(|l| l.to_str().unwrap().contains("not+valid")), "{}", refused.body);
+        assert!(digest_on("ben@example.com").await, "a refused link changes nothing");
+    }
+    let stopped = post(&app, UnsubscribeDigest::PATH, &form(&[("user", user), ("token", token)]), &[]).await;
+    assert!(stopped.status < 400, "{} {}", stopped.status, stopped.body);
+    assert_eq!(stopped.headers.get("location").map(|l| l.to_str().unwrap()), Some("/unsubscribe?done=1"));
+    assert!(!digest_on("ben@example.com").await, "the link's button stopped it, with no sign-in");
+    assert!(app.get("/unsubscribe?done=1").await.body.contains("no more weekly digests"));
+
+    // Back on from the account page.
+    let on = post(&app, SetDigest::PATH, &form(&[("on", "true")]), &[("cookie", families[1].as_str())]).await;
+    assert!(on.status < 400, "{} {}", on.status, on.body);
+    assert!(digest_on("ben@example.com").await);
+    let anonymous = post(&app, SetDigest::PATH, &form(&[("on", "false")]), &[]).await;
+    assert_eq!(anonymous.status, 401, "only a signed-in parent sets their own");
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod admin_apps;
 pub mod catalog;
+pub mod digest;
 pub mod favorites;
 pub mod jobs;
 pub mod picks;

@@ -50,6 +50,8 @@ pub struct User {
     pub role: Role,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
+    /// Whether the weekly digest of new apps is mailed: on until the parent turns it off.
+    pub digest: bool,
 }
 
 impl User {

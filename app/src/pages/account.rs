@@ -1,7 +1,8 @@
-//! `/signin`, `/signup` and `/account` (children, password, deleting the account). Plain
+//! `/signin`, `/signup` and `/account` (children, the weekly digest, password, deleting the account). Plain
 //! forms posting to server functions: without JavaScript they work too, the errors coming
 //! back with the redirect.
 
+use crate::api::digest::SetDigest;
 use crate::api::accounts::{my_account, AddKid, ChangePassword, DeleteAccount, RemoveKid, RequestPasswordReset, ResetPassword, SignIn, SignUp};
 use crate::api::ApiError;
 use crate::domain::{MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
@@ -87,8 +88,9 @@ pub fn AccountPage() -> impl IntoView {
     let remove_kid = ServerAction::<RemoveKid>::new();
     let change_password = ServerAction::<ChangePassword>::new();
     let delete_account = ServerAction::<DeleteAccount>::new();
+    let set_digest = ServerAction::<SetDigest>::new();
     let account = Resource::new(
-        move || (add_kid.version().get(), remove_kid.version().get()),
+        move || (add_kid.version().get(), remove_kid.version().get(), set_digest.version().get()),
         |_| my_account(),
     );
     let kid_error = move || add_kid.value().get().and_then(Result::err);
@@ -105,6 +107,7 @@ pub fn AccountPage() -> impl IntoView {
                     Ok(overview) => {
                         let year = overview.year;
                         let full = overview.kids.len() >= MAX_KIDS;
+                        let digest = overview.user.digest;
                         view! {
                             <section class="account">
                                 <h1>"Your account"</h1>
@@ -141,6 +144,17 @@ pub fn AccountPage() -> impl IntoView {
                                     </ActionForm>
                                     {move || form_message(kid_error())}
                                 </Show>
+                                <h2>"Weekly digest"</h2>
+                                <p class="digest-state">{if digest {
+                                    "On: each Monday we mail you the week's new apps for your kids' ages (nothing when nothing is new)."
+                                } else {
+                                    "Off: we do not mail you the week's new apps."
+                                }}</p>
+                                <ActionForm action=set_digest attr:class="digest-form">
+                                    <input type="hidden" name="on" value=(!digest).to_string()/>
+                                    <button type="submit">{if digest { "Stop the weekly digest" } else { "Send me the weekly digest" }}</button>
+                                </ActionForm>
+                                {move || form_message(set_digest.value().get().and_then(Result::err))}
                                 <h2>"Change your password"</h2>
                                 <ActionForm action=change_password attr:class="password-form">
                                     <label for="password-current">"Current password"</label>

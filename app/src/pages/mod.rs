@@ -7,6 +7,7 @@ mod browse;
 mod home;
 mod my_apps;
 mod search;
+mod unsubscribe;
 
 pub use account::{AccountPage, ResetPasswordPage, SignInPage, SignInPrompt, SignUpPage};
 pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage};
@@ -15,3 +16,4 @@ pub use browse::BrowsePage;
 pub use home::HomePage;
 pub use my_apps::MyAppsPage;
 pub use search::SearchResultsPage;
+pub use unsubscribe::UnsubscribePage;

@@ -39,6 +39,18 @@ pub struct UserRecord {
     pub session_stamp: String,
 }
 
+#[cfg(feature = "ssr")]
+impl UserRecord {
+    /// The token in the digest's "stop these mails" link: it proves the link came from a mail
+    /// to this account without a sign-in. Made from the session stamp, which only the server
+    /// knows and which changes with the password (so does the token).
+    pub fn unsubscribe_token(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new().chain_update(b"famigo digest unsubscribe\0").chain_update(self.user.id.as_bytes()).chain_update(b"\0").chain_update(self.session_stamp.as_bytes()).finalize();
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// What creating an account writes (the email already normalized).
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -67,6 +79,9 @@ pub trait Accounts: Send + Sync + 'static {
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError>;
 
+    /// Turns the weekly digest on or off; false when there is no such user.
+    async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError>;
+
     /// Removes the user and everything that is theirs (children, favorites, reset tokens); false when there
     /// was no such user. Safe to repeat after a failure part-way.
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError>;
@@ -94,7 +109,7 @@ pub trait Accounts: Send + Sync + 'static {
 
     /// Users in id order after `after` (from the first when None), at most `limit`, each with
     /// their children: how a job walks every family.
-    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError>;
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(UserRecord, Vec<Kid>)>, AccountError>;
 
     /// Keeps a password-reset token for the user until `expires_at` (unix ms). Only the
     /// token's hash is given: a copy of the store does not let anyone reset a password.

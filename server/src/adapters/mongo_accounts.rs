@@ -31,6 +31,9 @@ struct UserDocument {
     role: String,
     session_stamp: String,
     created_at: i64,
+    /// The weekly digest; accounts stored before the choice existed get it.
+    #[serde(default = "digest_on", deserialize_with = "bool_or_number")]
+    digest: bool,
     #[serde(default)]
     kids: Vec<KidDocument>,
     /// Bumped by every change to `kids`: a change applies only to the version it read, so
@@ -41,6 +44,25 @@ struct UserDocument {
     /// indexable match on plain values.
     #[serde(default)]
     kid_birth_years: Vec<i32>,
+}
+
+fn digest_on() -> bool {
+    true
+}
+
+/// A boolean, or 0/1: the MongoDB stand-in the tests use (nx-27017) stores a boolean written
+/// by `$set` as a number.
+fn bool_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Number(i64),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Bool(flag) => flag,
+        Flag::Number(n) => n != 0,
+    })
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -71,7 +93,7 @@ impl UserDocument {
     fn into_record(self) -> Result<UserRecord, AccountError> {
         let role = Role::from_slug(&self.role).ok_or_else(|| AccountError::Backend(format!("unknown role {:?} in store", self.role)))?;
         Ok(UserRecord {
-            user: User { id: self.id, email: self.email, display_name: self.display_name, role, created_at: self.created_at },
+            user: User { id: self.id, email: self.email, display_name: self.display_name, role, created_at: self.created_at, digest: self.digest },
             password_hash: PasswordHash(self.password_hash),
             session_stamp: self.session_stamp,
         })
@@ -172,6 +194,7 @@ impl Accounts for MongoAccounts {
             role: new.role.slug().into(),
             session_stamp: new_id(),
             created_at: chrono::Utc::now().timestamp_millis(),
+            digest: true,
             kids: Vec::new(),
             kids_version: 0,
             kid_birth_years: Vec::new(),
@@ -201,6 +224,12 @@ impl Accounts for MongoAccounts {
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "role": role.slug() } };
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        Ok(done.matched_count > 0)
+    }
+
+    async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError> {
+        let update = doc! { "$set": { "digest": on } };
         let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
         Ok(done.matched_count > 0)
     }
@@ -296,7 +325,7 @@ impl Accounts for MongoAccounts {
             .collect())
     }
 
-    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError> {
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(UserRecord, Vec<Kid>)>, AccountError> {
         let filter = doc! { "_id": { "$gt": after.unwrap_or("") } };
         let found: Vec<UserDocument> = timed(READ_TIMEOUT, async {
             self.users.find(filter).sort(doc! { "_id": 1 }).limit(limit as i64).await?.try_collect().await
@@ -307,7 +336,7 @@ impl Accounts for MongoAccounts {
             .into_iter()
             .map(|user| {
                 let kids = user.kids.iter().cloned().map(Kid::from).collect();
-                Ok((user.into_record()?.user, kids))
+                Ok((user.into_record()?, kids))
             })
             .collect()
     }

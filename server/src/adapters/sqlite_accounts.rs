@@ -32,7 +32,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, session_stamp, created_at";
+const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, session_stamp, created_at, digest";
 
 fn user_from_row(row: &SqliteRow) -> Result<UserRecord, AccountError> {
     let role: String = row.try_get("role").map_err(db_err)?;
@@ -43,6 +43,7 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, AccountError> {
             display_name: row.try_get("display_name").map_err(db_err)?,
             role: Role::from_slug(&role).ok_or_else(|| AccountError::Backend(format!("unknown role {role:?} in store")))?,
             created_at: row.try_get("created_at").map_err(db_err)?,
+            digest: row.try_get("digest").map_err(db_err)?,
         },
         password_hash: PasswordHash(row.try_get("password_hash").map_err(db_err)?),
         session_stamp: row.try_get("session_stamp").map_err(db_err)?,
@@ -75,6 +76,7 @@ impl Accounts for SqliteAccounts {
             display_name: new.display_name.clone(),
             role: new.role,
             created_at: chrono::Utc::now().timestamp_millis(),
+            digest: true,
         };
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, display_name, password_hash, role, session_stamp, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -116,6 +118,11 @@ impl Accounts for SqliteAccounts {
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
         let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role.slug()).bind(id).execute(&self.pool).await.map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError> {
+        let done = sqlx::query("UPDATE users SET digest = ? WHERE id = ?").bind(on).bind(id).execute(&self.pool).await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -210,11 +217,12 @@ impl Accounts for SqliteAccounts {
         Ok(rows.into_iter().map(|(slug, n)| (slug, n as u64)).collect())
     }
 
-    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(User, Vec<Kid>)>, AccountError> {
+    async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(UserRecord, Vec<Kid>)>, AccountError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after.unwrap_or("")).bind(limit as i64).fetch_all(&self.pool).await.map_err(db_err)?;
-        let users = rows.iter().map(|row| Ok(user_from_row(row)?.user)).collect::<Result<Vec<User>, AccountError>>()?;
+        let users = rows.iter().map(user_from_row).collect::<Result<Vec<UserRecord>, AccountError>>()?;
         let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };
+        let (first, last) = (&first.user, &last.user);
         // The page's kids in one query: users are read in id order, so theirs lie between the
         // first id and the last.
         let kid_rows = sqlx::query("SELECT user_id, id, nickname, birth_year FROM kids WHERE user_id >= ? AND user_id <= ? ORDER BY user_id, id")
@@ -227,7 +235,7 @@ impl Accounts for SqliteAccounts {
         for row in &kid_rows {
             kids.entry(row.try_get("user_id").map_err(db_err)?).or_default().push(kid_from_row(row)?);
         }
-        Ok(users.into_iter().map(|user| { let theirs = kids.remove(&user.id).unwrap_or_default(); (user, theirs) }).collect())
+        Ok(users.into_iter().map(|record| { let theirs = kids.remove(&record.user.id).unwrap_or_default(); (record, theirs) }).collect())
     }
 
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {

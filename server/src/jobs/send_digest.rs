@@ -1,10 +1,12 @@
 //! `send_digest` (periodic, weekly): for each family with children, the apps released in the
 //! last week that suit each child's age, as one mail into the outbox (delivered by SMTP when
-//! `SMTP_URL` is set, kept there otherwise). A family with nothing new gets no mail. The mail's
+//! `SMTP_URL` is set, kept there otherwise). A family with nothing new gets no mail, nor does
+//! one that turned the digest off (on the account page, or by the link each digest ends with). The mail's
 //! key is `digest:<ISO week>:<user>`, so a second run in the same week composes nothing more.
 
 use super::{JobContext, JobError};
-use app::domain::{AgeBand, App, CatalogQuery, Kid, NewMail, SortOrder, User};
+use app::domain::{AgeBand, App, CatalogQuery, Kid, NewMail, SortOrder};
+use app::ports::UserRecord;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// Apps per child in one digest.
@@ -22,19 +24,23 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let since = today.checked_sub_days(Days::new(NEW_WITHIN_DAYS)).ok_or_else(|| JobError::Failed("date out of range".into()))?;
     let new_by_band = new_apps_by_band(ctx, since).await?;
     let week = today.iso_week();
-    let (mut families, mut composed, mut already) = (0u64, 0u64, 0u64);
+    let (mut families, mut composed, mut already, mut opted_out) = (0u64, 0u64, 0u64, 0u64);
     let mut after: Option<String> = None;
     loop {
         let page = accounts.users_page(after.as_deref(), USERS_PER_PAGE).await.map_err(|e| failed(&e))?;
         let Some((last, _)) = page.last() else { break };
-        after = Some(last.id.clone());
-        for (user, kids) in page {
+        after = Some(last.user.id.clone());
+        for (record, kids) in page {
             if kids.is_empty() {
                 continue;
             }
             families += 1;
-            let Some(mail) = compose(&user, &kids, &new_by_band, today, ctx.services.site_url.as_deref()) else { continue };
-            let mail = NewMail { key: format!("digest:{}-W{:02}:{}", week.year(), week.week(), user.id), ..mail };
+            if !record.user.digest {
+                opted_out += 1;
+                continue;
+            }
+            let Some(mail) = compose(&record, &kids, &new_by_band, today, ctx.services.site_url.as_deref()) else { continue };
+            let mail = NewMail { key: format!("digest:{}-W{:02}:{}", week.year(), week.week(), record.user.id), ..mail };
             if outbox.put(&mail).await.map_err(|e| failed(&e))? {
                 composed += 1;
             } else {
@@ -43,7 +49,7 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         }
         ctx.progress(families, 0, format!("{families} families, {composed} digests")).await?;
     }
-    Ok(serde_json::json!({ "families": families, "composed": composed, "already_sent": already }).to_string())
+    Ok(serde_json::json!({ "families": families, "composed": composed, "already_sent": already, "opted_out": opted_out }).to_string())
 }
 
 /// Apps released on or after `since`, newest first, per age band.
@@ -58,7 +64,8 @@ async fn new_apps_by_band(ctx: &JobContext, since: NaiveDate) -> Result<Vec<(Age
 }
 
 /// The digest for one family; None when nothing is new for any of its children.
-fn compose(user: &User, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)], today: NaiveDate, site_url: Option<&str>) -> Option<NewMail> {
+fn compose(record: &UserRecord, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)], today: NaiveDate, site_url: Option<&str>) -> Option<NewMail> {
+    let user = &record.user;
     let year = today.year();
     let site = site_url.unwrap_or("").trim_end_matches('/');
     let mut sections = Vec::new();
@@ -77,10 +84,13 @@ fn compose(user: &User, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)], today
         return None;
     }
     let body = format!(
-        "Hello {},\n\nNew on Famigo this week for your family:\n\n{}\n\nYou get this mail because your account lists your kids' ages. \
-         Remove them on your account page ({site}/account) and it stops.\n",
+        "Hello {},\n\nNew on Famigo this week for your family:\n\n{}\n\nYou get this weekly mail because your Famigo account lists your kids' ages.\n\
+         Stop it here: {site}/unsubscribe?user={}&token={}\n\
+         (or on your account page: {site}/account)\n",
         user.display_name,
-        sections.join("\n\n")
+        sections.join("\n\n"),
+        user.id,
+        record.unsubscribe_token(),
     );
     Some(NewMail { key: String::new(), to: user.email.clone(), subject: format!("New apps for {} this week", names.join(" and ")), body })
 }
