@@ -26,9 +26,9 @@ pub enum StoreError {
 
 /// The catalog of apps: the source of truth for everything the site lists.
 ///
-/// Orders are total so pages never overlap: top rated = rating desc, rating count desc, slug;
-/// newest = released desc, slug; name = lowercase name, slug; learning = learning rating desc,
-/// rating desc, slug. Facet counts follow `FacetCounts::add`.
+/// Orders are total so pages never overlap: top rated = rating score (`App::rating_score`)
+/// desc, rating count desc, slug; newest = released desc, slug; name = lowercase name, slug;
+/// learning = learning rating desc, rating score desc, slug. Facet counts follow `FacetCounts::add`.
 #[async_trait]
 pub trait Catalog: Send + Sync + 'static {
     /// Short name for logs and health reports ("sqlite", "mongodb").
@@ -418,4 +418,10 @@ pub trait SearchIndex: Send + Sync + 'static {
     async fn count(&self) -> Result<u64, SearchError>;
 
     async fn ping(&self) -> Result<(), SearchError>;
+
+    /// Whether the index was written by an older version of the site (its documents lack a
+    /// field this version sorts by) and needs a rebuild to answer as this one does.
+    async fn outdated(&self) -> Result<bool, SearchError> {
+        Ok(false)
+    }
 }

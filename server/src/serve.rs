@@ -214,15 +214,18 @@ pub async fn open_search(config: &Config) -> Result<Arc<dyn SearchIndex>, ServeE
 }
 
 /// An empty search index over a catalog with apps (a fresh install, a seeded store, a new
-/// Meilisearch) gets a rebuild queued, unless one is already waiting or running.
-async fn queue_reindex_if_empty(state: &AppState) {
+/// Meilisearch), or one an older version wrote, gets a rebuild queued, unless one is already
+/// waiting or running.
+async fn queue_reindex_if_needed(state: &AppState) {
     let (indexed, apps) = match (state.search.count().await, state.catalog.count().await) {
         (Ok(i), Ok(a)) => (i, a),
         _ => return,
     };
-    if indexed > 0 || apps == 0 {
+    let outdated = indexed > 0 && state.search.outdated().await.unwrap_or(false);
+    if (indexed > 0 && !outdated) || apps == 0 {
         return;
     }
+    let why = if outdated { "an older version wrote it" } else { "it is empty" };
     let pending = |s: JobState| JobFilter { kind: Some(JobKind::ReindexSearch), state: Some(s) };
     for state_filter in [JobState::Queued, JobState::Running] {
         if state.jobs.list(&pending(state_filter), 1, 1).await.is_ok_and(|l| l.total > 0) {
@@ -230,8 +233,8 @@ async fn queue_reindex_if_empty(state: &AppState) {
         }
     }
     match state.jobs.enqueue(JobKind::ReindexSearch, "{}", 3).await {
-        Ok(job) => tracing::info!(apps, job = %job.id, "search index is empty; rebuild queued"),
-        Err(e) => tracing::warn!("search index is empty and a rebuild cannot be queued: {e}"),
+        Ok(job) => tracing::info!(apps, job = %job.id, "search index: {why}; rebuild queued"),
+        Err(e) => tracing::warn!("search index: {why}, and a rebuild cannot be queued: {e}"),
     }
 }
 
@@ -244,7 +247,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = Store::open(&config).await?;
     tracing::info!(store = %store.describe(&config), "catalog open");
     let services = services(&config, store.catalog(), People::of(&store)).await?;
-    queue_reindex_if_empty(&services.state).await;
+    queue_reindex_if_needed(&services.state).await;
     let app = crate::http::router(services.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = if config.serve_runs_worker {

@@ -27,11 +27,11 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     let (a, b) = tokio::join!(MongoCatalog::open(&server.url, &server.database), MongoCatalog::open(&server.url, &server.database));
     let (catalog, _other) = (a.expect("first node"), b.expect("second node"));
     let again = catalog.migrate().await.unwrap();
-    assert_eq!((again.version, again.applied.len()), (3, 0), "already applied: {again:?}");
+    assert_eq!((again.version, again.applied.len()), (4, 0), "already applied: {again:?}");
 
     let db = catalog.database();
     let recorded = db.collection::<Document>(MIGRATIONS).count_documents(doc! {}).await.unwrap();
-    assert_eq!(recorded, 3, "one record per migration");
+    assert_eq!(recorded, 4, "one record per migration");
     let mut listed = Vec::new();
     let mut cursor = db.collection::<Document>(APPS).list_indexes().await.unwrap();
     while cursor.advance().await.unwrap() {
@@ -40,6 +40,7 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     for model in indexes() {
         assert!(listed.contains(&key_names(&model.keys)), "index {:?} missing from {listed:?}", model.keys);
     }
+    assert!(!listed.iter().any(|keys| keys.contains(&"rating_avg".to_string())), "the orders by plain average are dropped: {listed:?}");
 
     // The unique slug is MongoDB's rule, not only the adapter's.
     let raw = db.collection::<Document>(APPS);
@@ -52,6 +53,33 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     users.insert_one(doc! { "_id": "a", "email": "same@example.com" }).await.unwrap();
     let err = users.insert_one(doc! { "_id": "b", "email": "same@example.com" }).await.expect_err("a second account with the email must be refused");
     assert!(err.to_string().contains("11000") || err.to_string().to_lowercase().contains("duplicate"), "{err}");
+}
+
+/// Apps stored before `rating_score` existed get it from migration 4, and sort by it.
+#[tokio::test]
+async fn the_rating_score_migration_fills_in_apps_stored_before_it() {
+    use app::ports::Catalog;
+    let Some(server) = MongoServer::start() else { return };
+    let catalog = MongoCatalog::open(&server.url, &server.database).await.expect("open");
+    let apps: Vec<app::domain::App> = famigo::seed::generate(30, 5).collect();
+    catalog.upsert_many(&apps).await.unwrap();
+    let db = catalog.database();
+    let raw = db.collection::<Document>(APPS);
+    raw.update_many(doc! {}, doc! { "$unset": { "rating_score": "" } }).await.unwrap();
+    db.collection::<Document>(MIGRATIONS).delete_one(doc! { "_id": 4 }).await.unwrap();
+
+    let migrated = catalog.migrate().await.unwrap();
+    assert_eq!(migrated.applied, ["rating score"]);
+    for app in &apps {
+        let stored = raw.find_one(doc! { "slug": &app.slug }).await.unwrap().expect("stored");
+        // Within 1e-12: the stand-in (nx-27017) keeps 15 digits of a double written by `$set`.
+        let stored = stored.get_f64("rating_score").unwrap();
+        assert!((stored - app.rating_score()).abs() < 1e-12, "{}: {stored} for {}", app.slug, app.rating_score());
+    }
+    let top = catalog.list(&app::domain::CatalogQuery { per_page: 30, ..Default::default() }).await.unwrap();
+    let mut expected = apps.clone();
+    expected.sort_by(|a, b| common::reference_order(app::domain::SortOrder::TopRated, a, b));
+    assert_eq!(top.apps.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), expected.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>());
 }
 
 /// A port nothing listens on.
@@ -164,7 +192,7 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
 
     let migrated = mongo(&mongo_data).arg("migrate").output().unwrap();
     let said = String::from_utf8_lossy(&migrated.stdout);
-    assert!(migrated.status.success() && said.contains("schema at version 3 (nothing to apply)"), "{said}");
+    assert!(migrated.status.success() && said.contains("schema at version 4 (nothing to apply)"), "{said}");
     assert!(said.contains(&format!("/{}", server.database)) && !said.contains("mongodb://"), "{said}");
 
     // Three bad lines among new apps: each is named, the good ones land, nothing else changes.

@@ -262,3 +262,26 @@ macro_rules! relevance {
 
 relevance!(tantivy, tantivy);
 relevance!(meilisearch, meilisearch);
+
+/// A Meilisearch index an older version wrote (documents without `rating_score`) says it is
+/// outdated, so the server queues a rebuild at start; once its apps are written again it is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meilisearch_index_written_before_rating_score_is_outdated() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        println!("skipped: MEILI_URL not set");
+        return;
+    };
+    let key = std::env::var("MEILI_KEY").ok();
+    let uid = format!("famigo_test_{}", ulid::Ulid::new().to_string().to_lowercase());
+    let index = MeiliSearch::new(&url, key.as_deref(), &uid).unwrap();
+    assert!(!index.outdated().await.unwrap(), "an empty index is not outdated (it is rebuilt for being empty)");
+    let app = fixtures().remove(0);
+    let old_format = serde_json::json!([{ "id": app.slug, "name": app.name, "rating": app.rating_avg, "rating_count": app.rating_count }]);
+    let client = meilisearch_sdk::client::Client::new(&url, key.as_deref()).unwrap();
+    let task = client.index(&uid).add_documents(old_format.as_array().unwrap(), Some("id")).await.unwrap();
+    task.wait_for_completion(&client, None, None).await.unwrap();
+    assert!(index.outdated().await.unwrap(), "documents without rating_score");
+    index.upsert(&[app]).await.unwrap();
+    assert!(!index.outdated().await.unwrap(), "written again by this version");
+    index.drop_index(&uid).await;
+}

@@ -147,6 +147,19 @@ pub const MIN_AGE: u8 = 2;
 pub const MAX_AGE: u8 = 18;
 pub const MAX_RATING: u8 = 5;
 
+/// "Top rated" weighs an app's stars by how many parents gave them: its average as if it also
+/// had `RATING_PRIOR_WEIGHT` ratings of `RATING_PRIOR_MEAN` stars (a Bayesian average), so one
+/// 5★ review does not put an app above one with a hundred 4.8s. Pages show the plain average.
+pub const RATING_PRIOR_MEAN: f64 = 3.5;
+pub const RATING_PRIOR_WEIGHT: f64 = 5.0;
+
+/// The rating every backend sorts by. The SQLite catalog computes the same expression in SQL
+/// (`rating_score`, migration 0005), in the same order of operations, so the two agree to the
+/// last bit.
+pub fn rating_score(average: f32, count: u32) -> f64 {
+    (f64::from(average) * f64::from(count) + RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT) / (f64::from(count) + RATING_PRIOR_WEIGHT)
+}
+
 /// How much of each kind of content a parent might worry about; 0 = none, 5 = a lot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentRatings {
@@ -190,6 +203,11 @@ pub struct App {
 }
 
 impl App {
+    /// What "top rated" sorts by: see `rating_score`.
+    pub fn rating_score(&self) -> f64 {
+        rating_score(self.rating_avg, self.rating_count)
+    }
+
     /// Platforms and categories are sets: stores keep them sorted (declaration order) and
     /// without duplicates, so an app reads back exactly as it was normalized.
     pub fn normalize(&mut self) {

@@ -13,8 +13,8 @@ mod search_words;
 mod trending;
 
 pub use app::{
-    format_price, format_rating, icon_badge, is_valid_slug, AgeBand, App, AppFieldError, Category,
-    ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE,
+    format_price, format_rating, icon_badge, is_valid_slug, rating_score, AgeBand, App, AppFieldError, Category,
+    ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
 };
 pub use account::{
     check_password, display_name, normalize_email, Kid, KidForm, NewAccount, NewKid, PasswordForm, Role, SignUpForm, User,

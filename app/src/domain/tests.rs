@@ -300,3 +300,14 @@ fn filters_are_read_out_of_the_words() {
         assert_eq!(once.with_filters_from_words(), None, "{qs}");
     }
 }
+
+#[test]
+fn one_five_star_rating_does_not_outrank_a_hundred_good_ones() {
+    assert!(rating_score(5.0, 1) < rating_score(4.6, 100), "one 5★ against a hundred 4.6s");
+    assert!(rating_score(4.6, 100) < rating_score(4.7, 100), "with the same count, the average decides");
+    assert!(rating_score(5.0, 3) < rating_score(5.0, 30), "more of the same stars count for more");
+    assert!(rating_score(1.0, 3) > rating_score(1.0, 30), "and so do more bad ones");
+    assert_eq!(rating_score(0.0, 0), RATING_PRIOR_MEAN, "no rating: the prior");
+    let app = App { rating_avg: 4.5, rating_count: 12, ..sample_app() };
+    assert_eq!(app.rating_score(), (4.5 * 12.0 + 17.5) / 17.0, "the expression SQLite's rating_score column computes");
+}

@@ -348,8 +348,8 @@ fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
     match sort {
         SortOrder::TopRated => b
             .app
-            .rating_avg
-            .total_cmp(&a.app.rating_avg)
+            .rating_score()
+            .total_cmp(&a.app.rating_score())
             .then(b.app.rating_count.cmp(&a.app.rating_count))
             .then_with(by_slug),
         SortOrder::Newest => b.app.released.cmp(&a.app.released).then_with(by_slug),
@@ -358,7 +358,7 @@ fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
             .app
             .learning_rating
             .cmp(&a.app.learning_rating)
-            .then(b.app.rating_avg.total_cmp(&a.app.rating_avg))
+            .then(b.app.rating_score().total_cmp(&a.app.rating_score()))
             .then_with(by_slug),
     }
 }

@@ -43,7 +43,8 @@ struct Document {
     in_app_purchases: bool,
     collects_data: bool,
     learning: u8,
-    rating: f32,
+    /// `App::rating_score`: what "top rated" sorts by.
+    rating_score: f64,
     rating_count: u32,
     released: i32,
     name_key: String,
@@ -66,7 +67,7 @@ impl Document {
             in_app_purchases: app.privacy.in_app_purchases,
             collects_data: app.privacy.collects_data,
             learning: app.learning_rating,
-            rating: app.rating_avg,
+            rating_score: app.rating_score(),
             rating_count: app.rating_count,
             released: chrono::Datelike::num_days_from_ce(&app.released),
             name_key: app.name.to_lowercase(),
@@ -100,7 +101,7 @@ fn settings() -> Settings {
             "collects_data",
             "learning",
         ])
-        .with_sortable_attributes(["rating", "rating_count", "released", "name_key", "learning", "id"])
+        .with_sortable_attributes(["rating_score", "rating_count", "released", "name_key", "learning", "id"])
         // Sort first: an explicit order is the catalog's order among the matches; relevance
         // (no sort given) then ranks by the text rules and breaks ties by rating.
         .with_ranking_rules([
@@ -110,7 +111,7 @@ fn settings() -> Settings {
             "proximity",
             "attribute",
             "exactness",
-            "rating:desc",
+            "rating_score:desc",
             "rating_count:desc",
             "id:asc",
         ])
@@ -304,10 +305,10 @@ fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &HashMap<String,
 fn sort_keys(sort: SearchSort) -> &'static [&'static str] {
     match sort {
         SearchSort::Relevance => &[],
-        SearchSort::By(SortOrder::TopRated) => &["rating:desc", "rating_count:desc", "id:asc"],
+        SearchSort::By(SortOrder::TopRated) => &["rating_score:desc", "rating_count:desc", "id:asc"],
         SearchSort::By(SortOrder::Newest) => &["released:desc", "id:asc"],
         SearchSort::By(SortOrder::Name) => &["name_key:asc", "id:asc"],
-        SearchSort::By(SortOrder::Learning) => &["learning:desc", "rating:desc", "id:asc"],
+        SearchSort::By(SortOrder::Learning) => &["learning:desc", "rating_score:desc", "id:asc"],
     }
 }
 
@@ -460,6 +461,16 @@ impl SearchIndex for MeiliSearch {
 
     async fn ping(&self) -> Result<(), SearchError> {
         within(SEARCH_TIMEOUT, self.client.health()).await.map(drop)
+    }
+
+    /// Documents written before `rating_score` existed lack it (and sort last by it).
+    async fn outdated(&self) -> Result<bool, SearchError> {
+        self.ready().await?;
+        let index = self.client.index(&self.uid);
+        let mut query = meilisearch_sdk::documents::DocumentsQuery::new(&index);
+        query.with_limit(1).with_fields(["rating_score"]);
+        let first = within(SEARCH_TIMEOUT, index.get_documents_with::<serde_json::Map<String, serde_json::Value>>(&query)).await?;
+        Ok(first.results.first().is_some_and(|document| !document.contains_key("rating_score")))
     }
 }
 

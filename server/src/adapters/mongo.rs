@@ -153,11 +153,43 @@ impl MongoCatalog {
 
     async fn apply(&self, version: i64) -> Result<(), StoreError> {
         match version {
-            1 => timed(WRITE_TIMEOUT, self.apps.create_indexes(indexes())).await.map(|_| ()),
+            1 => timed(WRITE_TIMEOUT, self.apps.create_indexes(first_indexes())).await.map(|_| ()),
             2 => super::mongo_accounts::create_indexes(&self.db).await,
             3 => super::mongo_reviews::create_indexes(&self.db).await,
+            4 => self.add_rating_scores().await,
             other => Err(StoreError::Backend(format!("no migration {other}"))),
         }
+    }
+
+    /// Migration 4: `rating_score` on every app stored without one (a page at a time; two
+    /// processes doing it at once write the same values), then the orders by it in place of
+    /// those by average.
+    async fn add_rating_scores(&self) -> Result<(), StoreError> {
+        let raw: Collection<Document> = self.db.collection(APPS);
+        loop {
+            let find = raw.find(doc! { "rating_score": { "$exists": false } }).projection(doc! { "rating_avg": 1, "rating_count": 1 }).limit(500);
+            let page: Vec<Document> = timed(READ_TIMEOUT, async { find.await?.try_collect().await }).await?;
+            if page.is_empty() {
+                break;
+            }
+            for app in page {
+                let average = app.get("rating_avg").and_then(Bson::as_f64).unwrap_or(0.0) as f32;
+                let count = app.get("rating_count").and_then(|c| c.as_i64().or_else(|| c.as_i32().map(i64::from))).unwrap_or(0);
+                let score = app::domain::rating_score(average, u32::try_from(count).unwrap_or(0));
+                let id = app.get("_id").cloned().unwrap_or(Bson::Null);
+                timed(WRITE_TIMEOUT, raw.update_one(doc! { "_id": id }, doc! { "$set": { "rating_score": score } })).await?;
+            }
+        }
+        timed(WRITE_TIMEOUT, self.apps.create_indexes(score_indexes())).await?;
+        let listed: Vec<IndexModel> = timed(READ_TIMEOUT, async { self.apps.list_indexes().await?.try_collect().await }).await?;
+        for index in listed.into_iter().filter(|index| index.keys.contains_key("rating_avg")) {
+            let Some(name) = index.options.and_then(|options| options.name) else { continue };
+            // Gone already when another process got here first.
+            if let Err(e) = timed(WRITE_TIMEOUT, self.apps.drop_index(name.as_str())).await {
+                tracing::info!("index {name} not dropped: {e}");
+            }
+        }
+        Ok(())
     }
 
     /// The page of apps matching `filter` in `sort` order, with the total and facet counts.
@@ -218,11 +250,26 @@ impl MongoCatalog {
 
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
-const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes")];
+const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score")];
 
-/// The indexes of `apps`: the unique slug; one per listing order (alone and after the age
+/// The indexes of `apps` now: the unique slug; one per listing order (alone and after the age
 /// filter, the site's main filter); and the similar-apps lookup (category, then youngest age).
 pub fn indexes() -> Vec<IndexModel> {
+    let index = |keys: Document| IndexModel::builder().keys(keys).build();
+    let unique = IndexOptions::builder().unique(true).build();
+    let mut indexes = vec![IndexModel::builder().keys(doc! { "slug": 1 }).options(unique).build()];
+    indexes.extend(score_indexes());
+    indexes.extend([
+        index(doc! { "released": -1, "slug": 1 }),
+        index(doc! { "name_key": 1, "slug": 1 }),
+        index(doc! { "age_band": 1, "released": -1, "slug": 1 }),
+        index(doc! { "categories": 1, "min_age": 1 }),
+    ]);
+    indexes
+}
+
+/// Migration 1 as it shipped: the orders then sorted by the plain average.
+fn first_indexes() -> Vec<IndexModel> {
     let index = |keys: Document| IndexModel::builder().keys(keys).build();
     let unique = IndexOptions::builder().unique(true).build();
     vec![
@@ -236,6 +283,18 @@ pub fn indexes() -> Vec<IndexModel> {
         index(doc! { "categories": 1, "min_age": 1 }),
     ]
 }
+
+/// The orders that sort by `rating_score` (migration 4), replacing migration 1's by average.
+fn score_indexes() -> Vec<IndexModel> {
+    let index = |keys: Document| IndexModel::builder().keys(keys).build();
+    vec![
+        index(doc! { "rating_score": -1, "rating_count": -1, "slug": 1 }),
+        index(doc! { "learning_rating": -1, "rating_score": -1, "slug": 1 }),
+        index(doc! { "age_band": 1, "rating_score": -1, "rating_count": -1, "slug": 1 }),
+    ]
+}
+
+
 
 fn as_count(value: &Bson) -> Option<u64> {
     match value {
@@ -341,10 +400,10 @@ fn regex_escape(text: &str) -> String {
 
 fn sort_document(sort: SortOrder) -> Document {
     match sort {
-        SortOrder::TopRated => doc! { "rating_avg": -1, "rating_count": -1, "slug": 1 },
+        SortOrder::TopRated => doc! { "rating_score": -1, "rating_count": -1, "slug": 1 },
         SortOrder::Newest => doc! { "released": -1, "slug": 1 },
         SortOrder::Name => doc! { "name_key": 1, "slug": 1 },
-        SortOrder::Learning => doc! { "learning_rating": -1, "rating_avg": -1, "slug": 1 },
+        SortOrder::Learning => doc! { "learning_rating": -1, "rating_score": -1, "slug": 1 },
     }
 }
 

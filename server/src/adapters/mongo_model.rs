@@ -31,6 +31,10 @@ pub struct AppDocument {
     pub privacy: PrivacyFlags,
     pub rating_avg: f64,
     pub rating_count: i64,
+    /// `App::rating_score`, what "top rated" sorts by; written with every app (migration 4
+    /// filled it in for apps stored before).
+    #[serde(default)]
+    pub rating_score: f64,
     pub released: DateTime,
     pub updated: DateTime,
 }
@@ -69,6 +73,7 @@ impl AppDocument {
             privacy: app.privacy,
             rating_avg: app.rating_avg as f64,
             rating_count: app.rating_count as i64,
+            rating_score: app.rating_score(),
             released: to_bson_date(app.released),
             updated: to_bson_date(app.updated),
         }
@@ -123,7 +128,7 @@ mod tests {
         app.categories = Category::ALL.to_vec();
         let document = AppDocument::from_app(&app).to_document().unwrap();
         assert!(!document.contains_key("_id"), "MongoDB assigns _id on insert; a replacement keeps it");
-        for field in ["slug", "name", "name_key", "description", "platforms", "categories", "price_cents", "min_age", "age_band", "learning_rating", "rating_avg", "rating_count", "released"] {
+        for field in ["slug", "name", "name_key", "description", "platforms", "categories", "price_cents", "min_age", "age_band", "learning_rating", "rating_avg", "rating_count", "rating_score", "released"] {
             assert!(document.contains_key(field), "{field}");
         }
         let privacy = document.get_document("privacy").unwrap();

@@ -180,10 +180,10 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, except: Opt
 
 fn order_by(sort: SortOrder) -> &'static str {
     match sort {
-        SortOrder::TopRated => " ORDER BY rating_avg DESC, rating_count DESC, slug",
+        SortOrder::TopRated => " ORDER BY rating_score DESC, rating_count DESC, slug",
         SortOrder::Newest => " ORDER BY released DESC, slug",
         SortOrder::Name => " ORDER BY name_key, slug",
-        SortOrder::Learning => " ORDER BY learning_rating DESC, rating_avg DESC, slug",
+        SortOrder::Learning => " ORDER BY learning_rating DESC, rating_score DESC, slug",
     }
 }
 
@@ -345,7 +345,7 @@ impl Catalog for SqliteCatalog {
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM apps WHERE slug != ? AND (categories & ?) != 0 \
-             AND min_age BETWEEN ? AND ? ORDER BY rating_avg DESC, rating_count DESC, slug LIMIT ?"
+             AND min_age BETWEEN ? AND ? ORDER BY rating_score DESC, rating_count DESC, slug LIMIT ?"
         )))
         .bind(&app.slug)
         .bind(Category::mask_of(&app.categories) as i64)

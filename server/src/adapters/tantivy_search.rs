@@ -454,7 +454,7 @@ impl Columns {
     /// The hit's place in `sort`: the domain's orders, with 8-byte prefixes for name and slug.
     fn order_key(&self, sort: SearchSort, doc: DocId, score: Score) -> [u64; 4] {
         let slug = self.slug_prefix.get_val(doc);
-        let rating = || descending_f64(self.rating.get_val(doc));
+        let rating = || descending_f64(app::domain::rating_score(self.rating.get_val(doc) as f32, self.rating_count.get_val(doc) as u32));
         match sort {
             SearchSort::Relevance => [descending_f64(score as f64), rating(), !self.rating_count.get_val(doc), slug],
             SearchSort::By(SortOrder::TopRated) => [rating(), !self.rating_count.get_val(doc), slug, 0],

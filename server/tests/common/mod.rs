@@ -68,8 +68,8 @@ pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
     let slug = a.slug.cmp(&b.slug);
     match sort {
         SortOrder::TopRated => b
-            .rating_avg
-            .total_cmp(&a.rating_avg)
+            .rating_score()
+            .total_cmp(&a.rating_score())
             .then(b.rating_count.cmp(&a.rating_count))
             .then(slug),
         SortOrder::Newest => b.released.cmp(&a.released).then(slug),
@@ -77,7 +77,7 @@ pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
         SortOrder::Learning => b
             .learning_rating
             .cmp(&a.learning_rating)
-            .then(b.rating_avg.total_cmp(&a.rating_avg))
+            .then(b.rating_score().total_cmp(&a.rating_score()))
             .then(slug),
     }
 }
