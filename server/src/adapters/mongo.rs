@@ -182,7 +182,7 @@ impl MongoCatalog {
         }
         timed(WRITE_TIMEOUT, self.apps.create_indexes(score_indexes())).await?;
         let listed: Vec<IndexModel> = timed(READ_TIMEOUT, async { self.apps.list_indexes().await?.try_collect().await }).await?;
-        for index in listed.into_iter().filter(|index| index.keys.contains_key("rating_avg")) {
+        for index in listed.into_iter().filter(|index| sorts_by_average(&index.keys)) {
             let Some(name) = index.options.and_then(|options| options.name) else { continue };
             // Gone already when another process got here first.
             if let Err(e) = timed(WRITE_TIMEOUT, self.apps.drop_index(name.as_str())).await {
@@ -252,20 +252,11 @@ impl MongoCatalog {
 /// edit one that has shipped.
 const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score")];
 
-/// The indexes of `apps` now: the unique slug; one per listing order (alone and after the age
-/// filter, the site's main filter); and the similar-apps lookup (category, then youngest age).
+/// The indexes of `apps` now (what migrations 1 and 4 leave): the unique slug; one per listing
+/// order (alone and after the age filter, the site's main filter); and the similar-apps lookup
+/// (category, then youngest age).
 pub fn indexes() -> Vec<IndexModel> {
-    let index = |keys: Document| IndexModel::builder().keys(keys).build();
-    let unique = IndexOptions::builder().unique(true).build();
-    let mut indexes = vec![IndexModel::builder().keys(doc! { "slug": 1 }).options(unique).build()];
-    indexes.extend(score_indexes());
-    indexes.extend([
-        index(doc! { "released": -1, "slug": 1 }),
-        index(doc! { "name_key": 1, "slug": 1 }),
-        index(doc! { "age_band": 1, "released": -1, "slug": 1 }),
-        index(doc! { "categories": 1, "min_age": 1 }),
-    ]);
-    indexes
+    first_indexes().into_iter().filter(|index| !sorts_by_average(&index.keys)).chain(score_indexes()).collect()
 }
 
 /// Migration 1 as it shipped: the orders then sorted by the plain average.
@@ -294,7 +285,10 @@ fn score_indexes() -> Vec<IndexModel> {
     ]
 }
 
-
+/// An index of migration 1 that migration 4 replaces.
+fn sorts_by_average(keys: &Document) -> bool {
+    keys.contains_key("rating_avg")
+}
 
 fn as_count(value: &Bson) -> Option<u64> {
     match value {

@@ -454,13 +454,20 @@ impl Columns {
     /// The hit's place in `sort`: the domain's orders, with 8-byte prefixes for name and slug.
     fn order_key(&self, sort: SearchSort, doc: DocId, score: Score) -> [u64; 4] {
         let slug = self.slug_prefix.get_val(doc);
-        let rating = || descending_f64(app::domain::rating_score(self.rating.get_val(doc) as f32, self.rating_count.get_val(doc) as u32));
+        let count = || self.rating_count.get_val(doc);
+        let rating = |count: u64| descending_f64(app::domain::rating_score(self.rating.get_val(doc) as f32, count as u32));
         match sort {
-            SearchSort::Relevance => [descending_f64(score as f64), rating(), !self.rating_count.get_val(doc), slug],
-            SearchSort::By(SortOrder::TopRated) => [rating(), !self.rating_count.get_val(doc), slug, 0],
+            SearchSort::Relevance => {
+                let count = count();
+                [descending_f64(score as f64), rating(count), !count, slug]
+            }
+            SearchSort::By(SortOrder::TopRated) => {
+                let count = count();
+                [rating(count), !count, slug, 0]
+            }
             SearchSort::By(SortOrder::Newest) => [!self.released.get_val(doc), slug, 0, 0],
             SearchSort::By(SortOrder::Name) => [self.name_prefix.get_val(doc), slug, 0, 0],
-            SearchSort::By(SortOrder::Learning) => [!self.learning.get_val(doc), rating(), slug, 0],
+            SearchSort::By(SortOrder::Learning) => [!self.learning.get_val(doc), rating(count()), slug, 0],
         }
     }
 }

@@ -1,8 +1,9 @@
 //! `send_digest` (periodic, weekly): for each family with children, the apps released in the
 //! last week that suit each child's age, as one mail into the outbox (delivered by SMTP when
 //! `SMTP_URL` is set, kept there otherwise). A family with nothing new gets no mail, nor does
-//! one that turned the digest off (on the account page, or by the link each digest ends with). The mail's
-//! key is `digest:<ISO week>:<user>`, so a second run in the same week composes nothing more.
+//! one that turned the digest off (on the account page, or by the link each digest ends with).
+//! The mail's key is `digest:<ISO week>:<user>`, so a second run in the same week composes
+//! nothing more.
 
 use super::{JobContext, JobError};
 use app::domain::{AgeBand, App, CatalogQuery, Kid, NewMail, SortOrder};
