@@ -39,7 +39,11 @@ async fn main() {
         _ => None,
     };
 
-    println!("browse listing, {apps} apps (seeded in {:.1} s, index built in {} ms)\n", seeded.as_secs_f64(), built.as_millis());
+    println!(
+        "browse listing, {apps} apps (seeded in {:.1} s, index built in {} ms)\n",
+        seeded.as_secs_f64(),
+        built.as_millis()
+    );
     match &mongo {
         Some(_) => {
             println!("| query | SQLite list | MongoDB list | browse index | SQLite / index | MongoDB / index |");
@@ -51,7 +55,12 @@ async fn main() {
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    for qs in ["", "age=5-7&platform=ios", "category=math&price=free&no_ads=1&sort=new&page=3", "age=14-18&no_data=1&min_learning=4&sort=name&page=20"] {
+    for qs in [
+        "",
+        "age=5-7&platform=ios",
+        "category=math&price=free&no_ads=1&sort=new&page=3",
+        "age=14-18&no_data=1&min_learning=4&sort=name&page=20",
+    ] {
         let query = CatalogQuery::from_query_str(qs).expect("query");
         let (sql, _) = mean_time(store.as_ref(), &query, Duration::from_secs(2)).await;
         let (mem, _) = mean_time(&indexed, &query, Duration::from_secs(1)).await;
@@ -60,9 +69,18 @@ async fn main() {
             Some(mongo) => match mongo.list(&query).await {
                 Ok(_) => {
                     let (m, _) = mean_time(mongo, &query, Duration::from_secs(2)).await;
-                    println!("| `?{qs}` | {:.2} ms | {:.2} ms | {:.3} ms | {:.0}× | {:.0}× |", ms(sql), ms(m), ms(mem), ratio(sql), ratio(m));
+                    println!(
+                        "| `?{qs}` | {:.2} ms | {:.2} ms | {:.3} ms | {:.0}× | {:.0}× |",
+                        ms(sql),
+                        ms(m),
+                        ms(mem),
+                        ratio(sql),
+                        ratio(m)
+                    );
                 }
-                Err(e) => println!("| `?{qs}` | {:.2} ms | {e} | {:.3} ms | {:.0}× | — |", ms(sql), ms(mem), ratio(sql)),
+                Err(e) => {
+                    println!("| `?{qs}` | {:.2} ms | {e} | {:.3} ms | {:.0}× | — |", ms(sql), ms(mem), ratio(sql))
+                }
             },
             None => println!("| `?{qs}` | {:.2} ms | {:.3} ms | {:.0}× |", ms(sql), ms(mem), ratio(sql)),
         }

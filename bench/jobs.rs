@@ -36,7 +36,9 @@ async fn drain(queues: &[Arc<dyn JobQueue>], services: &JobServices, jobs: u64) 
     let handles: Vec<_> = queues
         .iter()
         .enumerate()
-        .map(|(i, q)| tokio::spawn(Worker::new(q.clone(), services.clone(), worker_config(&format!("w{i}"))).run(stopped.clone())))
+        .map(|(i, q)| {
+            tokio::spawn(Worker::new(q.clone(), services.clone(), worker_config(&format!("w{i}"))).run(stopped.clone()))
+        })
         .collect();
     loop {
         let counts = queues[0].list(&JobFilter { state: Some(JobState::Done), kind: None }, 1, 1).await.unwrap().counts;
@@ -125,7 +127,8 @@ async fn main() {
 
     // Import: a JSON Lines file of generated apps into the store as the server wires it.
     let file = dir.path().join("import.jsonl");
-    let lines: Vec<String> = famigo::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
+    let lines: Vec<String> =
+        famigo::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
     let import_dir = tempfile::TempDir::new().unwrap();
     let store = Arc::new(SqliteCatalog::open(import_dir.path()).await.unwrap());

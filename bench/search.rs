@@ -26,7 +26,8 @@ const QUERIES: usize = 200;
 /// a typo, a quarter cut mid-word (as-you-type), a third with filters.
 fn queries(apps: &[app::domain::App]) -> Vec<String> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-    let filters = ["age=5-7", "platform=ios&no_ads=1", "price=free", "category=math", "age=2-4&sort=top", "min_learning=4"];
+    let filters =
+        ["age=5-7", "platform=ios&no_ads=1", "price=free", "category=math", "age=2-4&sort=top", "min_learning=4"];
     (0..QUERIES)
         .map(|_| {
             let app = &apps[rng.random_range(0..apps.len())];
@@ -154,7 +155,8 @@ async fn main() {
     let meili = match std::env::var("MEILI_URL") {
         Ok(url) => {
             let uid = format!("famigo_bench_{}", std::process::id());
-            let index = Arc::new(MeiliSearch::new(&url, std::env::var("MEILI_KEY").ok().as_deref(), &uid).expect("client"));
+            let index =
+                Arc::new(MeiliSearch::new(&url, std::env::var("MEILI_KEY").ok().as_deref(), &uid).expect("client"));
             let started = Instant::now();
             index.rebuild(store.as_ref(), &|_, _| {}).await.expect("meili rebuild");
             Some((index, uid, started.elapsed()))
@@ -194,7 +196,8 @@ async fn search_pages(data_dir: &std::path::Path, store: Arc<SqliteCatalog>, que
     let (times, wall) = drive(queries, rounds, move |qs| {
         let router = router.clone();
         async move {
-            let request = axum::http::Request::get(format!("/search?{qs}")).body(axum::body::Body::empty()).expect("request");
+            let request =
+                axum::http::Request::get(format!("/search?{qs}")).body(axum::body::Body::empty()).expect("request");
             let response = router.oneshot(request).await.expect("response");
             assert_eq!(response.status(), 200, "/search?{qs}");
             axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");

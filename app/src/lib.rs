@@ -13,7 +13,11 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{AccountPage, MyAppsPage, ResetPasswordPage, SignInPage, SignUpPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage, AppDetailPage, BrowsePage, HomePage, SearchResultsPage, UnsubscribePage};
+use pages::{
+    AccountPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage,
+    AppDetailPage, BrowsePage, HomePage, MyAppsPage, ResetPasswordPage, SearchResultsPage, SignInPage, SignUpPage,
+    UnsubscribePage,
+};
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
 /// cargo-leptos's hashed names (cacheable forever) and the CDN base when `ASSET_URL` is set.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 mod accounts;
 mod reviews;
-pub use accounts::{AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord};
+pub use accounts::{
+    AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord,
+};
 pub use reviews::{ReviewDraft, Reviews};
 
 #[derive(Debug, thiserror::Error)]
@@ -244,7 +246,9 @@ pub struct ClaimedJob {
 /// What a worker learns when it renews its lease or reports progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lease {
-    Held { cancel_requested: bool },
+    Held {
+        cancel_requested: bool,
+    },
     /// The lease expired and another worker took the job (or it was cancelled or finished):
     /// this worker must stop without writing anything.
     Lost,
@@ -257,7 +261,12 @@ pub enum Lease {
 pub trait JobQueue: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
 
-    async fn enqueue(&self, kind: crate::domain::JobKind, args: &str, max_attempts: u32) -> Result<crate::domain::JobInfo, QueueError>;
+    async fn enqueue(
+        &self,
+        kind: crate::domain::JobKind,
+        args: &str,
+        max_attempts: u32,
+    ) -> Result<crate::domain::JobInfo, QueueError>;
 
     /// Like `enqueue`, unless a job with `once_key` was enqueued before (by any node): then
     /// nothing happens and None comes back. Schedulers use it so each tick runs once.
@@ -272,7 +281,12 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn get(&self, id: &str) -> Result<Option<crate::domain::JobInfo>, QueueError>;
 
     /// Newest first, with counts per state and jobs finished per minute over the last hour.
-    async fn list(&self, filter: &crate::domain::JobFilter, page: u32, per_page: u32) -> Result<crate::domain::JobList, QueueError>;
+    async fn list(
+        &self,
+        filter: &crate::domain::JobFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<crate::domain::JobList, QueueError>;
 
     /// Queued or waiting to retry: cancelled at once. Running: asked to stop (the handler
     /// sees it at its next checkpoint). Returns the state after the call; None if unknown.
@@ -288,14 +302,21 @@ pub trait JobQueue: Send + Sync + 'static {
 
     async fn renew(&self, id: &str, token: &str, lease: std::time::Duration) -> Result<Lease, QueueError>;
 
-    async fn progress(&self, id: &str, token: &str, progress: &crate::domain::JobProgress) -> Result<Lease, QueueError>;
+    async fn progress(&self, id: &str, token: &str, progress: &crate::domain::JobProgress)
+        -> Result<Lease, QueueError>;
 
     /// Done with a result (JSON text).
     async fn complete(&self, id: &str, token: &str, result: &str) -> Result<Lease, QueueError>;
 
     /// Failed: back to the queue at `retry_at` (unix ms) while attempts remain, else dead.
     /// Returns the new state, or None when the lease was lost.
-    async fn fail(&self, id: &str, token: &str, error: &str, retry_at: i64) -> Result<Option<crate::domain::JobState>, QueueError>;
+    async fn fail(
+        &self,
+        id: &str,
+        token: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<Option<crate::domain::JobState>, QueueError>;
 
     /// The handler stopped because it was asked to.
     async fn cancelled(&self, id: &str, token: &str) -> Result<Lease, QueueError>;
@@ -335,7 +356,12 @@ pub trait Outbox: Send + Sync + 'static {
     /// A delivery failed: due again at `retry_at` (unix ms) while fewer than
     /// `MAIL_MAX_ATTEMPTS` were made, else (or with no `retry_at`: no retry can help) `Failed`
     /// keeping `error`. Returns the new state.
-    async fn failed(&self, id: &str, error: &str, retry_at: Option<i64>) -> Result<crate::domain::MailState, OutboxError>;
+    async fn failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<crate::domain::MailState, OutboxError>;
 
     /// The newest mails first.
     async fn recent(&self, limit: usize) -> Result<Vec<crate::domain::Mail>, OutboxError>;
@@ -357,7 +383,11 @@ pub trait Trends: Send + Sync + 'static {
     async fn record_views(&self, day: chrono::NaiveDate, views: &[(String, u64)]) -> Result<(), TrendsError>;
 
     /// Views per app over the days `from..=to`.
-    async fn views_between(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<std::collections::HashMap<String, u64>, TrendsError>;
+    async fn views_between(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<std::collections::HashMap<String, u64>, TrendsError>;
 
     async fn save_trending(&self, lists: &crate::domain::TrendingLists) -> Result<(), TrendsError>;
 

@@ -70,9 +70,7 @@ enum Command {
         name: Option<String>,
     },
     /// Upsert the apps of a JSON Lines file (as `export` writes it); bad lines are listed and skipped.
-    Import {
-        file: std::path::PathBuf,
-    },
+    Import { file: std::path::PathBuf },
 }
 
 fn parse_email(text: &str) -> Result<String, String> {
@@ -81,7 +79,8 @@ fn parse_email(text: &str) -> Result<String, String> {
 
 fn parse_node_url(text: &str) -> Result<String, String> {
     let url = text.trim().trim_end_matches('/');
-    let host = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).ok_or("expected http://host:port")?;
+    let host =
+        url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).ok_or("expected http://host:port")?;
     if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
         return Err("expected http://host:port, without a path".into());
     }
@@ -119,11 +118,15 @@ pub fn main() -> ExitCode {
             Command::Serve => crate::serve::serve(config).await,
             Command::Worker => crate::serve::worker_command(config).await,
             Command::Reindex => crate::serve::reindex_command(config).await,
-            Command::Seed { apps, seed, if_empty } => crate::serve::seed_command(&config, apps as usize, seed, if_empty).await,
+            Command::Seed { apps, seed, if_empty } => {
+                crate::serve::seed_command(&config, apps as usize, seed, if_empty).await
+            }
             Command::Migrate => crate::serve::migrate_command(&config).await,
             Command::Export { out } => crate::serve::export_command(&config, out).await,
             Command::Import { file } => crate::serve::import_command(&config, &file).await,
-            Command::Createadmin { email, name } => crate::serve::createadmin_command(&config, &email, name.as_deref()).await,
+            Command::Createadmin { email, name } => {
+                crate::serve::createadmin_command(&config, &email, name.as_deref()).await
+            }
             Command::Outbox { limit } => crate::serve::outbox_command(&config, limit as usize).await,
             Command::Monitor { nodes, every, down_after, listen } => {
                 let every = std::time::Duration::from_secs(every);

@@ -53,13 +53,12 @@ pub struct Config {
 }
 
 /// Kinds that run on a schedule unless configured otherwise; the others need theirs set.
-pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] =
-    &[
-        (app::domain::JobKind::WarmCache, "0 */5 * * * *"),
-        (app::domain::JobKind::RefreshTrending, "0 7 * * * *"),
-        // Mondays at 08:00 UTC.
-        (app::domain::JobKind::SendDigest, "0 0 8 * * Mon"),
-    ];
+pub const DEFAULT_SCHEDULES: &[(app::domain::JobKind, &str)] = &[
+    (app::domain::JobKind::WarmCache, "0 */5 * * * *"),
+    (app::domain::JobKind::RefreshTrending, "0 7 * * * *"),
+    // Mondays at 08:00 UTC.
+    (app::domain::JobKind::SendDigest, "0 0 8 * * Mon"),
+];
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]
@@ -165,12 +164,7 @@ impl Env {
         self.0.get(var).map(|s| s.as_str()).filter(|s| !s.trim().is_empty())
     }
 
-    fn parsed<T: std::str::FromStr>(
-        &self,
-        var: &'static str,
-        default: T,
-        expected: &str,
-    ) -> Result<T, ConfigError> {
+    fn parsed<T: std::str::FromStr>(&self, var: &'static str, default: T, expected: &str) -> Result<T, ConfigError> {
         match self.get(var) {
             None => Ok(default),
             Some(text) => text.trim().parse().map_err(|_| ConfigError {
@@ -188,12 +182,17 @@ impl Env {
     fn origin(&self, var: &'static str, path_allowed: bool) -> Result<Option<String>, ConfigError> {
         let Some(text) = self.get(var) else { return Ok(None) };
         let bad = |reason: &str| ConfigError { var, value: text.to_string(), reason: reason.to_string() };
-        let uri: axum::http::Uri = text.trim().parse().map_err(|_| bad("expected a URL like https://famigo.example"))?;
+        let uri: axum::http::Uri =
+            text.trim().parse().map_err(|_| bad("expected a URL like https://famigo.example"))?;
         if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
             return Err(bad("expected an absolute http:// or https:// URL"));
         }
         if uri.query().is_some() || (!path_allowed && !matches!(uri.path(), "" | "/")) {
-            return Err(bad(if path_allowed { "must not have a query" } else { "expected an origin only, without a path" }));
+            return Err(bad(if path_allowed {
+                "must not have a query"
+            } else {
+                "expected an origin only, without a path"
+            }));
         }
         Ok(Some(text.trim().trim_end_matches('/').to_string()))
     }
@@ -291,7 +290,11 @@ impl Env {
         let Some(text) = self.get(var).or(default) else { return Ok(None) };
         match text.trim().parse::<lettre::message::Mailbox>() {
             Ok(_) => Ok(Some(text.trim().to_string())),
-            Err(e) => Err(ConfigError { var, value: text.to_string(), reason: format!("expected an address like Name <name@example.org>: {e}") }),
+            Err(e) => Err(ConfigError {
+                var,
+                value: text.to_string(),
+                reason: format!("expected an address like Name <name@example.org>: {e}"),
+            }),
         }
     }
 
@@ -305,11 +308,17 @@ impl Env {
                 .filter(|h| !h.is_empty())
                 .unwrap_or_else(|| "famigo".into()),
         };
-        let valid = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if valid {
             Ok(name)
         } else {
-            Err(ConfigError { var: "FAMIGO_NODE", value: name, reason: "use 1 to 64 letters, digits, - _ . only".into() })
+            Err(ConfigError {
+                var: "FAMIGO_NODE",
+                value: name,
+                reason: "use 1 to 64 letters, digits, - _ . only".into(),
+            })
         }
     }
 
@@ -350,8 +359,8 @@ pub fn load_dotenv() -> Result<(), ConfigError> {
 
 impl Config {
     pub fn from_env(env: &Env) -> Result<Config, ConfigError> {
-        let default_addr: SocketAddr = env
-            .parsed("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)), "expected host:port")?;
+        let default_addr: SocketAddr =
+            env.parsed("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)), "expected host:port")?;
         let addr = env.parsed("FAMIGO_ADDR", default_addr, "expected an address like 127.0.0.1:3000")?;
         let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or("./data"));
         if data_dir.exists() && !data_dir.is_dir() {
@@ -376,9 +385,15 @@ impl Config {
             canonical_url: env.origin("CANONICAL_URL", false)?,
             legacy_hosts: env.host_list("LEGACY_HOSTS")?,
             upload_dir: data_dir.join("uploads"),
-            sitemap_limit: env.parsed("SITEMAP_URL_LIMIT", 50_000usize, "expected a number of URLs from 10 to 50000")?,
+            sitemap_limit: env.parsed(
+                "SITEMAP_URL_LIMIT",
+                50_000usize,
+                "expected a number of URLs from 10 to 50000",
+            )?,
             node_name: env.node_name()?,
-            drain: std::time::Duration::from_secs(env.parsed::<u64>("SHUTDOWN_DRAIN_SECONDS", 1, "expected a whole number of seconds")?.min(300)),
+            drain: std::time::Duration::from_secs(
+                env.parsed::<u64>("SHUTDOWN_DRAIN_SECONDS", 1, "expected a whole number of seconds")?.min(300),
+            ),
         };
         if !(10..=50_000).contains(&web.sitemap_limit) {
             return Err(ConfigError {
@@ -399,9 +414,7 @@ impl Config {
             pages_enabled,
             redis_url: env.redis_url("REDIS_URL")?,
             redis_prefix: env.key_prefix("REDIS_PREFIX", "famigo")?,
-            l1_bytes: env.parsed::<u64>("PAGE_CACHE_MB", 64, "expected a whole number of megabytes")?
-                * 1024
-                * 1024,
+            l1_bytes: env.parsed::<u64>("PAGE_CACHE_MB", 64, "expected a whole number of megabytes")? * 1024 * 1024,
             ttl: std::time::Duration::from_secs(
                 env.parsed::<u64>("PAGE_CACHE_TTL", 3600, "expected a whole number of seconds")?.max(1),
             ),
@@ -411,7 +424,11 @@ impl Config {
             mongodb_db: env.key_prefix("MONGODB_DB", "famigo")?,
         };
         if store.mongodb_db.len() > 63 || store.mongodb_db.contains(['.', ':']) {
-            return Err(ConfigError { var: "MONGODB_DB", value: store.mongodb_db, reason: "use 1 to 63 letters, digits, _ - only".into() });
+            return Err(ConfigError {
+                var: "MONGODB_DB",
+                value: store.mongodb_db,
+                reason: "use 1 to 63 letters, digits, _ - only".into(),
+            });
         }
         let search = SearchConfig {
             meili_url: env.origin("MEILI_URL", true)?,
@@ -419,7 +436,11 @@ impl Config {
             meili_index: env.key_prefix("MEILI_INDEX", "apps")?,
         };
         if search.meili_index.contains(['.', ':']) {
-            return Err(ConfigError { var: "MEILI_INDEX", value: search.meili_index, reason: "use letters, digits, _ - only".into() });
+            return Err(ConfigError {
+                var: "MEILI_INDEX",
+                value: search.meili_index,
+                reason: "use letters, digits, _ - only".into(),
+            });
         }
         let mail = MailConfig {
             smtp_url: env.smtp_url("SMTP_URL")?,
@@ -443,7 +464,8 @@ impl Config {
                 reason: "expected a whole number from 1 to 64".into(),
             });
         }
-        let job_lease_seconds = env.parsed("JOB_LEASE_SECONDS", 30u64, "expected a whole number of seconds from 3 to 3600")?;
+        let job_lease_seconds =
+            env.parsed("JOB_LEASE_SECONDS", 30u64, "expected a whole number of seconds from 3 to 3600")?;
         if !(3..=3600).contains(&job_lease_seconds) {
             return Err(ConfigError {
                 var: "JOB_LEASE_SECONDS",
@@ -453,7 +475,8 @@ impl Config {
         }
         let job_lease = std::time::Duration::from_secs(job_lease_seconds);
         let half_the_cores = (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).max(1);
-        let password_hashers = env.parsed("PASSWORD_HASHERS", half_the_cores, "expected a whole number from 1 to 64")?;
+        let password_hashers =
+            env.parsed("PASSWORD_HASHERS", half_the_cores, "expected a whole number from 1 to 64")?;
         if !(1..=64).contains(&password_hashers) {
             return Err(ConfigError {
                 var: "PASSWORD_HASHERS",
@@ -463,9 +486,32 @@ impl Config {
         }
         let schedules = env.schedules()?;
         let alert_webhook = env.origin("ALERT_WEBHOOK_URL", true)?;
-        let watchdog_every = std::time::Duration::from_secs(env.parsed::<u64>("WATCHDOG_SECONDS", 10, "expected a whole number of seconds")?.clamp(1, 3600));
-        let watchdog_slow = std::time::Duration::from_millis(env.parsed::<u64>("WATCHDOG_SLOW_MS", 1000, "expected a whole number of milliseconds")?.max(1));
-        Ok(Config { addr, data_dir, log_filter, site, web, cache, store, search, mail, alert_webhook, watchdog_every, watchdog_slow, admin_token, serve_runs_worker, worker_concurrency, job_lease, password_hashers, schedules })
+        let watchdog_every = std::time::Duration::from_secs(
+            env.parsed::<u64>("WATCHDOG_SECONDS", 10, "expected a whole number of seconds")?.clamp(1, 3600),
+        );
+        let watchdog_slow = std::time::Duration::from_millis(
+            env.parsed::<u64>("WATCHDOG_SLOW_MS", 1000, "expected a whole number of milliseconds")?.max(1),
+        );
+        Ok(Config {
+            addr,
+            data_dir,
+            log_filter,
+            site,
+            web,
+            cache,
+            store,
+            search,
+            mail,
+            alert_webhook,
+            watchdog_every,
+            watchdog_slow,
+            admin_token,
+            serve_runs_worker,
+            worker_concurrency,
+            job_lease,
+            password_hashers,
+            schedules,
+        })
     }
 
     /// Creates `DATA_DIR` if missing; failing to is a configuration error.
@@ -492,10 +538,7 @@ impl Config {
 /// cargo-leptos (with `hash-files`) writes the hashed asset names to `hash.txt` beside the
 /// server binary; leptos reads it from there when `hash_files` is on.
 fn hashed_asset_names() -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
-        .unwrap_or(false)
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -573,13 +616,22 @@ mod tests {
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_URL", "localhost:7700")])).unwrap_err().var, "MEILI_URL");
         assert_eq!(Config::from_env(&Env::from_pairs([("MEILI_INDEX", "a b")])).unwrap_err().var, "MEILI_INDEX");
         assert_eq!(Config::from_env(&Env::from_pairs([("MONGODB_DB", "a.b")])).unwrap_err().var, "MONGODB_DB");
-        for url in ["localhost:27017", "mongodb://", "mongodb://famigo:s3cret-pw@h:27017/?connectTimeoutMS=soon", "mongodb://famigo:s3cret-pw@h:99999"] {
+        for url in [
+            "localhost:27017",
+            "mongodb://",
+            "mongodb://famigo:s3cret-pw@h:27017/?connectTimeoutMS=soon",
+            "mongodb://famigo:s3cret-pw@h:99999",
+        ] {
             let err = Config::from_env(&Env::from_pairs([("MONGODB_URL", url)])).unwrap_err();
             assert_eq!(err.var, "MONGODB_URL", "{url}");
             assert!(!err.to_string().contains("s3cret-pw"), "{err}");
         }
-        let ok = Config::from_env(&Env::from_pairs([("MONGODB_URL", "mongodb://127.0.0.1:27017/?w=majority")])).unwrap();
-        assert_eq!((ok.store.mongodb_url.as_deref(), ok.store.mongodb_db.as_str()), (Some("mongodb://127.0.0.1:27017/?w=majority"), "famigo"));
+        let ok =
+            Config::from_env(&Env::from_pairs([("MONGODB_URL", "mongodb://127.0.0.1:27017/?w=majority")])).unwrap();
+        assert_eq!(
+            (ok.store.mongodb_url.as_deref(), ok.store.mongodb_db.as_str()),
+            (Some("mongodb://127.0.0.1:27017/?w=majority"), "famigo")
+        );
         assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node one")])).unwrap_err().var, "FAMIGO_NODE");
         assert_eq!(Config::from_env(&Env::from_pairs([("FAMIGO_NODE", "node-a")])).unwrap().web.node_name, "node-a");
         assert!(!Config::from_env(&Env::from_pairs([])).unwrap().web.node_name.is_empty(), "defaults to the host name");
@@ -588,7 +640,16 @@ mod tests {
         assert_eq!(search.meili_index, "apps");
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
-        for (var, value) in [("PAGE_CACHE_MB", "lots"), ("PAGE_CACHE_TTL", "-1"), ("REDIS_PREFIX", "a b"), ("ADMIN_TOKEN", "short"), ("FAMIGO_WORKER", "maybe"), ("WORKER_CONCURRENCY", "0"), ("PAGE_CACHE", "sometimes"), ("SCHEDULE_WARM_CACHE", "every five minutes")] {
+        for (var, value) in [
+            ("PAGE_CACHE_MB", "lots"),
+            ("PAGE_CACHE_TTL", "-1"),
+            ("REDIS_PREFIX", "a b"),
+            ("ADMIN_TOKEN", "short"),
+            ("FAMIGO_WORKER", "maybe"),
+            ("WORKER_CONCURRENCY", "0"),
+            ("PAGE_CACHE", "sometimes"),
+            ("SCHEDULE_WARM_CACHE", "every five minutes"),
+        ] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
     }
@@ -606,12 +667,21 @@ mod tests {
         let mail = Config::from_env(&env).unwrap().mail;
         assert_eq!(mail.smtp_url.as_deref(), Some("smtp://famigo:s3cret@mail.example.org:587?tls=required"));
         assert_eq!(mail.alert_email.as_deref(), Some("ops@famigo.example"));
-        for url in ["mail.example.org", "http://famigo:s3cret@mail.example.org", "smtp://famigo:s3cret@mail.example.org?tls=sometimes"] {
+        for url in [
+            "mail.example.org",
+            "http://famigo:s3cret@mail.example.org",
+            "smtp://famigo:s3cret@mail.example.org?tls=sometimes",
+        ] {
             let err = Config::from_env(&Env::from_pairs([("SMTP_URL", url)])).unwrap_err();
             assert_eq!(err.var, "SMTP_URL", "{url}");
             assert!(!err.to_string().contains("s3cret"), "{err}");
         }
-        for (var, value) in [("MAIL_FROM", "Famigo"), ("ALERT_EMAIL", "ops at famigo"), ("JOB_LEASE_SECONDS", "1"), ("JOB_LEASE_SECONDS", "soon")] {
+        for (var, value) in [
+            ("MAIL_FROM", "Famigo"),
+            ("ALERT_EMAIL", "ops at famigo"),
+            ("JOB_LEASE_SECONDS", "1"),
+            ("JOB_LEASE_SECONDS", "soon"),
+        ] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var, "{value}");
         }
         assert_eq!(Config::from_env(&Env::from_pairs([("JOB_LEASE_SECONDS", "6")])).unwrap().job_lease.as_secs(), 6);
@@ -620,12 +690,18 @@ mod tests {
     #[test]
     fn schedules_have_defaults_and_can_be_changed_or_turned_off() {
         use app::domain::JobKind;
-        let kinds = |env: Env| Config::from_env(&env).unwrap().schedules.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        let kinds =
+            |env: Env| Config::from_env(&env).unwrap().schedules.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
         assert_eq!(kinds(Env::from_pairs([])), vec![JobKind::RefreshTrending, JobKind::WarmCache, JobKind::SendDigest]);
-        let all_off = [("SCHEDULE_WARM_CACHE", "off"), ("SCHEDULE_REFRESH_TRENDING", "off"), ("SCHEDULE_SEND_DIGEST", "off")];
+        let all_off =
+            [("SCHEDULE_WARM_CACHE", "off"), ("SCHEDULE_REFRESH_TRENDING", "off"), ("SCHEDULE_SEND_DIGEST", "off")];
         assert_eq!(kinds(Env::from_pairs(all_off)), vec![]);
         assert_eq!(
-            kinds(Env::from_pairs([("SCHEDULE_NOOP", "*/2 * * * * *"), ("SCHEDULE_REFRESH_TRENDING", "off"), ("SCHEDULE_SEND_DIGEST", "off")])),
+            kinds(Env::from_pairs([
+                ("SCHEDULE_NOOP", "*/2 * * * * *"),
+                ("SCHEDULE_REFRESH_TRENDING", "off"),
+                ("SCHEDULE_SEND_DIGEST", "off")
+            ])),
             vec![JobKind::WarmCache, JobKind::Noop]
         );
     }

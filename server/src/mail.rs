@@ -96,8 +96,12 @@ pub async fn deliver_due(outbox: &dyn Outbox, mailer: &Mailer) -> Result<Deliver
                     delivered.failed += 1;
                     metrics::counter!("famigo_mail_total", "outcome" => "failed").increment(1);
                     match state {
-                        MailState::Failed => tracing::error!(mail = %mail.id, to = %mail.to, "mail not delivered, giving up: {}", e.reason),
-                        _ => tracing::warn!(mail = %mail.id, to = %mail.to, "mail not delivered, will retry: {}", e.reason),
+                        MailState::Failed => {
+                            tracing::error!(mail = %mail.id, to = %mail.to, "mail not delivered, giving up: {}", e.reason)
+                        }
+                        _ => {
+                            tracing::warn!(mail = %mail.id, to = %mail.to, "mail not delivered, will retry: {}", e.reason)
+                        }
                     }
                 }
             }

@@ -114,7 +114,9 @@ async fn poll(client: &reqwest::Client, url: &str) -> (Sample, Option<String>, O
             });
             (status.is_success(), name, problem)
         }
-        Err(e) => (false, None, Some(if e.is_timeout() { "no answer within 2 s".into() } else { "not answering".into() })),
+        Err(e) => {
+            (false, None, Some(if e.is_timeout() { "no answer within 2 s".into() } else { "not answering".into() }))
+        }
     };
     let total = match ready {
         true => match client.get(format!("{url}/metrics")).send().await {
@@ -127,7 +129,13 @@ async fn poll(client: &reqwest::Client, url: &str) -> (Sample, Option<String>, O
 }
 
 /// Records a poll; returns the alert when the node's state changed.
-fn observe(node: &mut NodeStatus, mut sample: Sample, name: Option<String>, total: Option<u64>, down_after: u32) -> Option<Alert> {
+fn observe(
+    node: &mut NodeStatus,
+    mut sample: Sample,
+    name: Option<String>,
+    total: Option<u64>,
+    down_after: u32,
+) -> Option<Alert> {
     if name.is_some() {
         node.name = name;
     }
@@ -156,7 +164,14 @@ fn observe(node: &mut NodeStatus, mut sample: Sample, name: Option<String>, tota
     let was = std::mem::replace(&mut node.state, next);
     node.since = now();
     // The first verdict on a node is its starting state, not news.
-    (was != NodeState::Unknown || next == NodeState::Down).then(|| Alert { node: node.url.clone(), name: node.name.clone(), state: next, was, at: node.since, reason })
+    (was != NodeState::Unknown || next == NodeState::Down).then(|| Alert {
+        node: node.url.clone(),
+        name: node.name.clone(),
+        state: next,
+        was,
+        at: node.since,
+        reason,
+    })
 }
 
 async fn send_alert(sinks: &crate::alerts::AlertSinks, alert: &Alert) {
@@ -180,7 +195,9 @@ pub async fn monitor_command(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (alerts, delivery) = match config.mail.alert_email {
         Some(_) => {
-            config.ensure_data_dir().map_err(|e| crate::serve::ServeError::Setup { what: "DATA_DIR".into(), reason: e.to_string() })?;
+            config
+                .ensure_data_dir()
+                .map_err(|e| crate::serve::ServeError::Setup { what: "DATA_DIR".into(), reason: e.to_string() })?;
             let outbox = crate::serve::open_outbox(config).await?;
             let delivery = crate::serve::start_mail_delivery(config, outbox.clone(), stopped)?;
             (crate::serve::alert_sinks(config, &outbox), delivery)
@@ -205,14 +222,30 @@ pub async fn run(config: MonitorConfig) -> Result<(), crate::serve::ServeError> 
         config
             .nodes
             .iter()
-            .map(|url| NodeStatus { url: url.clone(), name: None, state: NodeState::Unknown, since: now(), streak: (false, 0), requests_total: None, history: VecDeque::new() })
+            .map(|url| NodeStatus {
+                url: url.clone(),
+                name: None,
+                state: NodeState::Unknown,
+                since: now(),
+                streak: (false, 0),
+                requests_total: None,
+                history: VecDeque::new(),
+            })
             .collect(),
     ));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| crate::serve::ServeError::Bind { addr: config.listen, source })?;
-    println!("monitor: watching {} nodes every {:?}; status page on http://{}/status", config.nodes.len(), config.every, listener.local_addr()?);
-    let app = Router::new().route("/status", get(status_page)).route("/status.json", get(status_json)).with_state(nodes.clone());
+    println!(
+        "monitor: watching {} nodes every {:?}; status page on http://{}/status",
+        config.nodes.len(),
+        config.every,
+        listener.local_addr()?
+    );
+    let app = Router::new()
+        .route("/status", get(status_page))
+        .route("/status.json", get(status_json))
+        .with_state(nodes.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let mut ticks = tokio::time::interval(config.every);
@@ -278,8 +311,17 @@ async fn status_page(State(nodes): State<Nodes>) -> Html<String> {
     );
     for node in nodes.iter() {
         let state = format!("{:?}", node.state).to_lowercase();
-        let label = node.name.as_deref().map_or_else(|| escape(&node.url), |n| format!("{} <small>{}</small>", escape(n), escape(&node.url)));
-        let last = node.history.back().map_or("—".to_string(), |s| if s.ready { format!("{:.1} ms", s.latency_ms) } else { escape(s.problem.as_deref().unwrap_or("down")) });
+        let label = node
+            .name
+            .as_deref()
+            .map_or_else(|| escape(&node.url), |n| format!("{} <small>{}</small>", escape(n), escape(&node.url)));
+        let last = node.history.back().map_or("—".to_string(), |s| {
+            if s.ready {
+                format!("{:.1} ms", s.latency_ms)
+            } else {
+                escape(s.problem.as_deref().unwrap_or("down"))
+            }
+        });
         let _ = write!(
             page,
             "<tr><td>{label}</td><td class=\"{state}\">{state}</td><td>{}s ago</td><td>{last}</td><td>{}</td></tr>",
@@ -305,9 +347,14 @@ fn latency_chart(history: &VecDeque<Sample>) -> String {
         let y = height - sample.latency_ms / max * (height - 2.0);
         let _ = write!(runs.last_mut().expect("a run"), "{x:.1},{y:.1} ");
     }
-    let mut svg = format!("<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"latency, max {max:.1} ms\">");
+    let mut svg =
+        format!("<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"latency, max {max:.1} ms\">");
     for run in runs.iter().filter(|r| !r.is_empty()) {
-        let _ = write!(svg, "<polyline fill=\"none\" stroke=\"#2563eb\" stroke-width=\"1.5\" points=\"{}\"/>", run.trim_end());
+        let _ = write!(
+            svg,
+            "<polyline fill=\"none\" stroke=\"#2563eb\" stroke-width=\"1.5\" points=\"{}\"/>",
+            run.trim_end()
+        );
     }
     svg.push_str("</svg>");
     svg
@@ -323,7 +370,15 @@ mod tests {
 
     #[test]
     fn one_alert_per_state_change_after_the_streak() {
-        let mut node = NodeStatus { url: "http://a".into(), name: None, state: NodeState::Unknown, since: 0, streak: (false, 0), requests_total: None, history: VecDeque::new() };
+        let mut node = NodeStatus {
+            url: "http://a".into(),
+            name: None,
+            state: NodeState::Unknown,
+            since: 0,
+            streak: (false, 0),
+            requests_total: None,
+            history: VecDeque::new(),
+        };
         let mut alerts = Vec::new();
         for ready in [true, true, true, false, true, false, false, false, false, true, true, true] {
             alerts.extend(observe(&mut node, sample(ready), None, None, 2));

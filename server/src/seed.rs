@@ -13,15 +13,51 @@ use std::collections::HashSet;
 const BATCH: usize = 1_000;
 
 const ADJECTIVES: &[&str] = &[
-    "Tiny", "Happy", "Brave", "Clever", "Sleepy", "Busy", "Little", "Mighty", "Curious", "Sunny",
-    "Wobbly", "Cosmic", "Silly", "Gentle", "Bright", "Secret", "Magic", "Rainbow", "Jolly", "Wild",
-    "Quiet", "Speedy", "Giant", "Fuzzy", "Bouncy", "Starry", "Daring", "Cozy", "Lucky", "Golden",
+    "Tiny", "Happy", "Brave", "Clever", "Sleepy", "Busy", "Little", "Mighty", "Curious", "Sunny", "Wobbly", "Cosmic",
+    "Silly", "Gentle", "Bright", "Secret", "Magic", "Rainbow", "Jolly", "Wild", "Quiet", "Speedy", "Giant", "Fuzzy",
+    "Bouncy", "Starry", "Daring", "Cozy", "Lucky", "Golden",
 ];
 const NOUNS: &[&str] = &[
-    "Dino", "Rocket", "Panda", "Garden", "Ocean", "Robot", "Dragon", "Owl", "Castle", "Planet",
-    "Bakery", "Forest", "Train", "Monster", "Kitten", "Pirate", "Puppy", "Island", "Volcano", "Farm",
-    "Unicorn", "Submarine", "Jungle", "Penguin", "Bear", "Comet", "Fox", "Treehouse", "Whale", "Zoo",
-    "Koala", "Tractor", "Lighthouse", "Meadow", "Rabbit", "Squirrel", "Turtle", "Village", "Bee", "Moon",
+    "Dino",
+    "Rocket",
+    "Panda",
+    "Garden",
+    "Ocean",
+    "Robot",
+    "Dragon",
+    "Owl",
+    "Castle",
+    "Planet",
+    "Bakery",
+    "Forest",
+    "Train",
+    "Monster",
+    "Kitten",
+    "Pirate",
+    "Puppy",
+    "Island",
+    "Volcano",
+    "Farm",
+    "Unicorn",
+    "Submarine",
+    "Jungle",
+    "Penguin",
+    "Bear",
+    "Comet",
+    "Fox",
+    "Treehouse",
+    "Whale",
+    "Zoo",
+    "Koala",
+    "Tractor",
+    "Lighthouse",
+    "Meadow",
+    "Rabbit",
+    "Squirrel",
+    "Turtle",
+    "Village",
+    "Bee",
+    "Moon",
 ];
 const FORMATS: &[(&str, &[Category])] = &[
     ("Math", &[Category::Math, Category::Education]),
@@ -46,8 +82,22 @@ const FORMATS: &[(&str, &[Category])] = &[
     ("Academy", &[Category::Education]),
 ];
 const STUDIO_FIRST: &[&str] = &[
-    "Acorn", "Blue Kite", "Pebble", "Maple", "Lantern", "Otter", "Paper Boat", "Bright Owl",
-    "Little Fox", "Sprout", "Harbor", "Cloudberry", "Marble", "Kindling", "Nutmeg", "Polar",
+    "Acorn",
+    "Blue Kite",
+    "Pebble",
+    "Maple",
+    "Lantern",
+    "Otter",
+    "Paper Boat",
+    "Bright Owl",
+    "Little Fox",
+    "Sprout",
+    "Harbor",
+    "Cloudberry",
+    "Marble",
+    "Kindling",
+    "Nutmeg",
+    "Polar",
 ];
 const STUDIO_LAST: &[&str] = &["Studios", "Games", "Learning", "Labs", "Interactive", "Kids", "Media", "Co."];
 const HOOKS: &[&str] = &[
@@ -93,8 +143,23 @@ fn slugify(name: &str) -> String {
 /// Youngest ages skew young: most of the catalog is for under-tens.
 fn min_age(rng: &mut ChaCha8Rng) -> u8 {
     const WEIGHTS: &[(u8, u32)] = &[
-        (2, 9), (3, 11), (4, 12), (5, 11), (6, 10), (7, 9), (8, 8), (9, 6), (10, 5), (11, 4),
-        (12, 4), (13, 3), (14, 2), (15, 2), (16, 1), (17, 1), (18, 1),
+        (2, 9),
+        (3, 11),
+        (4, 12),
+        (5, 11),
+        (6, 10),
+        (7, 9),
+        (8, 8),
+        (9, 6),
+        (10, 5),
+        (11, 4),
+        (12, 4),
+        (13, 3),
+        (14, 2),
+        (15, 2),
+        (16, 1),
+        (17, 1),
+        (18, 1),
     ];
     let total: u32 = WEIGHTS.iter().map(|(_, w)| w).sum();
     let mut pick = rng.random_range(0..total);
@@ -173,7 +238,15 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> App {
     let free = rng.random_bool(0.7);
     let price_cents = if free { 0 } else { *[99, 199, 299, 399, 499, 699, 999].choose(rng).unwrap_or(&299) };
     let educational = categories.iter().any(|c| {
-        matches!(c, Category::Education | Category::Math | Category::Reading | Category::Science | Category::Languages | Category::Coding)
+        matches!(
+            c,
+            Category::Education
+                | Category::Math
+                | Category::Reading
+                | Category::Science
+                | Category::Languages
+                | Category::Coding
+        )
     });
     let learning_rating = if educational { rng.random_range(2..=5) } else { rng.random_range(0..=3) };
     let gamey = categories.contains(&Category::Games);
@@ -200,11 +273,8 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> App {
     let updated = released + Duration::days(rng.random_range(0..700));
 
     let primary = categories[0];
-    let studio = format!(
-        "{} {}",
-        STUDIO_FIRST.choose(rng).unwrap_or(&"Acorn"),
-        STUDIO_LAST.choose(rng).unwrap_or(&"Studios")
-    );
+    let studio =
+        format!("{} {}", STUDIO_FIRST.choose(rng).unwrap_or(&"Acorn"), STUDIO_LAST.choose(rng).unwrap_or(&"Studios"));
     let hooks: Vec<&str> = HOOKS.choose_multiple(rng, 2).copied().collect();
     let description = format!("{} {}", topic_sentence(primary, noun), hooks.join(" "));
     let mut app = App {

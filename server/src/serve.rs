@@ -4,7 +4,6 @@ use crate::adapters::browse_index::IndexedCatalog;
 use crate::adapters::indexing_catalog::IndexingCatalog;
 use crate::adapters::invalidating_catalog::InvalidatingCatalog;
 use crate::adapters::meili_search::MeiliSearch;
-use crate::adapters::tantivy_search::TantivySearch;
 use crate::adapters::memory_cache::MemoryPageCache;
 use crate::adapters::redis_cache::{redis_host, RedisPageCache};
 use crate::adapters::redis_changes::RedisChangeFeed;
@@ -12,18 +11,22 @@ use crate::adapters::redis_outbox::RedisOutbox;
 use crate::adapters::redis_queue::RedisJobQueue;
 use crate::adapters::redis_trends::RedisTrends;
 use crate::adapters::sqlite_outbox::SqliteOutbox;
-use crate::adapters::sqlite_trends::SqliteTrends;
-use crate::alerts::AlertSinks;
-use crate::mail::{run_delivery, Mailer};
 use crate::adapters::sqlite_queue::SqliteJobQueue;
+use crate::adapters::sqlite_trends::SqliteTrends;
+use crate::adapters::tantivy_search::TantivySearch;
+use crate::alerts::AlertSinks;
+use crate::config::Config;
 use crate::jobs::schedule::run_scheduler;
 use crate::jobs::{JobServices, Worker, WorkerConfig};
-use crate::config::Config;
+use crate::mail::{run_delivery, Mailer};
+use crate::sessions::SessionBackend;
 use crate::store::Store;
 use crate::watchdog::{supervise, watch_dependencies, WatchdogConfig};
-use crate::sessions::SessionBackend;
 use app::domain::{JobFilter, JobKind, JobState};
-use app::ports::{Accounts, AdminToken, AppState, Catalog, Throttle, JobQueue, Outbox, PageCache, Reviews, SearchIndex, StoreError, Trends};
+use app::ports::{
+    Accounts, AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, Reviews, SearchIndex, StoreError, Throttle,
+    Trends,
+};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -87,10 +90,9 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>, people: People) 
             (Arc::new(pages), sessions)
         }
         None => {
-            let sessions = SessionBackend::sqlite(&config.data_dir).await.map_err(|e| ServeError::Setup {
-                what: "the session store".into(),
-                reason: e.to_string(),
-            })?;
+            let sessions = SessionBackend::sqlite(&config.data_dir)
+                .await
+                .map_err(|e| ServeError::Setup { what: "the session store".into(), reason: e.to_string() })?;
             (Arc::new(MemoryPageCache::new(cache.l1_bytes, cache.ttl)), sessions)
         }
     };
@@ -98,9 +100,10 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>, people: People) 
     let indexed = match &cache.redis_url {
         // Other processes (nodes, workers) write this store too: follow their writes.
         Some(url) => {
-            let feed = RedisChangeFeed::connect(url, &cache.redis_prefix)
-                .await
-                .map_err(|e| ServeError::Setup { what: format!("redis at {}", redis_host(url)), reason: e.to_string() })?;
+            let feed = RedisChangeFeed::connect(url, &cache.redis_prefix).await.map_err(|e| ServeError::Setup {
+                what: format!("redis at {}", redis_host(url)),
+                reason: e.to_string(),
+            })?;
             IndexedCatalog::build_following(store, Arc::new(feed)).await?
         }
         None => IndexedCatalog::build(store).await?,
@@ -136,7 +139,13 @@ pub async fn services(config: &Config, store: Arc<dyn Catalog>, people: People) 
         reviews: people.reviews,
         throttle,
     };
-    Ok(Services { state, sessions, page_cache_enabled: config.cache.pages_enabled, lifecycle: Arc::default(), views: Default::default() })
+    Ok(Services {
+        state,
+        sessions,
+        page_cache_enabled: config.cache.pages_enabled,
+        lifecycle: Arc::default(),
+        views: Default::default(),
+    })
 }
 
 async fn job_queue(config: &Config) -> Result<Arc<dyn JobQueue>, ServeError> {
@@ -156,7 +165,8 @@ pub async fn open_outbox(config: &Config) -> Result<Arc<dyn Outbox>, ServeError>
 
 /// Page views and trending lists: in Redis with `REDIS_URL`, else `DATA_DIR/trends.db`.
 pub async fn open_trends(config: &Config) -> Result<Arc<dyn Trends>, ServeError> {
-    let setup = |e: app::ports::TrendsError| ServeError::Setup { what: "the trends store".into(), reason: e.to_string() };
+    let setup =
+        |e: app::ports::TrendsError| ServeError::Setup { what: "the trends store".into(), reason: e.to_string() };
     Ok(match &config.cache.redis_url {
         Some(url) => Arc::new(RedisTrends::connect(url, &config.cache.redis_prefix).await.map_err(setup)?),
         None => Arc::new(SqliteTrends::open(&config.data_dir).await.map_err(setup)?),
@@ -176,13 +186,20 @@ pub async fn open_throttle(config: &Config) -> Result<Arc<dyn Throttle>, ServeEr
 }
 
 /// The mail delivery loop, when `SMTP_URL` is set (supervised: restarted if it panics).
-pub fn start_mail_delivery(config: &Config, outbox: Arc<dyn Outbox>, stop: tokio::sync::watch::Receiver<bool>) -> Result<Option<tokio::task::JoinHandle<()>>, ServeError> {
+pub fn start_mail_delivery(
+    config: &Config,
+    outbox: Arc<dyn Outbox>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<tokio::task::JoinHandle<()>>, ServeError> {
     let Some(url) = &config.mail.smtp_url else {
         return Ok(None);
     };
-    let mailer = Mailer::new(url, &config.mail.from).map_err(|reason| ServeError::Setup { what: "SMTP".into(), reason })?;
+    let mailer =
+        Mailer::new(url, &config.mail.from).map_err(|reason| ServeError::Setup { what: "SMTP".into(), reason })?;
     let every = std::time::Duration::from_secs(2);
-    Ok(Some(tokio::spawn(supervise("mail delivery", stop.clone(), move || run_delivery(outbox.clone(), mailer.clone(), every, stop.clone())))))
+    Ok(Some(tokio::spawn(supervise("mail delivery", stop.clone(), move || {
+        run_delivery(outbox.clone(), mailer.clone(), every, stop.clone())
+    }))))
 }
 
 /// The webhook and, with `ALERT_EMAIL`, the outbox.
@@ -199,7 +216,10 @@ pub async fn open_search(config: &Config) -> Result<Arc<dyn SearchIndex>, ServeE
             match meili.ready().await {
                 Ok(()) => tracing::info!(host = meili.host(), index = %search.meili_index, "search: meilisearch"),
                 // Degrade, don't fail: searches answer from the catalog until it is back.
-                Err(e) => tracing::warn!(host = meili.host(), "Meilisearch is not answering ({e}); searches use the catalog until it does"),
+                Err(e) => tracing::warn!(
+                    host = meili.host(),
+                    "Meilisearch is not answering ({e}); searches use the catalog until it does"
+                ),
             }
             Arc::new(meili)
         }
@@ -272,7 +292,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the server stops");
         tokio::time::sleep(drain).await;
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(stopping).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(stopping)
+        .await?;
     let _ = stop.send(true);
     let _ = background.await;
     let _ = flusher.await;
@@ -288,7 +310,8 @@ fn start_worker(
     router: axum::Router,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, ServeError> {
-    let worker_config = WorkerConfig { concurrency: config.worker_concurrency, lease: config.job_lease, ..WorkerConfig::default() };
+    let worker_config =
+        WorkerConfig { concurrency: config.worker_concurrency, lease: config.job_lease, ..WorkerConfig::default() };
     let state = &services.state;
     let job_services = JobServices {
         catalog: state.catalog.clone(),
@@ -305,13 +328,18 @@ fn start_worker(
     let schedules = config.schedules.clone();
     let scheduler = {
         let (queue, stop) = (queue.clone(), stop.clone());
-        tokio::spawn(supervise("scheduler", stop.clone(), move || run_scheduler(queue.clone(), schedules.clone(), stop.clone())))
+        tokio::spawn(supervise("scheduler", stop.clone(), move || {
+            run_scheduler(queue.clone(), schedules.clone(), stop.clone())
+        }))
     };
     let watchdog = tokio::spawn(watch_dependencies(state.clone(), watchdog_config(config, state), stop.clone()));
     let mail = start_mail_delivery(config, state.outbox.clone(), stop.clone())?;
     Ok(tokio::spawn(async move {
         let worker_stop = stop.clone();
-        supervise("worker", stop, move || Worker::new(queue.clone(), job_services.clone(), worker_config.clone()).run(worker_stop.clone())).await;
+        supervise("worker", stop, move || {
+            Worker::new(queue.clone(), job_services.clone(), worker_config.clone()).run(worker_stop.clone())
+        })
+        .await;
         let _ = scheduler.await;
         let _ = watchdog.await;
         if let Some(mail) = mail {
@@ -321,7 +349,12 @@ fn start_worker(
 }
 
 fn watchdog_config(config: &Config, state: &AppState) -> WatchdogConfig {
-    WatchdogConfig { node: config.web.node_name.clone(), every: config.watchdog_every, slow: config.watchdog_slow, alerts: alert_sinks(config, &state.outbox) }
+    WatchdogConfig {
+        node: config.web.node_name.clone(),
+        every: config.watchdog_every,
+        slow: config.watchdog_slow,
+        alerts: alert_sinks(config, &state.outbox),
+    }
 }
 
 /// `famigo worker`: runs jobs only, until SIGTERM or Ctrl-C.
@@ -381,7 +414,11 @@ pub async fn migrate_command(config: &Config) -> Result<(), ServeError> {
     // Opening already applied what was pending; this run reports the state (and would apply
     // a migration another process added meanwhile).
     let migrated = store.migrate().await?;
-    let applied = if migrated.applied.is_empty() { "nothing to apply".to_string() } else { format!("applied {}", migrated.applied.join(", ")) };
+    let applied = if migrated.applied.is_empty() {
+        "nothing to apply".to_string()
+    } else {
+        format!("applied {}", migrated.applied.join(", "))
+    };
     println!("{}: schema at version {} ({applied})", store.describe(config), migrated.version);
     store.close().await;
     Ok(())
@@ -397,7 +434,8 @@ pub async fn export_command(config: &Config, out: Option<std::path::PathBuf>) ->
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
-    let written = crate::transfer::export(&*store.catalog(), &mut *writer).await.map_err(|e| setup("the export".into(), &e))?;
+    let written =
+        crate::transfer::export(&*store.catalog(), &mut *writer).await.map_err(|e| setup("the export".into(), &e))?;
     drop(writer);
     eprintln!("exported {written} apps from {}", store.describe(config));
     store.close().await;
@@ -433,7 +471,10 @@ pub async fn import_command(config: &Config, path: &std::path::Path) -> Result<(
 pub async fn createadmin_command(config: &Config, email: &str, name: Option<&str>) -> Result<(), ServeError> {
     let store = Store::open(config).await?;
     let accounts = store.accounts();
-    let setup = |e: &dyn std::fmt::Display| ServeError::Setup { what: "the administrator account".into(), reason: e.to_string() };
+    let setup = |e: &dyn std::fmt::Display| ServeError::Setup {
+        what: "the administrator account".into(),
+        reason: e.to_string(),
+    };
     if let Some(record) = accounts.user_by_email(email).await.map_err(|e| setup(&e))? {
         accounts.set_role(&record.user.id, app::domain::Role::Admin).await.map_err(|e| setup(&e))?;
         println!("{email} is now an administrator (password unchanged)");
@@ -448,9 +489,11 @@ pub async fn createadmin_command(config: &Config, email: &str, name: Option<&str
         (line.trim_end_matches(['\r', '\n']).to_string(), false)
     };
     app::domain::check_password(&password).map_err(|e| setup(&format!("the password on standard input: {e}")))?;
-    let display_name = app::domain::display_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or(email))).map_err(|e| setup(&format!("--name: {e}")))?;
+    let display_name = app::domain::display_name(name.unwrap_or_else(|| email.split('@').next().unwrap_or(email)))
+        .map_err(|e| setup(&format!("--name: {e}")))?;
     let password_hash = app::api::password::hash(password.clone()).await.map_err(|e| setup(&e))?;
-    let new = app::ports::NewUser { email: email.to_string(), display_name, password_hash, role: app::domain::Role::Admin };
+    let new =
+        app::ports::NewUser { email: email.to_string(), display_name, password_hash, role: app::domain::Role::Admin };
     accounts.create_user(&new).await.map_err(|e| setup(&e))?;
     if generated {
         println!("created administrator {email} with the password {password} (change it at /account)");
@@ -465,10 +508,13 @@ pub async fn createadmin_command(config: &Config, email: &str, name: Option<&str
 pub async fn outbox_command(config: &Config, limit: usize) -> Result<(), ServeError> {
     let outbox = open_outbox(config).await?;
     let mails = outbox.recent(limit).await?;
-    let delivery = if config.mail.smtp_url.is_some() { "delivered over SMTP_URL" } else { "kept here: SMTP_URL is not set" };
+    let delivery =
+        if config.mail.smtp_url.is_some() { "delivered over SMTP_URL" } else { "kept here: SMTP_URL is not set" };
     println!("outbox ({}, {delivery}): {} newest", outbox.backend(), mails.len());
     for mail in mails {
-        let at = chrono::DateTime::from_timestamp_millis(mail.created_at).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default();
+        let at = chrono::DateTime::from_timestamp_millis(mail.created_at)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default();
         let error = mail.last_error.map(|e| format!(" — {e}")).unwrap_or_default();
         println!("{at}  {:<7} ×{}  {}  {}{error}", mail.state.slug(), mail.attempts, mail.to, mail.subject);
     }

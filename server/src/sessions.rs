@@ -31,7 +31,8 @@ pub enum SessionBackend {
 
 impl SessionBackend {
     pub async fn redis(url: &str) -> Result<SessionBackend, fred::error::Error> {
-        let pool = crate::adapters::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(2))?.build_pool(2)?;
+        let pool = crate::adapters::redis_cache::redis_builder(url, Duration::from_secs(2), Duration::from_secs(2))?
+            .build_pool(2)?;
         pool.connect();
         Ok(SessionBackend::Redis(RedisStore::new(pool)))
     }

@@ -73,7 +73,13 @@ pub struct DependencyWatch {
 impl DependencyWatch {
     /// Records one check; the alert when the dependency's health changed (a first check that
     /// finds it up is not news).
-    pub fn observe(&mut self, node: &str, dependency: &str, check: &serde_json::Value, slow_ms: f64) -> Option<DependencyAlert> {
+    pub fn observe(
+        &mut self,
+        node: &str,
+        dependency: &str,
+        check: &serde_json::Value,
+        slow_ms: f64,
+    ) -> Option<DependencyAlert> {
         let latency_ms = check["latency_ms"].as_f64().unwrap_or(0.0);
         let health = match (check["up"] == true, latency_ms > slow_ms) {
             (false, _) => Health::Down,
@@ -110,16 +116,24 @@ pub async fn watch_dependencies(state: AppState, config: WatchdogConfig, mut sto
     loop {
         config.alerts.flush().await;
         for (dependency, check) in check_dependencies(&state).await {
-            let Some(alert) = watch.observe(&config.node, dependency, &check, config.slow.as_secs_f64() * 1e3) else { continue };
+            let Some(alert) = watch.observe(&config.node, dependency, &check, config.slow.as_secs_f64() * 1e3) else {
+                continue;
+            };
             match alert.state {
                 Health::Up => tracing::info!(dependency, backend = %alert.backend, "dependency is back"),
-                Health::Slow => tracing::warn!(dependency, backend = %alert.backend, latency_ms = alert.latency_ms, "dependency is slow"),
-                Health::Down => tracing::error!(dependency, backend = %alert.backend, error = ?alert.error, "dependency is down"),
+                Health::Slow => {
+                    tracing::warn!(dependency, backend = %alert.backend, latency_ms = alert.latency_ms, "dependency is slow")
+                }
+                Health::Down => {
+                    tracing::error!(dependency, backend = %alert.backend, error = ?alert.error, "dependency is down")
+                }
             }
             let state = format!("{:?}", alert.state).to_lowercase();
             let summary = match &alert.error {
                 Some(error) => format!("{}: {dependency} ({}) is {state}: {error}", alert.node, alert.backend),
-                None => format!("{}: {dependency} ({}) is {state}, {:.0} ms", alert.node, alert.backend, alert.latency_ms),
+                None => {
+                    format!("{}: {dependency} ({}) is {state}, {:.0} ms", alert.node, alert.backend, alert.latency_ms)
+                }
             };
             let key = format!("{}:{dependency}:{state}:{}", alert.node, chrono::Utc::now().timestamp_millis());
             config.alerts.send(AlertMessage { key, summary, detail: &alert }).await;
@@ -146,8 +160,14 @@ mod tests {
             .into_iter()
             .map(|check| watch.observe("n", "page_cache", check, 500.0).map(|a| a.state))
             .collect();
-        assert_eq!(states, vec![None, None, Some(Health::Down), None, None, Some(Health::Slow), Some(Health::Up), None]);
-        assert_eq!(watch.observe("n", "search", &down, 500.0).map(|a| (a.was, a.error)), Some((None, Some("timed out".into()))));
+        assert_eq!(
+            states,
+            vec![None, None, Some(Health::Down), None, None, Some(Health::Slow), Some(Health::Up), None]
+        );
+        assert_eq!(
+            watch.observe("n", "search", &down, 500.0).map(|a| (a.was, a.error)),
+            Some((None, Some("timed out".into())))
+        );
     }
 
     #[tokio::test]

@@ -11,7 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn new_user(email: &str) -> NewUser {
-    NewUser { email: email.into(), display_name: "Sam".into(), password_hash: PasswordHash("$argon2id$hash".into()), role: Role::Parent }
+    NewUser {
+        email: email.into(),
+        display_name: "Sam".into(),
+        password_hash: PasswordHash("$argon2id$hash".into()),
+        role: Role::Parent,
+    }
 }
 
 /// `atomic_writes`: whether the backend applies concurrent writes to one record one after the
@@ -22,7 +27,10 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
 
     // Users: created once per email, found by id and email.
     let sam = accounts.create_user(&new_user("sam@example.com")).await.expect("create");
-    assert!(matches!(accounts.create_user(&new_user("sam@example.com")).await, Err(AccountError::EmailTaken)), "{backend}: email unique");
+    assert!(
+        matches!(accounts.create_user(&new_user("sam@example.com")).await, Err(AccountError::EmailTaken)),
+        "{backend}: email unique"
+    );
     let found = accounts.user_by_email("sam@example.com").await.unwrap().expect("by email");
     assert_eq!(found.user, sam);
     assert_eq!(found.password_hash.0, "$argon2id$hash");
@@ -45,7 +53,10 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert!(accounts.set_digest(&sam.id, false).await.unwrap());
     assert!(!accounts.user(&sam.id).await.unwrap().unwrap().user.digest, "{backend}: digest off");
     assert!(accounts.set_digest(&sam.id, true).await.unwrap());
-    assert!(accounts.user_by_email("sam@example.com").await.unwrap().unwrap().user.digest, "{backend}: digest on again");
+    assert!(
+        accounts.user_by_email("sam@example.com").await.unwrap().unwrap().user.digest,
+        "{backend}: digest on again"
+    );
     assert!(!accounts.set_digest("no-such-id", false).await.unwrap());
 
     // Children: in the order added, at most MAX_KIDS, only the owner removes one.
@@ -55,10 +66,16 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     for n in 1..MAX_KIDS as u16 {
         accounts.add_kid(&sam.id, &kid(n)).await.unwrap().expect("added");
     }
-    assert!(matches!(accounts.add_kid(&sam.id, &kid(99)).await, Err(AccountError::TooManyKids(_))), "{backend}: kid limit");
+    assert!(
+        matches!(accounts.add_kid(&sam.id, &kid(99)).await, Err(AccountError::TooManyKids(_))),
+        "{backend}: kid limit"
+    );
     let kids = accounts.kids(&sam.id).await.unwrap();
     assert_eq!(kids.len(), MAX_KIDS);
-    assert_eq!(kids.iter().map(|k| k.birth_year).collect::<Vec<_>>(), (0..MAX_KIDS as u16).map(|n| 2010 + n).collect::<Vec<_>>());
+    assert_eq!(
+        kids.iter().map(|k| k.birth_year).collect::<Vec<_>>(),
+        (0..MAX_KIDS as u16).map(|n| 2010 + n).collect::<Vec<_>>()
+    );
     assert_eq!(kids[1].nickname, None);
     assert!(accounts.add_kid("no-such-id", &kid(1)).await.unwrap().is_none());
 
@@ -88,10 +105,22 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     accounts.add_favorite(&sam.id, "beta").await.unwrap();
     let kidless = accounts.create_user(&new_user("kidless@example.com")).await.unwrap();
     accounts.add_favorite(&kidless.id, "beta").await.unwrap();
-    assert_eq!(accounts.family_favorites(2018, 2020, 10).await.unwrap(), [("beta".to_string(), 2), ("alpha".to_string(), 1), ("gamma".to_string(), 1)], "{backend}");
+    assert_eq!(
+        accounts.family_favorites(2018, 2020, 10).await.unwrap(),
+        [("beta".to_string(), 2), ("alpha".to_string(), 1), ("gamma".to_string(), 1)],
+        "{backend}"
+    );
     assert_eq!(accounts.family_favorites(2018, 2020, 1).await.unwrap(), [("beta".to_string(), 2)]);
-    assert_eq!(accounts.family_favorites(2000, 2005, 10).await.unwrap(), [], "{backend}: no family with a child that old");
-    assert_eq!(accounts.family_favorites(2022, 2026, 10).await.unwrap(), [], "{backend}: kidless favorites do not count");
+    assert_eq!(
+        accounts.family_favorites(2000, 2005, 10).await.unwrap(),
+        [],
+        "{backend}: no family with a child that old"
+    );
+    assert_eq!(
+        accounts.family_favorites(2022, 2026, 10).await.unwrap(),
+        [],
+        "{backend}: kidless favorites do not count"
+    );
 
     // Every user, a page at a time in id order, with their children.
     let mut walked = Vec::new();
@@ -129,7 +158,11 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert!(accounts.user_by_email("sam@example.com").await.unwrap().is_none());
     assert!(accounts.kids(&sam.id).await.unwrap().is_empty());
     assert!(accounts.favorites(&sam.id).await.unwrap().is_empty());
-    assert_eq!(accounts.take_reset_token("hash-b", 0).await.unwrap(), None, "{backend}: the reset token went with the user");
+    assert_eq!(
+        accounts.take_reset_token("hash-b", 0).await.unwrap(),
+        None,
+        "{backend}: the reset token went with the user"
+    );
     assert_eq!(accounts.favorites(&lee.id).await.unwrap(), ["beta"]);
     let again = accounts.create_user(&new_user("sam@example.com")).await.expect("the email is free again");
     assert!(accounts.favorites(&again.id).await.unwrap().is_empty(), "{backend}: a new account starts empty");
@@ -187,31 +220,56 @@ async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
     assert_eq!((first.stars, first.status, first.helpful, first.author.as_str()), (5, published, 0, "Sam"));
     tokio::time::sleep(Duration::from_millis(5)).await;
     let edited = reviews.put_review(&draft(&ana, "dino-math", 3, "Fine, but many ads.", published)).await.unwrap();
-    assert_eq!((edited.id.as_str(), edited.created_at, edited.stars, edited.text.as_str()), (first.id.as_str(), first.created_at, 3, "Fine, but many ads."));
+    assert_eq!(
+        (edited.id.as_str(), edited.created_at, edited.stars, edited.text.as_str()),
+        (first.id.as_str(), first.created_at, 3, "Fine, but many ads.")
+    );
     assert!(edited.edited(), "{backend}: updated_at moves on an edit");
     assert_eq!(reviews.user_review(&ana.id, "dino-math").await.unwrap().map(|r| r.id), Some(first.id.clone()));
     assert_eq!(reviews.user_review(&ben.id, "dino-math").await.unwrap(), None);
     tokio::time::sleep(Duration::from_millis(5)).await;
     let bens = reviews.put_review(&draft(&ben, "dino-math", 4, "My son loves it.", published)).await.unwrap();
-    let held = reviews.put_review(&draft(&cy, "dino-math", 1, "see https://spam.example", ReviewStatus::Pending)).await.unwrap();
+    let held = reviews
+        .put_review(&draft(&cy, "dino-math", 1, "see https://spam.example", ReviewStatus::Pending))
+        .await
+        .unwrap();
     reviews.put_review(&draft(&cy, "word-farm", 2, "Too hard for a 4 year old.", published)).await.unwrap();
-    let no_user = reviews.put_review(&draft(&app::domain::User { id: "no-such-user".into(), ..ana.clone() }, "dino-math", 5, "ghost review", published)).await;
+    let no_user = reviews
+        .put_review(&draft(
+            &app::domain::User { id: "no-such-user".into(), ..ana.clone() },
+            "dino-math",
+            5,
+            "ghost review",
+            published,
+        ))
+        .await;
     assert!(no_user.is_err(), "{backend}: a review needs its user");
 
     // Only published reviews are listed (newest first) and counted.
     let (page, total) = reviews.app_reviews("dino-math", 0, 10).await.unwrap();
     assert_eq!(total, 2, "{backend}");
-    assert_eq!(page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [bens.id.as_str(), first.id.as_str()], "{backend}: newest first");
+    assert_eq!(
+        page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [bens.id.as_str(), first.id.as_str()],
+        "{backend}: newest first"
+    );
     let (second, total) = reviews.app_reviews("dino-math", 1, 1).await.unwrap();
     assert_eq!((second.len(), second[0].id.as_str(), total), (1, first.id.as_str(), 2));
     assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary { average: 3.5, count: 2 });
     assert_eq!(reviews.rating("no-reviews").await.unwrap(), RatingSummary::default());
     let (pending, n) = reviews.by_status(ReviewStatus::Pending, 0, 10).await.unwrap();
-    assert_eq!((n, pending[0].id.as_str(), pending[0].reason.as_deref()), (1, held.id.as_str(), Some("contains a link")));
+    assert_eq!(
+        (n, pending[0].id.as_str(), pending[0].reason.as_deref()),
+        (1, held.id.as_str(), Some("contains a link"))
+    );
 
     // Helpful votes: one per voter, only on published reviews.
     assert_eq!(reviews.vote_helpful(&ben.id, &first.id).await.unwrap(), Some(1));
-    assert_eq!(reviews.vote_helpful(&ben.id, &first.id).await.unwrap(), Some(1), "{backend}: a second vote counts once");
+    assert_eq!(
+        reviews.vote_helpful(&ben.id, &first.id).await.unwrap(),
+        Some(1),
+        "{backend}: a second vote counts once"
+    );
     assert_eq!(reviews.vote_helpful(&cy.id, &first.id).await.unwrap(), Some(2));
     assert_eq!(reviews.vote_helpful(&ana.id, &held.id).await.unwrap(), None, "{backend}: not on a pending review");
     assert_eq!(reviews.vote_helpful(&ana.id, "no-such-review").await.unwrap(), None);
@@ -228,7 +286,10 @@ async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
     let all = reviews.ratings().await.unwrap();
     assert_eq!(
         all,
-        vec![("dino-math".to_string(), RatingSummary { average: 2.0, count: 2 }), ("word-farm".to_string(), RatingSummary { average: 2.0, count: 1 })],
+        vec![
+            ("dino-math".to_string(), RatingSummary { average: 2.0, count: 2 }),
+            ("word-farm".to_string(), RatingSummary { average: 2.0, count: 1 })
+        ],
         "{backend}"
     );
 
@@ -243,7 +304,11 @@ async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
     let again = reviews.put_review(&draft(&ana, "word-farm", 5, "We changed our minds.", published)).await.unwrap();
     reviews.vote_helpful(&cy.id, &again.id).await.unwrap();
     reviews.vote_helpful(&ana.id, &held.id).await.unwrap();
-    assert_eq!(reviews.delete_user_reviews(&cy.id).await.unwrap(), ["dino-math", "word-farm"], "{backend}: reviewed or voted on");
+    assert_eq!(
+        reviews.delete_user_reviews(&cy.id).await.unwrap(),
+        ["dino-math", "word-farm"],
+        "{backend}: reviewed or voted on"
+    );
     assert_eq!(reviews.review(&again.id).await.unwrap().unwrap().helpful, 0, "{backend}: cy's vote went");
     assert_eq!(reviews.review(&held.id).await.unwrap(), None);
     assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary::default());
@@ -266,7 +331,12 @@ async fn mongodb_reviews() {
 
 async fn throttle_suite(throttle: Arc<dyn Throttle>) {
     let backend = throttle.backend();
-    let policy = ThrottlePolicy { free: 3, window: Duration::from_secs(60), base: Duration::from_millis(400), max: Duration::from_millis(1500) };
+    let policy = ThrottlePolicy {
+        free: 3,
+        window: Duration::from_secs(60),
+        base: Duration::from_millis(400),
+        max: Duration::from_millis(1500),
+    };
     let key = format!("test:{}", rand::random::<u32>());
     assert_eq!(throttle.wait(&key).await.unwrap(), None);
     for _ in 0..3 {
@@ -286,7 +356,12 @@ async fn throttle_suite(throttle: Arc<dyn Throttle>) {
     assert_eq!(throttle.fail(&key, &policy).await.unwrap(), None, "{backend}: cleared, free again");
 
     // The count is forgotten a window after the last failure.
-    let short = ThrottlePolicy { free: 1, window: Duration::from_millis(300), base: Duration::from_millis(100), max: Duration::from_millis(100) };
+    let short = ThrottlePolicy {
+        free: 1,
+        window: Duration::from_millis(300),
+        base: Duration::from_millis(100),
+        max: Duration::from_millis(100),
+    };
     let key = format!("test:{}", rand::random::<u32>());
     assert_eq!(throttle.fail(&key, &short).await.unwrap(), None);
     tokio::time::sleep(Duration::from_millis(450)).await;
@@ -294,13 +369,22 @@ async fn throttle_suite(throttle: Arc<dyn Throttle>) {
 
     // Failures counted at once from many tasks (nodes) are all counted.
     let key = format!("test:{}", rand::random::<u32>());
-    let many = ThrottlePolicy { free: 50, window: Duration::from_secs(60), base: Duration::from_secs(1), max: Duration::from_secs(60) };
+    let many = ThrottlePolicy {
+        free: 50,
+        window: Duration::from_secs(60),
+        base: Duration::from_secs(1),
+        max: Duration::from_secs(60),
+    };
     let fails = (0..50).map(|_| {
         let (throttle, key) = (throttle.clone(), key.clone());
         tokio::spawn(async move { throttle.fail(&key, &many).await.unwrap() })
     });
     assert!(futures::future::join_all(fails).await.into_iter().all(|r| r.unwrap().is_none()));
-    assert_eq!(throttle.fail(&key, &many).await.unwrap(), Some(Duration::from_secs(1)), "{backend}: the 51st failure blocks");
+    assert_eq!(
+        throttle.fail(&key, &many).await.unwrap(),
+        Some(Duration::from_secs(1)),
+        "{backend}: the 51st failure blocks"
+    );
 }
 
 #[tokio::test]
@@ -311,6 +395,7 @@ async fn memory_throttle() {
 #[tokio::test]
 async fn redis_throttle() {
     let Some(server) = common::redis::RedisServer::start() else { return };
-    let throttle = famigo::adapters::redis_throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
+    let throttle =
+        famigo::adapters::redis_throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
     throttle_suite(Arc::new(throttle)).await;
 }

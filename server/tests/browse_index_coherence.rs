@@ -77,7 +77,9 @@ async fn with_the_feed_down_listings_come_from_the_store_then_catch_up() {
     let mut caught_up = false;
     for _ in 0..50 {
         a.list(&by_name()).await.unwrap(); // A's next read hands the feed the write it missed
-        if b.is_current().await.unwrap() && first_by_name(&b.list(&by_name()).await.unwrap()).1 == "Aaa Written While Redis Was Down" {
+        if b.is_current().await.unwrap()
+            && first_by_name(&b.list(&by_name()).await.unwrap()).1 == "Aaa Written While Redis Was Down"
+        {
             caught_up = true;
             break;
         }

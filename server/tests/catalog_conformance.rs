@@ -28,12 +28,8 @@ async fn seeded(catalog: &dyn Catalog) -> Vec<App> {
 fn reference_list(apps: &[App], query: &CatalogQuery) -> (Vec<String>, u64, FacetCounts) {
     let mut matching: Vec<&App> = apps.iter().filter(|a| query.matches(a)).collect();
     matching.sort_by(|a, b| reference_order(query.sort, a, b));
-    let page = matching
-        .iter()
-        .skip(query.offset() as usize)
-        .take(query.per_page as usize)
-        .map(|a| a.slug.clone())
-        .collect();
+    let page =
+        matching.iter().skip(query.offset() as usize).take(query.per_page as usize).map(|a| a.slug.clone()).collect();
     let mut facets = FacetCounts::zeroed();
     for app in apps {
         facets.add(query, app);
@@ -137,7 +133,9 @@ async fn text_match_follows_the_reference(catalog: &dyn Catalog) {
         let haystack = format!("{} {}", app.name, app.description).to_ascii_lowercase();
         words.iter().all(|w| haystack.contains(w.as_str()))
     };
-    for (text, qs) in [("dino", ""), ("happy owl", "sort=name"), ("math", "age=5-7&no_ads=1"), ("zzzz", ""), ("", "age=2-4")] {
+    for (text, qs) in
+        [("dino", ""), ("happy owl", "sort=name"), ("math", "age=5-7&no_ads=1"), ("zzzz", ""), ("", "age=2-4")]
+    {
         let words = app::domain::words(text);
         let query = CatalogQuery::from_query_str(qs).unwrap();
         let matching: Vec<App> = apps.iter().filter(|a| contains_all(a, &words)).cloned().collect();
@@ -191,7 +189,8 @@ async fn delete_removes_everywhere(catalog: &dyn Catalog) {
     assert_eq!(all.total, CATALOG_SIZE as u64 - 1);
     let mut everything = Vec::new();
     for page in 1..=all.page_count() {
-        everything.extend(slugs(&catalog.list(&CatalogQuery { per_page: 60, page, ..Default::default() }).await.unwrap()));
+        everything
+            .extend(slugs(&catalog.list(&CatalogQuery { per_page: 60, page, ..Default::default() }).await.unwrap()));
     }
     assert!(!everything.contains(&victim.slug));
 }

@@ -16,7 +16,15 @@ fn famigo(data: &TempDir) -> Command {
 #[test]
 fn bad_configuration_is_one_line_and_exit_2() {
     let data = TempDir::new().unwrap();
-    for (var, value) in [("FAMIGO_ADDR", "localhost"), ("RUST_LOG", "info,[="), ("LEPTOS_RELOAD_PORT", "x"), ("MONGODB_URL", "localhost:27017"), ("SMTP_URL", "mail.example.org:25"), ("ALERT_EMAIL", "ops"), ("JOB_LEASE_SECONDS", "0")] {
+    for (var, value) in [
+        ("FAMIGO_ADDR", "localhost"),
+        ("RUST_LOG", "info,[="),
+        ("LEPTOS_RELOAD_PORT", "x"),
+        ("MONGODB_URL", "localhost:27017"),
+        ("SMTP_URL", "mail.example.org:25"),
+        ("ALERT_EMAIL", "ops"),
+        ("JOB_LEASE_SECONDS", "0"),
+    ] {
         let out = famigo(&data).env(var, value).arg("serve").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -62,7 +70,12 @@ async fn outbox_lists_the_newest_mail() {
     let data = TempDir::new().unwrap();
     let outbox = famigo::adapters::sqlite_outbox::SqliteOutbox::open(data.path()).await.unwrap();
     for (key, subject) in [("a", "Older alert"), ("b", "Newest alert")] {
-        let mail = app::domain::NewMail { key: key.into(), to: "ops@famigo.test".into(), subject: subject.into(), body: "…".into() };
+        let mail = app::domain::NewMail {
+            key: key.into(),
+            to: "ops@famigo.test".into(),
+            subject: subject.into(),
+            body: "…".into(),
+        };
         outbox.put(&mail).await.unwrap();
     }
     let out = famigo(&data).args(["outbox", "--limit", "5"]).output().unwrap();
@@ -70,7 +83,10 @@ async fn outbox_lists_the_newest_mail() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].contains("outbox (sqlite, kept here: SMTP_URL is not set): 2 newest"), "{stdout}");
-    assert!(lines[1].contains("pending") && lines[1].contains("ops@famigo.test") && lines[1].ends_with("Newest alert"), "{stdout}");
+    assert!(
+        lines[1].contains("pending") && lines[1].contains("ops@famigo.test") && lines[1].ends_with("Newest alert"),
+        "{stdout}"
+    );
     assert!(lines[2].ends_with("Older alert"), "{stdout}");
 }
 
@@ -122,7 +138,13 @@ async fn createadmin_makes_or_promotes_an_administrator() {
     use app::ports::Accounts;
     let data = TempDir::new().unwrap();
     let run = |args: &[&str], stdin: &str| {
-        let mut child = famigo(&data).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = famigo(&data)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     };
@@ -142,7 +164,12 @@ async fn createadmin_makes_or_promotes_an_administrator() {
     let hash = ops.password_hash.clone();
 
     let parent = accounts
-        .create_user(&app::ports::NewUser { email: "dad@famigo.test".into(), display_name: "Dad".into(), password_hash: hash.clone(), role: app::domain::Role::Parent })
+        .create_user(&app::ports::NewUser {
+            email: "dad@famigo.test".into(),
+            display_name: "Dad".into(),
+            password_hash: hash.clone(),
+            role: app::domain::Role::Parent,
+        })
         .await
         .unwrap();
     let promoted = run(&["createadmin", "--email", "dad@famigo.test"], "");

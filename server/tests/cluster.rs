@@ -67,7 +67,10 @@ impl Reply {
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<Reply> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut text = format!("{method} {path} HTTP/1.1\r\nHost: famigo.test\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut text = format!(
+        "{method} {path} HTTP/1.1\r\nHost: famigo.test\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -81,7 +84,8 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let body = raw.get(split + 4..).unwrap_or_default();
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
     Ok(Reply { status, head, body: String::from_utf8_lossy(&body).into_owned() })
 }
 
@@ -178,7 +182,16 @@ impl Cluster {
         let bundle = "console.log('famigo');\n".repeat(50);
         std::fs::write(site.join("pkg/famigo.js"), &bundle).unwrap();
         let mut gz = Vec::new();
-        Command::new("gzip").arg("-c").arg(site.join("pkg/famigo.js")).stdout(Stdio::piped()).spawn().unwrap().stdout.unwrap().read_to_end(&mut gz).unwrap();
+        Command::new("gzip")
+            .arg("-c")
+            .arg(site.join("pkg/famigo.js"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap()
+            .stdout
+            .unwrap()
+            .read_to_end(&mut gz)
+            .unwrap();
         std::fs::write(site.join("pkg/famigo.js.gz"), &gz).unwrap();
 
         let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
@@ -187,11 +200,20 @@ impl Cluster {
         let worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
         let listen = free_port();
         let conf = nginx_config(dir.path(), listen, ports, &site);
-        let nginx = Running(Command::new(nginx).args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap());
-        let mut cluster = Cluster { dir, redis, ports, listen, nodes: vec![None, None], webhook, _worker: worker, _nginx: nginx };
+        let nginx = Running(
+            Command::new(nginx)
+                .args(["-c", conf.to_str().unwrap(), "-p", dir.path().to_str().unwrap()])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let mut cluster =
+            Cluster { dir, redis, ports, listen, nodes: vec![None, None], webhook, _worker: worker, _nginx: nginx };
         cluster.start_node(0);
         cluster.start_node(1);
-        wait_until("nginx up", Duration::from_secs(15), || request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200));
+        wait_until("nginx up", Duration::from_secs(15), || {
+            request(listen, "GET", "/healthz", &[], "").is_ok_and(|r| r.status == 200)
+        });
         eprintln!("cluster: nginx on {listen}, nodes on {ports:?}");
         Some(cluster)
     }
@@ -206,7 +228,9 @@ impl Cluster {
         }
         let child = node.env("FAMIGO_ADDR", format!("127.0.0.1:{port}")).arg("serve").spawn().unwrap();
         self.nodes[i] = Some(Running(child));
-        wait_until("node ready", Duration::from_secs(30), || request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200));
+        wait_until("node ready", Duration::from_secs(30), || {
+            request(port, "GET", "/readyz", &[], "").is_ok_and(|r| r.status == 200)
+        });
     }
 
     /// SIGKILL, as a crash or an OOM kill would.
@@ -220,7 +244,12 @@ impl Cluster {
 
 /// Requests through nginx from `connections` threads for `length`; at each `(after, action)`
 /// the action runs. Returns every request's (time since start, status; 0 = no answer).
-fn under_load(listen: u16, connections: usize, length: Duration, mut actions: Vec<(Duration, Box<dyn FnOnce() + '_>)>) -> Vec<(Duration, u16)> {
+fn under_load(
+    listen: u16,
+    connections: usize,
+    length: Duration,
+    mut actions: Vec<(Duration, Box<dyn FnOnce() + '_>)>,
+) -> Vec<(Duration, u16)> {
     let paths: Vec<String> = ["/", "/apps", "/apps?age=5-7", "/apps?sort=new&page=2", "/search?q=math"]
         .into_iter()
         .map(str::to_string)
@@ -293,17 +322,25 @@ fn two_nodes_behind_nginx_share_the_work() {
     let cookie = cookie.split(';').next().unwrap().to_string();
     let marker = dir.path().join("ran.txt");
     let args = format!(r#"{{"marker":"{}","steps":3,"step_ms":50}}"#, marker.display());
-    let form: String = form_urlencoded::Serializer::new(String::new()).append_pair("kind", "noop").append_pair("args", &args).finish();
+    let form: String =
+        form_urlencoded::Serializer::new(String::new()).append_pair("kind", "noop").append_pair("args", &args).finish();
     let enqueued = request(
         ports[0],
         "POST",
         app_path::ENQUEUE_JOB,
-        &[("Content-Type", "application/x-www-form-urlencoded"), ("Origin", "http://famigo.test"), ("Cookie", &cookie), ("Accept", "application/json")],
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "http://famigo.test"),
+            ("Cookie", &cookie),
+            ("Accept", "application/json"),
+        ],
         &form,
     )
     .unwrap();
     assert!(enqueued.status < 400, "{} {}", enqueued.status, enqueued.body);
-    wait_until("the job ran", Duration::from_secs(20), || std::fs::read_to_string(&marker).is_ok_and(|t| !t.is_empty()));
+    wait_until("the job ran", Duration::from_secs(20), || {
+        std::fs::read_to_string(&marker).is_ok_and(|t| !t.is_empty())
+    });
     std::thread::sleep(Duration::from_millis(1500));
     let runs = std::fs::read_to_string(&marker).unwrap().lines().count();
     assert_eq!(runs, 1, "the job ran exactly once");
@@ -319,19 +356,43 @@ fn two_nodes_behind_nginx_share_the_work() {
     let import = dir.path().join("edit.jsonl");
     std::fs::write(&import, serde_json::to_string(&edited).unwrap() + "\n").unwrap();
     let args = format!(r#"{{"path":"{}"}}"#, import.display());
-    let form: String = form_urlencoded::Serializer::new(String::new()).append_pair("kind", "import_catalog").append_pair("args", &args).finish();
-    let admin = [("Content-Type", "application/x-www-form-urlencoded"), ("Origin", "http://famigo.test"), ("Cookie", cookie.as_str()), ("Accept", "application/json")];
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("kind", "import_catalog")
+        .append_pair("args", &args)
+        .finish();
+    let admin = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Origin", "http://famigo.test"),
+        ("Cookie", cookie.as_str()),
+        ("Accept", "application/json"),
+    ];
     let enqueued = request(ports[0], "POST", app_path::ENQUEUE_JOB, &admin, &form).unwrap();
     assert!(enqueued.status < 400, "{} {}", enqueued.status, enqueued.body);
     let id = serde_json::from_str::<serde_json::Value>(&enqueued.body).unwrap()["id"].as_str().unwrap().to_string();
     let status_body = serde_json::json!({ "id": id }).to_string();
-    let json_admin = [("Content-Type", "application/json"), ("Origin", "http://famigo.test"), ("Cookie", cookie.as_str()), ("Accept", "application/json")];
+    let json_admin = [
+        ("Content-Type", "application/json"),
+        ("Origin", "http://famigo.test"),
+        ("Cookie", cookie.as_str()),
+        ("Accept", "application/json"),
+    ];
     wait_until("the import is done", Duration::from_secs(20), || {
-        request(ports[0], "POST", app_path::JOB_STATUS, &json_admin, &status_body).is_ok_and(|r| r.body.contains("\"state\":\"done\""))
+        request(ports[0], "POST", app_path::JOB_STATUS, &json_admin, &status_body)
+            .is_ok_and(|r| r.body.contains("\"state\":\"done\""))
     });
-    assert_eq!(first_on_b("/apps?sort=name").as_deref(), Some(edited.slug.as_str()), "node B's listing right after the job");
-    assert!(get(ports[1], &format!("/apps/{}", edited.slug)).body.contains("Aaa Renamed Through Node A"), "node B's app page");
-    assert_eq!(first_on_b("/apps?sort=name").as_deref(), get(ports[0], "/apps?sort=name").card_slugs().first().map(String::as_str));
+    assert_eq!(
+        first_on_b("/apps?sort=name").as_deref(),
+        Some(edited.slug.as_str()),
+        "node B's listing right after the job"
+    );
+    assert!(
+        get(ports[1], &format!("/apps/{}", edited.slug)).body.contains("Aaa Renamed Through Node A"),
+        "node B's app page"
+    );
+    assert_eq!(
+        first_on_b("/apps?sort=name").as_deref(),
+        get(ports[0], "/apps?sort=name").card_slugs().first().map(String::as_str)
+    );
 
     println!("| check | result |\n|---|---|\n| requests spread | {served_by:?} |\n| static from nginx | gzip, immutable |\n| job via node A | ran {runs}× |\n| edit via A seen on B | at once |");
 }
@@ -383,18 +444,31 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     // The monitor also mails its alerts: into the cluster's outbox (Redis), delivered by its own
     // delivery loop to an SMTP server.
     let smtp = common::smtp::SmtpServer::start();
-    let mut monitor = famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor");
+    let mut monitor =
+        famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor");
     if let Some(smtp) = &smtp {
         monitor.env("ALERT_EMAIL", "ops@famigo.test").env("SMTP_URL", smtp.url());
     }
     let _monitor = Running(
         monitor
             .env("ALERT_WEBHOOK_URL", format!("http://127.0.0.1:{webhook}/alerts"))
-            .args(["monitor", "--nodes", &node_urls, "--every", "1", "--down-after", "2", "--listen", &format!("127.0.0.1:{status_port}")])
+            .args([
+                "monitor",
+                "--nodes",
+                &node_urls,
+                "--every",
+                "1",
+                "--down-after",
+                "2",
+                "--listen",
+                &format!("127.0.0.1:{status_port}"),
+            ])
             .spawn()
             .unwrap(),
     );
-    wait_until("monitor up", Duration::from_secs(10), || request(status_port, "GET", "/status.json", &[], "").is_ok_and(|r| r.body.contains("\"up\"")));
+    wait_until("monitor up", Duration::from_secs(10), || {
+        request(status_port, "GET", "/status.json", &[], "").is_ok_and(|r| r.body.contains("\"up\""))
+    });
 
     // 4. Node A is killed under load (32 connections, 20 s): nginx passes its requests to B.
     let kill_at = Duration::from_secs(4);
@@ -427,7 +501,14 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     let alerts_seen = received(&alerts);
     println!("| monitor | alerts |\n|---|---|\n| node A killed, then restarted | {alerts_seen:?} |");
     assert_eq!(alerts_seen, vec![("node-a".to_string(), "down".to_string()), ("node-a".to_string(), "up".to_string())]);
-    assert!(status.status == 200 && status.body.contains("node-a") && status.body.contains("node-b") && status.body.contains("<svg"), "{}", status.body);
+    assert!(
+        status.status == 200
+            && status.body.contains("node-a")
+            && status.body.contains("node-b")
+            && status.body.contains("<svg"),
+        "{}",
+        status.body
+    );
     if let Some(smtp) = &smtp {
         let mails = smtp.wait_for(2, Duration::from_secs(10));
         let subjects: Vec<&str> = mails.iter().filter_map(|m| m.lines().find(|l| l.starts_with("Subject: "))).collect();
@@ -449,11 +530,22 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
 
     // Each node's watchdog raised one alert for its page cache going down (not one per check).
     let page_cache_down = |node: &str| {
-        alerts.lock().unwrap().iter().filter(|a| a["node"] == node && a["dependency"] == "page_cache" && a["state"] == "down").count()
+        alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a["node"] == node && a["dependency"] == "page_cache" && a["state"] == "down")
+            .count()
     };
-    wait_until("the watchdogs' alerts", Duration::from_secs(10), || page_cache_down("node-a") > 0 && page_cache_down("node-b") > 0);
+    wait_until("the watchdogs' alerts", Duration::from_secs(10), || {
+        page_cache_down("node-a") > 0 && page_cache_down("node-b") > 0
+    });
     std::thread::sleep(Duration::from_secs(2));
-    println!("| watchdog | page cache down alerts |\n|---|---:|\n| node-a | {} |\n| node-b | {} |", page_cache_down("node-a"), page_cache_down("node-b"));
+    println!(
+        "| watchdog | page cache down alerts |\n|---|---:|\n| node-a | {} |\n| node-b | {} |",
+        page_cache_down("node-a"),
+        page_cache_down("node-b")
+    );
     assert_eq!((page_cache_down("node-a"), page_cache_down("node-b")), (1, 1));
 }
 

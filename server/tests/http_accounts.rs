@@ -55,7 +55,8 @@ async fn bad_sign_ups_name_every_field_and_write_nothing() {
     assert!(refused.headers.get("set-cookie").is_none());
 
     sign_up(&app, "lee@example.com", "Lee").await;
-    let body = form(&[("form[email]", "LEE@example.com"), ("form[display_name]", "Lee 2"), ("form[password]", PASSWORD)]);
+    let body =
+        form(&[("form[email]", "LEE@example.com"), ("form[display_name]", "Lee 2"), ("form[password]", PASSWORD)]);
     let taken = post(&app, SignUp::PATH, &body, &[("x-forwarded-for", "198.51.100.2")]).await;
     assert_eq!(taken.status, 422, "{}", taken.body);
     assert!(taken.body.contains("sign in instead"));
@@ -84,7 +85,9 @@ async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
     sign_up(&app, "kim@example.com", "Kim").await;
     let mut statuses = Vec::new();
     for n in 0..20 {
-        let response = sign_in(&app, "kim@example.com", &format!("wrong password {n}"), &[("x-forwarded-for", "203.0.113.5")]).await;
+        let response =
+            sign_in(&app, "kim@example.com", &format!("wrong password {n}"), &[("x-forwarded-for", "203.0.113.5")])
+                .await;
         if response.status == 429 {
             let retry_after: u64 = response.headers["retry-after"].to_str().unwrap().parse().unwrap();
             assert!(retry_after >= 1, "{retry_after}");
@@ -101,12 +104,15 @@ async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
     // Per address: many accounts tried from one address.
     let mut statuses = Vec::new();
     for n in 0..24 {
-        let response = sign_in(&app, &format!("nobody{n}@example.com"), "whatever it is", &[("x-forwarded-for", "203.0.113.77")]).await;
+        let response =
+            sign_in(&app, &format!("nobody{n}@example.com"), "whatever it is", &[("x-forwarded-for", "203.0.113.77")])
+                .await;
         statuses.push(response.status);
     }
     assert!(statuses[..20].iter().all(|&s| s == 401), "{statuses:?}");
     assert!(statuses[21..].iter().all(|&s| s == 429), "{statuses:?}");
-    let elsewhere = sign_in(&app, "nobody0@example.com", "whatever it is", &[("x-forwarded-for", "203.0.113.78")]).await;
+    let elsewhere =
+        sign_in(&app, "nobody0@example.com", "whatever it is", &[("x-forwarded-for", "203.0.113.78")]).await;
     assert_eq!(elsewhere.status, 401, "another address is not blocked");
 }
 
@@ -125,7 +131,8 @@ async fn cross_site_posts_and_operator_injection_are_refused() {
     let app = TestApp::seeded(0).await;
     sign_up(&app, "jo@example.com", "Jo").await;
     let evil = [("origin", "https://evil.example"), HOST];
-    let mut request = axum::http::Request::post(SignIn::PATH).header("content-type", "application/x-www-form-urlencoded");
+    let mut request =
+        axum::http::Request::post(SignIn::PATH).header("content-type", "application/x-www-form-urlencoded");
     for (name, value) in evil {
         request = request.header(name, value);
     }
@@ -155,7 +162,8 @@ async fn user_text_is_shown_as_text() {
     let cookie = sign_up(&app, "x@example.com", "<script>alert(1)</script>\" onmouseover=\"").await;
     let page = account_page(&app, &cookie).await;
     assert!(!page.body.contains("<script>alert(1)"), "raw script in the page");
-    let in_a_tag = page.body.split('<').skip(1).filter_map(|tag| tag.split('>').next()).any(|tag| tag.contains("onmouseover"));
+    let in_a_tag =
+        page.body.split('<').skip(1).filter_map(|tag| tag.split('>').next()).any(|tag| tag.contains("onmouseover"));
     assert!(!in_a_tag, "the name broke into a tag's attributes");
     assert!(page.body.contains("onmouseover"), "the name is on the page, as text");
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown escaped");
@@ -191,11 +199,29 @@ async fn a_new_password_signs_out_other_browsers() {
     let app = TestApp::seeded(0).await;
     let laptop = sign_up(&app, "dee@example.com", "Dee").await;
     let phone = session_cookie(&sign_in(&app, "dee@example.com", PASSWORD, &[]).await);
-    let wrong = post(&app, ChangePassword::PATH, &form(&[("form[current]", "not it at all"), ("form[new]", "a brand new password")]), &[("cookie", laptop.as_str())]).await;
+    let wrong = post(
+        &app,
+        ChangePassword::PATH,
+        &form(&[("form[current]", "not it at all"), ("form[new]", "a brand new password")]),
+        &[("cookie", laptop.as_str())],
+    )
+    .await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
-    let short = post(&app, ChangePassword::PATH, &form(&[("form[current]", PASSWORD), ("form[new]", "short")]), &[("cookie", laptop.as_str())]).await;
+    let short = post(
+        &app,
+        ChangePassword::PATH,
+        &form(&[("form[current]", PASSWORD), ("form[new]", "short")]),
+        &[("cookie", laptop.as_str())],
+    )
+    .await;
     assert_eq!(short.status, 422, "{}", short.body);
-    let changed = post(&app, ChangePassword::PATH, &form(&[("form[current]", PASSWORD), ("form[new]", "a brand new password")]), &[("cookie", laptop.as_str())]).await;
+    let changed = post(
+        &app,
+        ChangePassword::PATH,
+        &form(&[("form[current]", PASSWORD), ("form[new]", "a brand new password")]),
+        &[("cookie", laptop.as_str())],
+    )
+    .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     let laptop = changed.headers.get("set-cookie").map(|_| session_cookie(&changed)).unwrap_or(laptop);
     assert!(account_page(&app, &laptop).await.body.contains("Your account"), "this browser stays in");
@@ -281,7 +307,14 @@ async fn hearts_keep_favorites_and_my_apps_lists_them_filtered() {
     assert!(page.body.contains("aria-pressed=\"true\""), "the app page's heart is on");
     let name = app.catalog.get(&slugs[0]).await.unwrap().unwrap().name;
     let search = app.get_with(&format!("/search?q={}", name.replace(' ', "+")), &[("cookie", cookie.as_str())]).await;
-    let row = search.body.split(&format!("data-card=\"{}\"", slugs[0])).nth(1).expect("the app among the results").split("</li>").next().unwrap();
+    let row = search
+        .body
+        .split(&format!("data-card=\"{}\"", slugs[0]))
+        .nth(1)
+        .expect("the app among the results")
+        .split("</li>")
+        .next()
+        .unwrap();
     assert!(row.contains("aria-pressed=\"true\""), "its heart in the search results is on");
     let mine = app.get_with("/my-apps", &[("cookie", cookie.as_str())]).await;
     assert_eq!(mine.status, 200);
@@ -318,27 +351,46 @@ async fn a_password_reset_link_works_once_and_tells_no_one_who_has_an_account() 
     let known = post(&app, RequestPasswordReset::PATH, &form(&[("email", "Rae@Example.com")]), &[]).await;
     let unknown = post(&app, RequestPasswordReset::PATH, &form(&[("email", "nobody@example.com")]), &[]).await;
     assert!(known.status < 400, "{} {}", known.status, known.body);
-    assert_eq!((known.status, &known.body, known.headers.get("location")), (unknown.status, &unknown.body, unknown.headers.get("location")), "the same answer");
+    assert_eq!(
+        (known.status, &known.body, known.headers.get("location")),
+        (unknown.status, &unknown.body, unknown.headers.get("location")),
+        "the same answer"
+    );
     let mails = app.state.outbox.recent(10).await.unwrap();
     assert_eq!(mails.len(), 1, "one mail, to the account that exists: {mails:?}");
     assert_eq!(mails[0].to, "rae@example.com");
-    let link = mails[0].body.lines().find(|l| l.starts_with("https://famigo.example/reset-password?token=")).expect("a link to the site");
+    let link = mails[0]
+        .body
+        .lines()
+        .find(|l| l.starts_with("https://famigo.example/reset-password?token="))
+        .expect("a link to the site");
     let token = link.split("token=").nth(1).unwrap().to_string();
     assert_eq!(token.len(), 64);
 
     let short = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "short")]), &[]).await;
     assert_eq!(short.status, 422, "{}", short.body);
-    let reset = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "a fresh new password")]), &[]).await;
+    let reset =
+        post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "a fresh new password")]), &[]).await;
     assert!(reset.status < 400, "a refused password does not use the link up: {} {}", reset.status, reset.body);
     assert!(account_page(&app, &session_cookie(&reset)).await.body.contains("Your account"), "signed in");
-    assert!(account_page(&app, &old_session).await.body.contains("Please sign in"), "every other browser is signed out");
+    assert!(
+        account_page(&app, &old_session).await.body.contains("Please sign in"),
+        "every other browser is signed out"
+    );
     assert_eq!(sign_in(&app, "rae@example.com", PASSWORD, &[]).await.status, 401);
     assert!(sign_in(&app, "rae@example.com", "a fresh new password", &[]).await.status < 400);
 
-    let again = post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "yet another password")]), &[]).await;
+    let again =
+        post(&app, ResetPassword::PATH, &form(&[("token", &token), ("password", "yet another password")]), &[]).await;
     assert_eq!(again.status, 422, "{}", again.body);
     assert!(again.body.contains("expired or was used"), "{}", again.body);
-    let forged = post(&app, ResetPassword::PATH, &form(&[("token", &"0".repeat(64)), ("password", "yet another password")]), &[]).await;
+    let forged = post(
+        &app,
+        ResetPassword::PATH,
+        &form(&[("token", &"0".repeat(64)), ("password", "yet another password")]),
+        &[],
+    )
+    .await;
     assert_eq!(forged.status, 422);
 }
 
@@ -347,7 +399,8 @@ async fn a_reset_link_never_points_at_a_host_the_request_named() {
     use app::api::accounts::RequestPasswordReset;
     let app = TestApp::seeded(0).await;
     sign_up(&app, "vic@example.com", "Vic").await;
-    let mut request = axum::http::Request::post(RequestPasswordReset::PATH).header("content-type", "application/x-www-form-urlencoded");
+    let mut request = axum::http::Request::post(RequestPasswordReset::PATH)
+        .header("content-type", "application/x-www-form-urlencoded");
     for (name, value) in [("host", "evil.example"), ("origin", "http://evil.example")] {
         request = request.header(name, value);
     }
@@ -377,24 +430,33 @@ async fn the_home_page_picks_apps_for_each_child() {
     assert!(home.body.contains("picks-invite"), "no kids yet: an invitation");
     assert!(!app.get("/").await.body.contains("picks"), "a visitor gets the generic home");
 
-    post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &[("cookie", parent.as_str())]).await;
+    post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &[("cookie", parent.as_str())])
+        .await;
     // Another family with a child born the same year favorited an early-reader app that is
     // not among the band's best for learning.
-    let band = app::domain::CatalogQuery { age: Some(app::domain::AgeBand::EarlyReader), sort: app::domain::SortOrder::Learning, per_page: 100, ..Default::default() };
+    let band = app::domain::CatalogQuery {
+        age: Some(app::domain::AgeBand::EarlyReader),
+        sort: app::domain::SortOrder::Learning,
+        per_page: 100,
+        ..Default::default()
+    };
     let listed = app.catalog.list(&band).await.unwrap().apps;
     let loved = listed.last().expect("early-reader apps").slug.clone();
     let other = sign_up(&app, "other.family@example.com", "Other").await;
     post(&app, AddKid::PATH, &form(&[("form[age]", &(year - 5).to_string())]), &[("cookie", other.as_str())]).await;
-    let saved = post(&app, SetFavorite::PATH, &form(&[("slug", &loved), ("on", "true")]), &[("cookie", other.as_str())]).await;
+    let saved =
+        post(&app, SetFavorite::PATH, &form(&[("slug", &loved), ("on", "true")]), &[("cookie", other.as_str())]).await;
     assert_eq!(saved.status, 200);
 
     let home = app.get_with("/", &[("cookie", parent.as_str())]).await;
     assert!(home.body.contains("For Maya, 5"), "a shelf named for her");
-    let shelf = home.body.split("data-picks=\"5-7\"").nth(1).expect("the 5–7 picks").split("</section>").next().unwrap();
+    let shelf =
+        home.body.split("data-picks=\"5-7\"").nth(1).expect("the 5–7 picks").split("</section>").next().unwrap();
     let picked: Vec<&str> = shelf.split("data-card=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
     assert_eq!(picked.len(), app::api::picks::PICKS_PER_KID);
     assert_eq!(picked[0], loved, "what a similar family favorited comes first");
-    let best: Vec<&str> = listed.iter().map(|a| a.slug.as_str()).filter(|s| *s != loved).take(picked.len() - 1).collect();
+    let best: Vec<&str> =
+        listed.iter().map(|a| a.slug.as_str()).filter(|s| *s != loved).take(picked.len() - 1).collect();
     assert_eq!(&picked[1..], &best[..], "then the best for learning");
     assert_eq!(home.headers["x-cache"], "bypass");
 }
@@ -404,7 +466,13 @@ async fn the_weekly_digest_lists_new_apps_for_each_childs_age_once() {
     use app::domain::JobKind;
     let app = TestApp::seeded(20).await;
     let cookie = sign_up(&app, "digest@example.com", "Dana").await;
-    let added = post(&app, AddKid::PATH, &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]), &[("cookie", cookie.as_str())]).await;
+    let added = post(
+        &app,
+        AddKid::PATH,
+        &form(&[("form[nickname]", "Maya"), ("form[age]", "5")]),
+        &[("cookie", cookie.as_str())],
+    )
+    .await;
     assert!(added.status < 400, "{} {}", added.status, added.body);
     sign_up(&app, "nokids@example.com", "Nadia").await;
 
@@ -426,14 +494,18 @@ async fn the_weekly_digest_lists_new_apps_for_each_childs_age_once() {
         app.state.jobs.enqueue(JobKind::SendDigest, "{}", 1).await.unwrap();
         app.run_jobs().await;
     }
-    let digests: Vec<_> = app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
+    let digests: Vec<_> =
+        app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
     assert_eq!(digests.len(), 1, "one digest, for the family with a child, once a week: {digests:?}");
     let digest = &digests[0];
     assert_eq!((digest.to.as_str(), digest.subject.as_str()), ("digest@example.com", "New apps for Maya this week"));
-    assert!(digest.body.contains("Puddle Counting") && digest.body.contains("http://famigo.test/apps/puddle-counting"), "{}", digest.body);
+    assert!(
+        digest.body.contains("Puddle Counting") && digest.body.contains("http://famigo.test/apps/puddle-counting"),
+        "{}",
+        digest.body
+    );
     assert!(!digest.body.contains("Teen Chess Club"), "only apps for her age: {}", digest.body);
 }
-
 
 /// A digest ends with a link that stops it without a sign-in: opening the link changes
 /// nothing (mail scanners open links), its button does; a link with a wrong token is refused
@@ -452,7 +524,14 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
     }
     let today = chrono::Utc::now().date_naive();
     let template = app.state.catalog.scan(None, 1).await.unwrap().remove(0);
-    let fresh = app::domain::App { slug: "puddle-counting".into(), name: "Puddle Counting".into(), min_age: 5, released: today, updated: today, ..template };
+    let fresh = app::domain::App {
+        slug: "puddle-counting".into(),
+        name: "Puddle Counting".into(),
+        min_age: 5,
+        released: today,
+        updated: today,
+        ..template
+    };
     app.state.catalog.upsert_many(&[fresh]).await.unwrap();
     let digest_on = |email: &'static str| {
         let accounts = app.state.accounts.clone();
@@ -467,13 +546,23 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
     assert!(account.body.contains("Send me the weekly digest"), "the page says it is off and offers it again");
     app.state.jobs.enqueue(JobKind::SendDigest, "{}", 1).await.unwrap();
     app.run_jobs().await;
-    let digests: Vec<_> = app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
-    assert_eq!(digests.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(), ["ben@example.com"], "no digest for a family that turned it off");
+    let digests: Vec<_> =
+        app.state.outbox.recent(50).await.unwrap().into_iter().filter(|m| m.key.starts_with("digest:")).collect();
+    assert_eq!(
+        digests.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(),
+        ["ben@example.com"],
+        "no digest for a family that turned it off"
+    );
 
     // Ben's digest ends with his link.
     let body = &digests[0].body;
-    let link = body.split("http://famigo.test/unsubscribe?").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_else(|| panic!("no unsubscribe link in {body}"));
-    let params: std::collections::HashMap<String, String> = form_urlencoded::parse(link.as_bytes()).into_owned().collect();
+    let link = body
+        .split("http://famigo.test/unsubscribe?")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no unsubscribe link in {body}"));
+    let params: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(link.as_bytes()).into_owned().collect();
     let (user, token) = (params["user"].as_str(), params["token"].as_str());
     let page = app.get_with(&format!("/unsubscribe?{link}"), &[("accept", "text/html")]).await;
     assert_eq!(page.status, 200);
@@ -486,7 +575,12 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
     for (user, token) in [(user, wrong.as_str()), (user, ""), ("no-such-user", token), (long.as_str(), token)] {
         let refused = post(&app, UnsubscribeDigest::PATH, &form(&[("user", user), ("token", token)]), &[]).await;
         assert!((400..500).contains(&refused.status), "{} {}", refused.status, refused.body);
-        assert!(refused.body.contains("this link is not valid any more") || refused.headers.get("location").is_some_and(|l| l.to_str().unwrap().contains("not+valid")), "{}", refused.body);
+        assert!(
+            refused.body.contains("this link is not valid any more")
+                || refused.headers.get("location").is_some_and(|l| l.to_str().unwrap().contains("not+valid")),
+            "{}",
+            refused.body
+        );
         assert!(digest_on("ben@example.com").await, "a refused link changes nothing");
     }
     let stopped = post(&app, UnsubscribeDigest::PATH, &form(&[("user", user), ("token", token)]), &[]).await;

@@ -86,7 +86,9 @@ async fn state_changing_requests_from_other_sites_are_refused() {
     assert_eq!(refused.status, 403, "{}", refused.body);
     let no_origin = post_form(&app, EnqueueJob::PATH, "kind=noop&args=", &[HOST, ("cookie", cookie.as_str())]).await;
     assert_eq!(no_origin.status, 403, "a browser request with a session must say where it comes from");
-    let sign_in_elsewhere = post_form(&app, AdminSignIn::PATH, &format!("token={TOKEN}"), &[("origin", "https://evil.example"), HOST]).await;
+    let sign_in_elsewhere =
+        post_form(&app, AdminSignIn::PATH, &format!("token={TOKEN}"), &[("origin", "https://evil.example"), HOST])
+            .await;
     assert_eq!(sign_in_elsewhere.status, 403);
 }
 
@@ -121,7 +123,9 @@ async fn an_uploaded_catalog_file_is_saved_and_queued_for_import() {
     let auth = [ORIGIN, HOST, ("cookie", cookie.as_str())];
     let wrong_type = upload(&app, "apps.exe", &content, &auth).await;
     assert_eq!(wrong_type.status, 400, "{}", wrong_type.body);
-    let cross_site = upload(&app, "apps.jsonl", &content, &[("origin", "https://evil.example"), HOST, ("cookie", cookie.as_str())]).await;
+    let cross_site =
+        upload(&app, "apps.jsonl", &content, &[("origin", "https://evil.example"), HOST, ("cookie", cookie.as_str())])
+            .await;
     assert_eq!(cross_site.status, 403);
 
     let accepted = upload(&app, "apps.jsonl", &content, &auth).await;
@@ -204,7 +208,8 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     let refused = post_form(&app, SaveApp::PATH, &app_form("", &bad), &auth).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
-    let fields: Vec<&str> = error["InvalidApp"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        error["InvalidApp"]["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["slug", "categories", "price", "violence"]);
     assert_eq!(error["InvalidApp"]["form"]["name"], "Puddle Jump", "the form comes back as posted");
     assert_eq!(app.catalog.count().await.unwrap(), before, "nothing written");
@@ -264,7 +269,10 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     let form = app.get_with(&format!("/admin/apps/{}/edit", seeded.slug), &[("cookie", cookie.as_str())]).await;
     assert!(form.body.contains("Renamed By The Admin") && form.body.contains("readonly"), "the edit form, slug fixed");
     assert!(!form.body.contains("<script>alert(9)"), "a description cannot close its textarea");
-    assert!(form.body.contains("Ends with &lt;/textarea>&lt;script>alert(9)&lt;/script></textarea>"), "it is inside, as text");
+    assert!(
+        form.body.contains("Ends with &lt;/textarea>&lt;script>alert(9)&lt;/script></textarea>"),
+        "it is inside, as text"
+    );
 }
 
 /// An `AppForm` as the browser's form would post it.
@@ -286,7 +294,12 @@ fn serde_urlencoded_form(original_slug: &str, form: &app::domain::AppForm) -> St
     ];
     fields.extend(form.platforms.iter().map(|p| ("platforms][".to_string(), p.clone())));
     fields.extend(form.categories.iter().map(|c| ("categories][".to_string(), c.clone())));
-    for (name, ticked) in [("ads", &form.ads), ("in_app_purchases", &form.in_app_purchases), ("collects_data", &form.collects_data), ("open_chat", &form.open_chat)] {
+    for (name, ticked) in [
+        ("ads", &form.ads),
+        ("in_app_purchases", &form.in_app_purchases),
+        ("collects_data", &form.collects_data),
+        ("open_chat", &form.open_chat),
+    ] {
         if ticked.is_some() {
             fields.push((name.into(), "on".into()));
         }

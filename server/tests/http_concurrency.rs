@@ -14,7 +14,12 @@ async fn concurrent_requests_all_answer() {
     // Nothing stored, so every request that is not coalesced with another renders.
     let app = std::sync::Arc::new(TestApp::with_env(200, &[("PAGE_CACHE_MB", "0")]).await);
     let slug = app.catalog.list(&CatalogQuery::default()).await.unwrap().apps[0].slug.clone();
-    let uris = ["/".to_string(), "/apps?age=5-7&platform=ios".to_string(), format!("/apps/{slug}"), "/apps?sort=new&page=2".to_string()];
+    let uris = [
+        "/".to_string(),
+        "/apps?age=5-7&platform=ios".to_string(),
+        format!("/apps/{slug}"),
+        "/apps?sort=new&page=2".to_string(),
+    ];
     let mut tasks = Vec::new();
     for i in 0..200 {
         let app = app.clone();
@@ -27,7 +32,9 @@ async fn concurrent_requests_all_answer() {
             assert_eq!(status, 200, "{uri}");
         }
     };
-    tokio::time::timeout(Duration::from_secs(60), all).await.expect("200 concurrent requests did not finish within 60 s");
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("200 concurrent requests did not finish within 60 s");
 }
 
 /// Fifty requests for one page nobody has asked for yet: one render, fifty identical answers.

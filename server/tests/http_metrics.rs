@@ -23,21 +23,40 @@ async fn metrics_count_requests_by_route_pattern_and_mirror_the_node_state() {
     let body = &metrics.body;
     let ok = value_of(body, r#"famigo_http_requests_total{route="/apps/{slug}",method="GET",status="200"}"#);
     assert!(ok.is_some_and(|n| n >= 3.0), "requests by route pattern:\n{body}");
-    assert!(value_of(body, r#"famigo_http_requests_total{route="/apps/{slug}",method="GET",status="404"}"#).is_some_and(|n| n >= 1.0));
+    assert!(value_of(body, r#"famigo_http_requests_total{route="/apps/{slug}",method="GET",status="404"}"#)
+        .is_some_and(|n| n >= 1.0));
     assert!(!body.contains(&format!("route=\"/apps/{slug}\"")), "a raw path never becomes a label");
-    assert!(body.contains(r#"famigo_http_request_duration_seconds_bucket{route="/apps/{slug}",le="0.005"}"#), "latency histogram");
-    assert!(value_of(body, r#"famigo_page_cache_total{outcome="hit"}"#).is_some_and(|n| n >= 1.0), "the repeated page was a hit");
+    assert!(
+        body.contains(r#"famigo_http_request_duration_seconds_bucket{route="/apps/{slug}",le="0.005"}"#),
+        "latency histogram"
+    );
+    assert!(
+        value_of(body, r#"famigo_page_cache_total{outcome="hit"}"#).is_some_and(|n| n >= 1.0),
+        "the repeated page was a hit"
+    );
     assert_eq!(value_of(body, r#"famigo_dependency_up{dependency="store",backend="sqlite"}"#), Some(1.0));
     assert_eq!(value_of(body, r#"famigo_dependency_up{dependency="search",backend="tantivy"}"#), Some(1.0));
     assert!(body.contains(r#"famigo_jobs{state="queued"}"#));
-    assert!(body.contains(r#"famigo_search_duration_seconds_count{backend="tantivy",call="search"}"#), "search latency");
+    assert!(
+        body.contains(r#"famigo_search_duration_seconds_count{backend="tantivy",call="search"}"#),
+        "search latency"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_names_the_node() {
     let app = TestApp::with_env(20, &[("FAMIGO_NODE", "node-b")]).await;
     let slug = app.catalog.scan(None, 1).await.unwrap().remove(0).slug;
-    for uri in ["/", "/", "/healthz", "/readyz", "/metrics", "/apps/no-such-app", "/robots.txt", &format!("/apps/{slug}/icon.svg")] {
+    for uri in [
+        "/",
+        "/",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/apps/no-such-app",
+        "/robots.txt",
+        &format!("/apps/{slug}/icon.svg"),
+    ] {
         let response = app.get(uri).await;
         assert_eq!(response.headers.get("x-famigo-node").map(|v| v.to_str().unwrap()), Some("node-b"), "{uri}");
     }

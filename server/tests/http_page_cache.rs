@@ -78,8 +78,7 @@ async fn unrelated_pair(app: &TestApp) -> (App, App) {
     for a in &all {
         let similar_to_a = app.catalog.similar(a, 6).await.unwrap();
         for b in &all {
-            if a.categories.iter().all(|c| !b.categories.contains(c))
-                && !similar_to_a.iter().any(|s| s.slug == b.slug)
+            if a.categories.iter().all(|c| !b.categories.contains(c)) && !similar_to_a.iter().any(|s| s.slug == b.slug)
             {
                 return (a.clone(), b.clone());
             }
@@ -198,7 +197,10 @@ async fn warm_cache_job_fills_the_cache_after_a_write() {
     let dir = tempfile::TempDir::new().unwrap();
     let queue: std::sync::Arc<dyn JobQueue> =
         std::sync::Arc::new(famigo::adapters::sqlite_queue::SqliteJobQueue::open(dir.path()).await.unwrap());
-    let services = famigo::jobs::JobServices { router: Some(app.router.clone()), ..famigo::jobs::JobServices::new(app.catalog.clone()) };
+    let services = famigo::jobs::JobServices {
+        router: Some(app.router.clone()),
+        ..famigo::jobs::JobServices::new(app.catalog.clone())
+    };
     let config = famigo::jobs::WorkerConfig { poll: Duration::from_millis(10), ..Default::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(famigo::jobs::Worker::new(queue.clone(), services, config).run(stopped));

@@ -32,7 +32,11 @@ async fn home_lists_shelves_for_every_age_band() {
     let top = app.catalog.list(&CatalogQuery { per_page: shelf, ..Default::default() }).await.unwrap();
     let cards = page.card_slugs();
     assert_eq!(cards.len(), shelf as usize * 7, "seven full shelves");
-    assert_eq!(cards[..shelf as usize], top.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>()[..], "top rated shelf comes first");
+    assert_eq!(
+        cards[..shelf as usize],
+        top.apps.iter().map(|a| a.slug.clone()).collect::<Vec<_>>()[..],
+        "top rated shelf comes first"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +68,10 @@ async fn bad_parameters_get_a_400_naming_them() {
     for (uri, param) in [("/apps?age=baby", "age"), ("/apps?page=0", "page"), ("/apps?sort=random", "sort")] {
         let page = app.get(uri).await;
         assert_eq!(page.status, 400, "{uri}");
-        assert!(page.body.contains(&format!("<code>{param}</code>")) || page.body.contains(&format!("`{param}`")), "{uri} must name {param}");
+        assert!(
+            page.body.contains(&format!("<code>{param}</code>")) || page.body.contains(&format!("`{param}`")),
+            "{uri} must name {param}"
+        );
         assert!(page.body.contains("noindex"));
     }
 }
@@ -94,7 +101,6 @@ async fn unknown_pages_are_real_404s() {
         assert!(page.body.contains("noindex"), "{uri}");
     }
 }
-
 
 #[tokio::test]
 async fn server_functions_answer_bad_input_with_4xx() {

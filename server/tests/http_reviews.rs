@@ -12,7 +12,13 @@ use common::{Response, TestApp};
 use leptos::server_fn::ServerFn;
 
 async fn review(app: &TestApp, cookie: &str, slug: &str, stars: &str, text: &str) -> Response {
-    post(app, SaveReview::PATH, &form(&[("slug", slug), ("form[stars]", stars), ("form[text]", text)]), &[("cookie", cookie)]).await
+    post(
+        app,
+        SaveReview::PATH,
+        &form(&[("slug", slug), ("form[stars]", stars), ("form[text]", text)]),
+        &[("cookie", cookie)],
+    )
+    .await
 }
 
 async fn user_id(app: &TestApp, email: &str) -> String {
@@ -42,7 +48,10 @@ async fn a_review_shows_on_the_app_page_at_once_and_the_job_sets_the_average() {
     let saved = review(&app, &ana, &slug, "4", "  My daughter practises counting with it every day.  ").await;
     assert!(saved.status < 400, "{} {}", saved.status, saved.body);
     let page = app.get(&page_path).await;
-    assert!(page.body.contains("My daughter practises counting with it every day."), "trimmed and shown at once (cache dropped)");
+    assert!(
+        page.body.contains("My daughter practises counting with it every day."),
+        "trimmed and shown at once (cache dropped)"
+    );
     assert!(page.body.contains("Ana"), "with its author");
     let own_page = app.get_with(&page_path, &[("cookie", ana.as_str())]).await;
     assert!(own_page.body.contains("Update review"), "the author gets an edit form");
@@ -51,7 +60,10 @@ async fn a_review_shows_on_the_app_page_at_once_and_the_job_sets_the_average() {
     assert_eq!(rating(&app, &slug).await, (4.0, 1), "recompute_ratings set the average from the one review");
     let page = app.get(&page_path).await;
     assert!(page.body.contains("★ 4.0 (1 rating)"), "the page shows the new average");
-    assert!(page.body.contains(r#""ratingValue":"4.0""#) && page.body.contains(r#""ratingCount":1"#), "and so does the JSON-LD");
+    assert!(
+        page.body.contains(r#""ratingValue":"4.0""#) && page.body.contains(r#""ratingCount":1"#),
+        "and so does the JSON-LD"
+    );
 
     let ben = sign_up(&app, "ben@example.com", "Ben").await;
     assert!(review(&app, &ben, &slug, "1", "Too many adverts between levels.").await.status < 400);
@@ -78,9 +90,18 @@ async fn pages_send_each_resource_once_and_none_as_an_error() {
     let slug = an_app(&app).await;
     let ana = sign_up(&app, "ana@example.com", "Ana").await;
     assert!(review(&app, &ana, &slug, "4", "We play it together on rainy afternoons.").await.status < 400);
-    let public = [format!("/apps/{slug}"), format!("/apps/{slug}?reviews=1"), "/".into(), "/apps".into(), "/search?q=dino".into()];
+    let public = [
+        format!("/apps/{slug}"),
+        format!("/apps/{slug}?reviews=1"),
+        "/".into(),
+        "/apps".into(),
+        "/search?q=dino".into(),
+    ];
     let signed_in_only = ["/account".to_string(), "/my-apps".into()];
-    let visits = public.iter().flat_map(|path| [(path, ana.as_str()), (path, "")]).chain(signed_in_only.iter().map(|path| (path, ana.as_str())));
+    let visits = public
+        .iter()
+        .flat_map(|path| [(path, ana.as_str()), (path, "")])
+        .chain(signed_in_only.iter().map(|path| (path, ana.as_str())));
     for (path, cookie) in visits {
         let page = app.get_with(path, &[("cookie", cookie), ("accept", "text/html")]).await;
         assert_eq!(page.status, 200, "{path}");
@@ -90,7 +111,10 @@ async fn pages_send_each_resource_once_and_none_as_an_error() {
         for (i, data) in resources.iter().enumerate() {
             assert!(!data.starts_with("{\\\"Err\\\""), "{path} for {who}: resource {i} is an error: {data}");
             // Short answers ("none", an empty list) may well be the same for two resources.
-            assert!(data.len() < 40 || !resources[..i].contains(data), "{path} for {who}: resource {i} sent twice: {data}");
+            assert!(
+                data.len() < 40 || !resources[..i].contains(data),
+                "{path} for {who}: resource {i} sent twice: {data}"
+            );
         }
     }
 }
@@ -114,11 +138,19 @@ async fn reviews_are_paged_newest_first() {
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     }
     let first = app.get(&format!("/apps/{slug}")).await;
-    assert!(first.body.contains("Review number 11") && first.body.contains("Review number 02") && !first.body.contains("Review number 01"));
+    assert!(
+        first.body.contains("Review number 11")
+            && first.body.contains("Review number 02")
+            && !first.body.contains("Review number 01")
+    );
     assert!(first.body.contains("Page 1 of 2 · 12 reviews"));
     assert!(first.body.contains(&format!("href=\"/apps/{slug}?reviews=2#reviews\"")));
     let second = app.get(&format!("/apps/{slug}?reviews=2")).await;
-    assert!(second.body.contains("Review number 01") && second.body.contains("Review number 00") && !second.body.contains("Review number 02"));
+    assert!(
+        second.body.contains("Review number 01")
+            && second.body.contains("Review number 00")
+            && !second.body.contains("Review number 02")
+    );
 }
 
 async fn famigo_account(app: &TestApp, n: usize) -> String {
@@ -135,7 +167,13 @@ async fn famigo_account(app: &TestApp, n: usize) -> String {
 async fn bad_reviews_are_refused_with_reasons_and_write_nothing() {
     let app = TestApp::seeded(5).await;
     let slug = an_app(&app).await;
-    let anonymous = post(&app, SaveReview::PATH, &form(&[("slug", &slug), ("form[stars]", "4"), ("form[text]", "A fine app for us.")]), &[]).await;
+    let anonymous = post(
+        &app,
+        SaveReview::PATH,
+        &form(&[("slug", &slug), ("form[stars]", "4"), ("form[text]", "A fine app for us.")]),
+        &[],
+    )
+    .await;
     assert_eq!(anonymous.status, 401, "{}", anonymous.body);
 
     let cookie = sign_up(&app, "cy@example.com", "Cy").await;
@@ -146,7 +184,13 @@ async fn bad_reviews_are_refused_with_reasons_and_write_nothing() {
     assert_eq!(long.status, 422);
     assert!(long.body.contains("at most 2000 characters"), "{}", long.body);
     assert_eq!(review(&app, &cookie, "no-such-app", "3", "Nice enough for a rainy day.").await.status, 404);
-    let operator = post(&app, SaveReview::PATH, &format!("slug={slug}&form[stars][$ne]=1&form[text]=hello+there+world"), &[("cookie", cookie.as_str())]).await;
+    let operator = post(
+        &app,
+        SaveReview::PATH,
+        &format!("slug={slug}&form[stars][$ne]=1&form[text]=hello+there+world"),
+        &[("cookie", cookie.as_str())],
+    )
+    .await;
     assert_eq!(operator.status, 400, "{}", operator.body);
     let cross_site = {
         let body = form(&[("slug", &slug), ("form[stars]", "5"), ("form[text]", "Posted from another site.")]);
@@ -171,11 +215,15 @@ async fn review_text_is_shown_as_text() {
     let cookie = sign_up(&app, "x@example.com", "X").await;
     let text = "</textarea><script>alert(1)</script>\" onmouseover=\"alert(2)";
     assert!(review(&app, &cookie, &slug, "2", text).await.status < 400);
-    for page in [app.get(&format!("/apps/{slug}")).await, app.get_with(&format!("/apps/{slug}"), &[("cookie", cookie.as_str())]).await] {
+    for page in [
+        app.get(&format!("/apps/{slug}")).await,
+        app.get_with(&format!("/apps/{slug}"), &[("cookie", cookie.as_str())]).await,
+    ] {
         if let Some(at) = page.body.find("<script>alert(1)") {
             panic!("raw script in the page: …{}…", &page.body[at.saturating_sub(300)..(at + 100).min(page.body.len())]);
         }
-        let in_a_tag = page.body.split('<').skip(1).filter_map(|tag| tag.split('>').next()).any(|tag| tag.contains("onmouseover"));
+        let in_a_tag =
+            page.body.split('<').skip(1).filter_map(|tag| tag.split('>').next()).any(|tag| tag.contains("onmouseover"));
         assert!(!in_a_tag, "the review broke into a tag's attributes");
         assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown escaped");
     }
@@ -188,7 +236,14 @@ async fn only_the_author_deletes_a_review_and_votes_count_once() {
     let ana = sign_up(&app, "ana@example.com", "Ana").await;
     let ben = sign_up(&app, "ben@example.com", "Ben").await;
     assert!(review(&app, &ana, &slug, "5", "Wonderful for early readers.").await.status < 400);
-    let id = app.state.reviews.user_review(&user_id(&app, "ana@example.com").await, &slug).await.unwrap().expect("stored").id;
+    let id = app
+        .state
+        .reviews
+        .user_review(&user_id(&app, "ana@example.com").await, &slug)
+        .await
+        .unwrap()
+        .expect("stored")
+        .id;
 
     let vote = |cookie: String| {
         let (app, id) = (&app, id.clone());
@@ -234,11 +289,20 @@ async fn held_reviews_wait_for_a_moderator_and_hidden_ones_leave_the_average() {
     assert!(listed.body.contains("Free gems") && !listed.body.contains("Good puzzles"), "{}", listed.body);
     let admin_page = app.get_with("/admin/reviews", &[("cookie", ana.as_str())]).await;
     assert!(admin_page.body.contains("Free gems") && admin_page.body.contains("contains a link"));
-    let spam_id = app.state.reviews.user_review(&user_id(&app, "spam@example.com").await, &slug).await.unwrap().unwrap().id;
+    let spam_id =
+        app.state.reviews.user_review(&user_id(&app, "spam@example.com").await, &slug).await.unwrap().unwrap().id;
 
     let moderate = |decision: &'static str, reason: &'static str| {
         let (app, id, cookie) = (&app, spam_id.clone(), ana.clone());
-        async move { post(app, ModerateReview::PATH, &form(&[("id", &id), ("decision", decision), ("reason", reason)]), &[("cookie", cookie.as_str())]).await }
+        async move {
+            post(
+                app,
+                ModerateReview::PATH,
+                &form(&[("id", &id), ("decision", decision), ("reason", reason)]),
+                &[("cookie", cookie.as_str())],
+            )
+            .await
+        }
     };
     let no_reason = moderate("hide", " ").await;
     assert_eq!(no_reason.status, 422, "hiding needs a reason: {}", no_reason.body);
@@ -256,7 +320,10 @@ async fn held_reviews_wait_for_a_moderator_and_hidden_ones_leave_the_average() {
     // Editing a hidden review does not publish it again.
     assert!(review(&app, &spam, &slug, "5", "Lovely app, I promise.").await.status < 400);
     let stored = app.state.reviews.review(&spam_id).await.unwrap().unwrap();
-    assert_eq!((stored.status, stored.reason.as_deref()), (ReviewStatus::Pending, Some("edited after a moderator hid it")));
+    assert_eq!(
+        (stored.status, stored.reason.as_deref()),
+        (ReviewStatus::Pending, Some("edited after a moderator hid it"))
+    );
 }
 
 #[tokio::test]

@@ -19,7 +19,10 @@ async fn results_mark_the_words_and_link_back_to_the_same_search() {
     assert!(!cards.is_empty(), "no results for {COMMON_WORD}");
     assert!(page.body.contains("<mark>Dino</mark>"), "the matched word is marked");
     assert!(page.body.contains("<title>Search: “dino” · Ages 5–7</title>"), "title names the search");
-    assert!(page.body.contains(r#"rel="canonical" href="http://localhost/search?q=dino&amp;age=5-7""#) || page.body.contains(r#"/search?q=dino&amp;age=5-7""#));
+    assert!(
+        page.body.contains(r#"rel="canonical" href="http://localhost/search?q=dino&amp;age=5-7""#)
+            || page.body.contains(r#"/search?q=dino&amp;age=5-7""#)
+    );
     // Facet and sort links keep the words; removing the age keeps them too.
     assert!(page.body.contains(r#"href="/search?q=dino&amp;age=5-7&amp;platform=ios""#), "facet link");
     assert!(page.body.contains(r#"href="/search?q=dino&amp;age=5-7&amp;sort=new""#), "sort link");
@@ -91,7 +94,11 @@ async fn suggestions_answer_a_get_with_apps_for_the_words_typed() {
     let typed = app::domain::words(&prefix);
     let name_words = app::domain::words(&suggestions[0].name);
     assert!(
-        typed.iter().enumerate().all(|(i, t)| name_words.iter().any(|w| app::domain::word_matches(t, w, i == typed.len() - 1))),
+        typed.iter().enumerate().all(|(i, t)| name_words.iter().any(|w| app::domain::word_matches(
+            t,
+            w,
+            i == typed.len() - 1
+        ))),
         "the best suggestion matches every word typed: {suggestions:?}"
     );
     let empty = app.get(&format!("{}?text=", SuggestApps::PATH)).await;
@@ -135,7 +142,11 @@ async fn a_dead_search_backend_degrades_to_the_catalog() {
         let text = format!("{} {}", shown.name, shown.description).to_lowercase();
         assert!(text.contains(COMMON_WORD), "{slug} does not contain the word");
     }
-    assert_ne!(app.get(&format!("/search?q={COMMON_WORD}")).await.headers["x-cache"], "hit", "limited pages are not kept");
+    assert_ne!(
+        app.get(&format!("/search?q={COMMON_WORD}")).await.headers["x-cache"],
+        "hit",
+        "limited pages are not kept"
+    );
 
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status, 200);

@@ -63,7 +63,11 @@ fn fast(name: &str) -> WorkerConfig {
 }
 
 /// Starts a worker; dropping the handle's sender stops it.
-fn start(setup: &Setup, queue: Arc<dyn JobQueue>, config: WorkerConfig) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+fn start(
+    setup: &Setup,
+    queue: Arc<dyn JobQueue>,
+    config: WorkerConfig,
+) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
     let (stop, stopped) = watch::channel(false);
     let worker = Worker::new(queue, setup.services.clone(), config);
     (stop, tokio::spawn(worker.run(stopped)))

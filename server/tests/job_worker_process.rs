@@ -38,7 +38,13 @@ fn worker(data: &TempDir, redis: Option<&str>, name: &str) -> Worker {
     Worker(cmd.arg("worker").spawn().expect("spawn famigo worker"))
 }
 
-async fn wait_for(queue: &dyn JobQueue, id: &str, limit: Duration, what: &str, done: impl Fn(&app::domain::JobInfo) -> bool) -> app::domain::JobInfo {
+async fn wait_for(
+    queue: &dyn JobQueue,
+    id: &str,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&app::domain::JobInfo) -> bool,
+) -> app::domain::JobInfo {
     let deadline = Instant::now() + limit;
     loop {
         let job = queue.get(id).await.unwrap().expect("job exists");
@@ -56,7 +62,10 @@ async fn killed_worker_job_runs_again_and_finishes_once(queue: Arc<dyn JobQueue>
     let job = queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
 
     let mut first = worker(data, redis, "worker-1");
-    wait_for(&*queue, &job.id, Duration::from_secs(30), "the first worker takes the job", |j| j.state == JobState::Running && j.progress.done >= 3).await;
+    wait_for(&*queue, &job.id, Duration::from_secs(30), "the first worker takes the job", |j| {
+        j.state == JobState::Running && j.progress.done >= 3
+    })
+    .await;
     let _ = first.0.kill();
     let _ = first.0.wait();
     let killed_at = Instant::now();
@@ -64,16 +73,26 @@ async fn killed_worker_job_runs_again_and_finishes_once(queue: Arc<dyn JobQueue>
     let _second = worker(data, redis, "worker-2");
     tokio::time::sleep(Duration::from_secs(1)).await;
     let waiting = queue.get(&job.id).await.unwrap().unwrap();
-    assert_eq!((waiting.state, waiting.attempts), (JobState::Running, 1), "still leased to the dead worker before the lease ends");
+    assert_eq!(
+        (waiting.state, waiting.attempts),
+        (JobState::Running, 1),
+        "still leased to the dead worker before the lease ends"
+    );
 
-    let done = wait_for(&*queue, &job.id, Duration::from_secs(30), "the job runs again and finishes", |j| j.state.is_finished()).await;
+    let done = wait_for(&*queue, &job.id, Duration::from_secs(30), "the job runs again and finishes", |j| {
+        j.state.is_finished()
+    })
+    .await;
     let rerun_after = killed_at.elapsed();
     let runs = std::fs::read_to_string(&marker).unwrap_or_default();
     println!("| backend | killed after | done after | attempts | completed runs |\n|---|---|---|---:|---:|\n| {} | step {} of 20 | {rerun_after:.1?} | {} | {} |", queue.backend(), waiting.progress.done, done.attempts, runs.lines().count());
     assert_eq!(done.state, JobState::Done, "{:?}", done.last_error);
     assert_eq!(done.attempts, 2, "one killed attempt, one that finished");
     assert_eq!(runs.lines().collect::<Vec<_>>(), vec![job.id.as_str()], "finished once in effect");
-    assert!(rerun_after >= Duration::from_secs(LEASE_SECONDS) - Duration::from_millis(1500), "not taken over before the lease ended: {rerun_after:?}");
+    assert!(
+        rerun_after >= Duration::from_secs(LEASE_SECONDS) - Duration::from_millis(1500),
+        "not taken over before the lease ended: {rerun_after:?}"
+    );
 }
 
 #[tokio::test]

@@ -39,7 +39,12 @@ async fn redis() -> Option<Setup> {
 }
 
 fn mail(key: &str) -> NewMail {
-    NewMail { key: key.into(), to: "parent@example.org".into(), subject: format!("Subject {key}"), body: format!("Body of {key}\nsecond line") }
+    NewMail {
+        key: key.into(),
+        to: "parent@example.org".into(),
+        subject: format!("Subject {key}"),
+        body: format!("Body of {key}\nsecond line"),
+    }
 }
 
 macro_rules! outbox_suite {
@@ -150,9 +155,15 @@ async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_erro
     for key in ["digest:1", "digest:2"] {
         let sent = recent.iter().find(|m| m.key == key).unwrap();
         assert_eq!(sent.state, MailState::Sent);
-        let message = messages.iter().find(|m| m.contains(&format!("Subject: Subject {key}"))).unwrap_or_else(|| panic!("{key} not received"));
+        let message = messages
+            .iter()
+            .find(|m| m.contains(&format!("Subject: Subject {key}")))
+            .unwrap_or_else(|| panic!("{key} not received"));
         assert!(message.contains(&format!("Message-ID: <{}@famigo.test>", sent.id)), "{message}");
-        assert!(message.contains("X-RcptTo: parent@example.org") && message.contains("From: Famigo <noreply@famigo.test>"), "{message}");
+        assert!(
+            message.contains("X-RcptTo: parent@example.org") && message.contains("From: Famigo <noreply@famigo.test>"),
+            "{message}"
+        );
         assert!(message.contains(&format!("Body of {key}")), "{message}");
     }
     let bad = recent.iter().find(|m| m.key == "bad").unwrap();
@@ -180,7 +191,11 @@ async fn an_alert_mail_waits_in_memory_while_the_outbox_is_down() {
     let detail = serde_json::json!({ "node": "node-a", "dependency": "page_cache", "state": "down" });
 
     server.stop();
-    let alert = |key: &str| AlertMessage { key: key.into(), summary: "node-a: page_cache (redis) is down".into(), detail: &detail };
+    let alert = |key: &str| AlertMessage {
+        key: key.into(),
+        summary: "node-a: page_cache (redis) is down".into(),
+        detail: &detail,
+    };
     sinks.send(alert("node-a:page_cache:down:1")).await;
     assert!(!sinks.flush().await, "kept while Redis is down");
     assert!(server.restart());
@@ -194,6 +209,9 @@ async fn an_alert_mail_waits_in_memory_while_the_outbox_is_down() {
     sinks.send(alert("node-a:page_cache:down:1")).await; // the same event again: one mail
     let mails = outbox.recent(10).await.unwrap();
     assert_eq!(mails.len(), 1, "{mails:?}");
-    assert_eq!((mails[0].to.as_str(), mails[0].subject.as_str()), ("ops@famigo.test", "[famigo] node-a: page_cache (redis) is down"));
+    assert_eq!(
+        (mails[0].to.as_str(), mails[0].subject.as_str()),
+        ("ops@famigo.test", "[famigo] node-a: page_cache (redis) is down")
+    );
     assert!(mails[0].body.contains("\"dependency\": \"page_cache\""), "{}", mails[0].body);
 }

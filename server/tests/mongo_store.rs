@@ -24,7 +24,10 @@ fn key_names(keys: &Document) -> Vec<String> {
 async fn migrations_run_once_and_create_the_declared_indexes() {
     let Some(server) = MongoServer::start() else { return };
     // Two nodes starting at once on an empty database: both must come up.
-    let (a, b) = tokio::join!(MongoCatalog::open(&server.url, &server.database), MongoCatalog::open(&server.url, &server.database));
+    let (a, b) = tokio::join!(
+        MongoCatalog::open(&server.url, &server.database),
+        MongoCatalog::open(&server.url, &server.database)
+    );
     let (catalog, _other) = (a.expect("first node"), b.expect("second node"));
     let again = catalog.migrate().await.unwrap();
     assert_eq!((again.version, again.applied.len()), (4, 0), "already applied: {again:?}");
@@ -40,18 +43,25 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     for model in indexes() {
         assert!(listed.contains(&key_names(&model.keys)), "index {:?} missing from {listed:?}", model.keys);
     }
-    assert!(!listed.iter().any(|keys| keys.contains(&"rating_avg".to_string())), "the orders by plain average are dropped: {listed:?}");
+    assert!(
+        !listed.iter().any(|keys| keys.contains(&"rating_avg".to_string())),
+        "the orders by plain average are dropped: {listed:?}"
+    );
 
     // The unique slug is MongoDB's rule, not only the adapter's.
     let raw = db.collection::<Document>(APPS);
     raw.insert_one(doc! { "slug": "twice" }).await.unwrap();
-    let err = raw.insert_one(doc! { "slug": "twice" }).await.expect_err("a second document with the slug must be refused");
+    let err =
+        raw.insert_one(doc! { "slug": "twice" }).await.expect_err("a second document with the slug must be refused");
     assert!(err.to_string().contains("11000") || err.to_string().to_lowercase().contains("duplicate"), "{err}");
 
     // So is the unique email of an account.
     let users = db.collection::<Document>(famigo::adapters::mongo_accounts::USERS);
     users.insert_one(doc! { "_id": "a", "email": "same@example.com" }).await.unwrap();
-    let err = users.insert_one(doc! { "_id": "b", "email": "same@example.com" }).await.expect_err("a second account with the email must be refused");
+    let err = users
+        .insert_one(doc! { "_id": "b", "email": "same@example.com" })
+        .await
+        .expect_err("a second account with the email must be refused");
     assert!(err.to_string().contains("11000") || err.to_string().to_lowercase().contains("duplicate"), "{err}");
 }
 
@@ -79,7 +89,10 @@ async fn the_rating_score_migration_fills_in_apps_stored_before_it() {
     let top = catalog.list(&app::domain::CatalogQuery { per_page: 30, ..Default::default() }).await.unwrap();
     let mut expected = apps.clone();
     expected.sort_by(|a, b| common::reference_order(app::domain::SortOrder::TopRated, a, b));
-    assert_eq!(top.apps.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), expected.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>());
+    assert_eq!(
+        top.apps.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(),
+        expected.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>()
+    );
 }
 
 /// A port nothing listens on.
@@ -104,7 +117,10 @@ async fn unreachable_server_fails_fast_naming_the_host_but_not_the_password() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let last = stderr.trim_end().lines().last().unwrap_or_default();
-    assert!(last.contains(&format!("127.0.0.1:{port}")) && last.starts_with("famigo: cannot open the catalog"), "{stderr}");
+    assert!(
+        last.contains(&format!("127.0.0.1:{port}")) && last.starts_with("famigo: cannot open the catalog"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("pa55-w0rd"), "{stderr}");
 }
 
@@ -196,7 +212,8 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
     assert!(said.contains(&format!("/{}", server.database)) && !said.contains("mongodb://"), "{said}");
 
     // Three bad lines among new apps: each is named, the good ones land, nothing else changes.
-    let mut lines: Vec<String> = famigo::seed::generate(20, 77).map(|app| serde_json::to_string(&app).unwrap()).collect();
+    let mut lines: Vec<String> =
+        famigo::seed::generate(20, 77).map(|app| serde_json::to_string(&app).unwrap()).collect();
     lines[3] = "{not json".into();
     lines[8] = lines[8].replace("\"min_age\":", "\"min_age\":40,\"was\":");
     lines[12] = lines[12].replace("\"name\":", "\"nom\":");
@@ -212,8 +229,11 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
     let slugs_in = |text: &str| -> HashSet<String> {
         text.lines().map(|line| serde_json::from_str::<app::domain::App>(line).unwrap().slug).collect()
     };
-    let good: HashSet<String> =
-        famigo::seed::generate(20, 77).enumerate().filter(|(i, _)| ![3, 8, 12].contains(i)).map(|(_, app)| app.slug).collect();
+    let good: HashSet<String> = famigo::seed::generate(20, 77)
+        .enumerate()
+        .filter(|(i, _)| ![3, 8, 12].contains(i))
+        .map(|(_, app)| app.slug)
+        .collect();
     let mut want = slugs_in(&exported);
     want.extend(good);
     assert_eq!(slugs_in(&std::fs::read_to_string(&b).unwrap()), want);

@@ -36,15 +36,45 @@ fn app(slug: &str, name: &str, description: &str, min_age: u8, categories: Vec<C
 }
 
 fn fixtures() -> Vec<App> {
-    let mut paid = app("minecraft-education", "Minecraft Education", "Build worlds block by block and learn to code.", 8, vec![Category::Coding, Category::Games]);
+    let mut paid = app(
+        "minecraft-education",
+        "Minecraft Education",
+        "Build worlds block by block and learn to code.",
+        8,
+        vec![Category::Coding, Category::Games],
+    );
     paid.price_cents = 499;
     vec![
         paid,
-        app("tyrannosaurus-counting", "Tyrannosaurus Counting", "Count to twenty with a hungry tyrannosaurus.", 4, vec![Category::Math]),
-        app("mathemagics-tables", "Mathemagics Tables", "Practise multiplication tables with card tricks.", 8, vec![Category::Math, Category::Education]),
+        app(
+            "tyrannosaurus-counting",
+            "Tyrannosaurus Counting",
+            "Count to twenty with a hungry tyrannosaurus.",
+            4,
+            vec![Category::Math],
+        ),
+        app(
+            "mathemagics-tables",
+            "Mathemagics Tables",
+            "Practise multiplication tables with card tricks.",
+            8,
+            vec![Category::Math, Category::Education],
+        ),
         app("phonics-rocketship", "Phonics Rocketship", "Blend sounds into first words.", 5, vec![Category::Reading]),
-        app("star-chart", "Star Chart Junior", "Point the tablet at the sky; a rocketship tour of the planets.", 9, vec![Category::Science]),
-        app("ecoute-musique", "Écoute Musique", "Écoutez des chansons et jouez du xylophone.", 3, vec![Category::Music, Category::Languages]),
+        app(
+            "star-chart",
+            "Star Chart Junior",
+            "Point the tablet at the sky; a rocketship tour of the planets.",
+            9,
+            vec![Category::Science],
+        ),
+        app(
+            "ecoute-musique",
+            "Écoute Musique",
+            "Écoutez des chansons et jouez du xylophone.",
+            3,
+            vec![Category::Music, Category::Languages],
+        ),
         app("quokka-quiz", "Quokka Quiz", "Animal trivia for families.", 6, vec![Category::Puzzles]),
     ]
 }
@@ -58,7 +88,11 @@ struct Setup {
 }
 
 impl Setup {
-    async fn fill(index: Arc<dyn SearchIndex>, dir: tempfile::TempDir, meili_uid: Option<(MeiliSearch, String)>) -> Setup {
+    async fn fill(
+        index: Arc<dyn SearchIndex>,
+        dir: tempfile::TempDir,
+        meili_uid: Option<(MeiliSearch, String)>,
+    ) -> Setup {
         let catalog = common::sqlite().await.expect("sqlite is always there");
         catalog.catalog.upsert_many(&fixtures()).await.unwrap();
         let filler: Vec<App> = famigo::seed::generate(FILLER, 11).collect();
@@ -123,7 +157,11 @@ async fn meilisearch() -> Option<Setup> {
 async fn one_typo_finds_the_intended_app_first(s: &Setup) {
     assert_eq!(s.search("q=minecarft").await.0.first().map(String::as_str), Some("minecraft-education"));
     assert_eq!(s.search("q=tyranosaurus").await.0.first().map(String::as_str), Some("tyrannosaurus-counting"));
-    assert_eq!(s.search("q=quokka%20qui").await.0.first().map(String::as_str), Some("quokka-quiz"), "short words forgive nothing, but the last is a prefix");
+    assert_eq!(
+        s.search("q=quokka%20qui").await.0.first().map(String::as_str),
+        Some("quokka-quiz"),
+        "short words forgive nothing, but the last is a prefix"
+    );
 }
 
 async fn a_prefix_finds_completions(s: &Setup) {
@@ -132,8 +170,20 @@ async fn a_prefix_finds_completions(s: &Setup) {
     let brave = s.apps(&s.all("q=brave").await).await;
     assert!(!brave.is_empty());
     for app in &brave {
-        let text = format!("{} {} {} {}", app.name, app.developer, app.description, app.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(" "));
-        assert!(app::domain::fold(&text).split(|c: char| !c.is_alphanumeric()).any(|w| app::domain::word_matches("brave", w, true)), "{} matched brave", app.slug);
+        let text = format!(
+            "{} {} {} {}",
+            app.name,
+            app.developer,
+            app.description,
+            app.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(" ")
+        );
+        assert!(
+            app::domain::fold(&text)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| app::domain::word_matches("brave", w, true)),
+            "{} matched brave",
+            app.slug
+        );
     }
     assert_eq!(s.search("q=mathema").await.0.first().map(String::as_str), Some("mathemagics-tables"));
     let suggested = s.index.suggest("phonics rock", 6).await.unwrap();
@@ -153,8 +203,13 @@ async fn filters_intersect_with_the_text(s: &Setup) {
     for filter in ["age=5-7", "platform=ios&no_ads=1", "category=math", "price=paid&min_learning=3"] {
         let filtered = s.all(&format!("q=dino&{filter}")).await;
         let query = CatalogQuery::from_query_str(filter).unwrap();
-        let want: HashSet<String> =
-            s.apps(&everything.iter().cloned().collect::<Vec<_>>()).await.into_iter().filter(|a| query.matches(a)).map(|a| a.slug).collect();
+        let want: HashSet<String> = s
+            .apps(&everything.iter().cloned().collect::<Vec<_>>())
+            .await
+            .into_iter()
+            .filter(|a| query.matches(a))
+            .map(|a| a.slug)
+            .collect();
         assert_eq!(filtered.iter().cloned().collect::<HashSet<_>>(), want, "dino with {filter}");
         assert_eq!(filtered.len(), want.len(), "no app listed twice with {filter}");
     }
@@ -168,10 +223,18 @@ async fn facet_counts_equal_the_filtered_hits(s: &Setup) {
             assert_eq!(count, total, "{base}: age {}", band.slug());
         }
         for &(category, count) in &facets.category {
-            assert_eq!(count, s.search(&format!("{base}&category={}", category.slug())).await.1, "{base}: {category:?}");
+            assert_eq!(
+                count,
+                s.search(&format!("{base}&category={}", category.slug())).await.1,
+                "{base}: {category:?}"
+            );
         }
         for &(platform, count) in &facets.platform {
-            assert_eq!(count, s.search(&format!("{base}&platform={}", platform.slug())).await.1, "{base}: {platform:?}");
+            assert_eq!(
+                count,
+                s.search(&format!("{base}&platform={}", platform.slug())).await.1,
+                "{base}: {platform:?}"
+            );
         }
         for &(price, count) in &facets.price {
             assert_eq!(count, s.search(&format!("{base}&price={}", price.slug())).await.1, "{base}: {price:?}");
@@ -220,7 +283,11 @@ async fn a_deleted_or_renamed_app_leaves_the_results(s: &Setup) {
 
 async fn unicode_synonyms_and_empty_queries(s: &Setup) {
     for text in ["ecoute", "ÉCOUTE", "Écoute"] {
-        assert_eq!(s.search(&format!("q={}", urlencode(text))).await.0.first().map(String::as_str), Some("ecoute-musique"), "{text}");
+        assert_eq!(
+            s.search(&format!("q={}", urlencode(text))).await.0.first().map(String::as_str),
+            Some("ecoute-musique"),
+            "{text}"
+        );
     }
     let (_, total, _) = s.search(&format!("q={}", urlencode("恐竜 🦖"))).await;
     assert_eq!(total, 0);

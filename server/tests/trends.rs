@@ -56,7 +56,8 @@ async fn get_as_browser(app: &TestApp, uri: &str) -> u16 {
 async fn page_views_make_apps_rise_per_age_band_on_the_home_page() {
     let app = TestApp::seeded(120).await;
     let all = app.catalog.scan(None, 200).await.unwrap();
-    let of_band = |band: AgeBand| all.iter().filter(|a| a.age_band() == band).map(|a| a.slug.clone()).collect::<Vec<_>>();
+    let of_band =
+        |band: AgeBand| all.iter().filter(|a| a.age_band() == band).map(|a| a.slug.clone()).collect::<Vec<_>>();
     let (kids, toddlers) = (of_band(AgeBand::Kid), of_band(AgeBand::Toddler));
     let (hit, climber, steady, toddler_hit) = (&kids[0], &kids[1], &kids[2], &toddlers[0]);
 
@@ -78,7 +79,10 @@ async fn page_views_make_apps_rise_per_age_band_on_the_home_page() {
     let today = chrono::Utc::now().date_naive();
     let trends = app.state.trends.clone();
     trends.record_views(today, &counted.into_iter().chain([(steady.clone(), 9)]).collect::<Vec<_>>()).await.unwrap();
-    trends.record_views(today.checked_sub_days(Days::new(8)).unwrap(), &views(&[(climber, 1), (steady, 9), (hit, 0)])).await.unwrap();
+    trends
+        .record_views(today.checked_sub_days(Days::new(8)).unwrap(), &views(&[(climber, 1), (steady, 9), (hit, 0)]))
+        .await
+        .unwrap();
 
     let home = app.get("/").await;
     assert!(!home.body.contains("data-rising"), "no rising shelf before the first refresh");
@@ -89,11 +93,25 @@ async fn page_views_make_apps_rise_per_age_band_on_the_home_page() {
     let done = app.state.jobs.get(&job.id).await.unwrap().unwrap();
     assert_eq!(done.state, JobState::Done, "{:?}", done.last_error);
     let lists = trends.trending().await.unwrap().expect("saved");
-    assert_eq!(lists.by_age, vec![(AgeBand::Toddler, vec![toddler_hit.clone()]), (AgeBand::Kid, vec![hit.clone(), climber.clone()])], "steady is not rising");
+    assert_eq!(
+        lists.by_age,
+        vec![(AgeBand::Toddler, vec![toddler_hit.clone()]), (AgeBand::Kid, vec![hit.clone(), climber.clone()])],
+        "steady is not rising"
+    );
 
     let home = app.get("/").await;
     assert_ne!(home.headers["x-cache"], "hit", "the refresh dropped the cached home page");
-    let kid_shelf = home.body.split("data-rising=\"8-10\"").nth(1).expect("a rising shelf for 8–10").split("</section>").next().unwrap();
-    assert_eq!(common::Response { status: 200, headers: Default::default(), body: kid_shelf.to_string() }.card_slugs(), vec![hit.clone(), climber.clone()]);
+    let kid_shelf = home
+        .body
+        .split("data-rising=\"8-10\"")
+        .nth(1)
+        .expect("a rising shelf for 8–10")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        common::Response { status: 200, headers: Default::default(), body: kid_shelf.to_string() }.card_slugs(),
+        vec![hit.clone(), climber.clone()]
+    );
     assert!(home.body.contains("Rising this week for ages 2–4"));
 }

@@ -24,12 +24,18 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiEr
     let state = super::state()?;
     let ip_key = format!("signup:ip:{}", ssr::client_ip());
     ssr::check_throttle(&state, &[ip_key.clone()]).await?;
-    let values = vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
+    let values =
+        vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
     let account = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     // Every valid attempt counts, created or not: an address may make a few accounts an hour.
     ssr::count_failure(&state, &ip_key, &ssr::SIGN_UP_PER_IP).await;
     let password_hash = super::password::hash(account.password).await.map_err(ssr::hashing_failed)?;
-    let new = crate::ports::NewUser { email: account.email, display_name: account.display_name, password_hash, role: crate::domain::Role::Parent };
+    let new = crate::ports::NewUser {
+        email: account.email,
+        display_name: account.display_name,
+        password_hash,
+        role: crate::domain::Role::Parent,
+    };
     let user = match state.accounts.create_user(&new).await {
         Ok(user) => user,
         Err(crate::ports::AccountError::EmailTaken) => {
@@ -51,7 +57,8 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiEr
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
-    let email = crate::domain::normalize_email(&email).unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
+    let email = crate::domain::normalize_email(&email)
+        .unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
     let keys = [format!("signin:ip:{}", ssr::client_ip()), format!("signin:account:{email}")];
     ssr::check_throttle(&state, &keys).await?;
     let record = ssr::verified_user(&state, &email, password).await?;
@@ -109,7 +116,10 @@ impl ViewerResource {
     pub fn provide() -> ViewerResource {
         let location = leptos_router::hooks::use_location();
         let sign_out = ServerAction::<SignOut>::new();
-        let viewer = ViewerResource(Resource::new(move || (location.pathname.get(), sign_out.version().get()), |_| current_viewer()), sign_out);
+        let viewer = ViewerResource(
+            Resource::new(move || (location.pathname.get(), sign_out.version().get()), |_| current_viewer()),
+            sign_out,
+        );
         provide_context(viewer);
         viewer
     }
@@ -130,12 +140,16 @@ pub async fn my_account() -> Result<AccountOverview, ApiError> {
 pub async fn add_kid(form: KidForm) -> Result<Kid, ApiError> {
     let user = ssr::require_user().await?;
     let values = vec![("nickname".to_string(), form.nickname.clone()), ("age".to_string(), form.age.clone())];
-    let kid = form.validate(ssr::this_year()).map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
+    let kid =
+        form.validate(ssr::this_year()).map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     match super::state()?.accounts.add_kid(&user.id, &kid).await {
         Ok(Some(kid)) => Ok(kid),
         Ok(None) => Err(ApiError::SignInRequired),
         Err(crate::ports::AccountError::TooManyKids(most)) => {
-            let error = crate::domain::FieldError { field: "age".into(), message: format!("an account has at most {most} children") };
+            let error = crate::domain::FieldError {
+                field: "age".into(),
+                message: format!("an account has at most {most} children"),
+            };
             Err(ApiError::InvalidForm { errors: vec![error], values })
         }
         Err(e) => Err(e.into()),
@@ -248,11 +262,27 @@ pub(crate) mod ssr {
 
     const MINUTE: Duration = Duration::from_secs(60);
     /// A family behind one address may mistype a few times; a guesser gets a second, doubling.
-    pub const SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 20, window: Duration::from_secs(15 * 60), base: Duration::from_secs(1), max: Duration::from_secs(15 * 60) };
-    pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(15 * 60), base: Duration::from_secs(2), max: Duration::from_secs(15 * 60) };
-    pub const SIGN_UP_PER_IP: ThrottlePolicy = ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
+    pub const SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy {
+        free: 20,
+        window: Duration::from_secs(15 * 60),
+        base: Duration::from_secs(1),
+        max: Duration::from_secs(15 * 60),
+    };
+    pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+        free: 5,
+        window: Duration::from_secs(15 * 60),
+        base: Duration::from_secs(2),
+        max: Duration::from_secs(15 * 60),
+    };
+    pub const SIGN_UP_PER_IP: ThrottlePolicy =
+        ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
     /// A few reset mails an hour to one address: enough for a lost mail, not a mail bomb.
-    pub const RESETS_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy { free: 3, window: Duration::from_secs(3600), base: Duration::from_secs(10 * 60), max: Duration::from_secs(3600) };
+    pub const RESETS_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+        free: 3,
+        window: Duration::from_secs(3600),
+        base: Duration::from_secs(10 * 60),
+        max: Duration::from_secs(3600),
+    };
     pub const RESET_LINK_VALID: Duration = Duration::from_secs(3600);
 
     /// A reset token as the store keeps it: its SHA-256, hex.
@@ -270,7 +300,9 @@ pub(crate) mod ssr {
         }
         let parts = leptos::prelude::use_context::<http::request::Parts>()?;
         let host = parts.headers.get(http::header::HOST)?.to_str().ok()?;
-        let name = host.rsplit_once(':').map_or(host, |(name, port)| if port.chars().all(|c| c.is_ascii_digit()) { name } else { host });
+        let name =
+            host.rsplit_once(':')
+                .map_or(host, |(name, port)| if port.chars().all(|c| c.is_ascii_digit()) { name } else { host });
         matches!(name, "localhost" | "127.0.0.1" | "[::1]").then(|| format!("http://{host}"))
     }
 
@@ -339,7 +371,11 @@ pub(crate) mod ssr {
 
     /// The account with this email if `password` is its password. Takes the time of one
     /// hash either way.
-    pub async fn verified_user(state: &AppState, email: &str, password: String) -> Result<Option<UserRecord>, ApiError> {
+    pub async fn verified_user(
+        state: &AppState,
+        email: &str,
+        password: String,
+    ) -> Result<Option<UserRecord>, ApiError> {
         if password.chars().count() > crate::domain::MAX_PASSWORD_CHARS {
             return Ok(None);
         }
@@ -370,7 +406,10 @@ pub(crate) mod ssr {
     }
 
     /// `signed_in_user` for a given session (plain axum handlers have no Leptos context).
-    pub async fn user_of_session(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> Result<Option<User>, ApiError> {
+    pub async fn user_of_session(
+        session: &tower_sessions::Session,
+        accounts: &dyn crate::ports::Accounts,
+    ) -> Result<Option<User>, ApiError> {
         let Some(signed_in) = session.get::<SignedIn>(ACCOUNT_KEY).await.map_err(session_failed)? else {
             return Ok(None);
         };
@@ -390,7 +429,9 @@ pub(crate) mod ssr {
     /// `next` if it is a path on this site, else `/account`.
     pub fn safe_next(next: Option<&str>) -> String {
         match next {
-            Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => path.to_string(),
+            Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => {
+                path.to_string()
+            }
             _ => "/account".to_string(),
         }
     }

@@ -16,7 +16,10 @@ pub const ADMIN_KEY: &str = "admin";
 /// signed-in parent and `Unauthorized` for anyone else. (For plain axum handlers, outside a
 /// server function; server functions call `require_admin`.)
 #[cfg(feature = "ssr")]
-pub async fn check_admin(session: &tower_sessions::Session, accounts: &dyn crate::ports::Accounts) -> Result<(), ApiError> {
+pub async fn check_admin(
+    session: &tower_sessions::Session,
+    accounts: &dyn crate::ports::Accounts,
+) -> Result<(), ApiError> {
     if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
         return Ok(());
     }

@@ -46,12 +46,19 @@ pub async fn save_app(original_slug: String, form: AppForm) -> Result<String, Ap
     let (form, rating) = if creating {
         (form, (0.0, 0))
     } else {
-        let existing = state.catalog.get(&original_slug).await?.ok_or_else(|| ApiError::NotFound(format!("app {original_slug:?}")))?;
+        let existing = state
+            .catalog
+            .get(&original_slug)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("app {original_slug:?}")))?;
         (AppForm { slug: original_slug.clone(), ..form }, (existing.rating_avg, existing.rating_count))
     };
     let app = form.to_app(rating).map_err(|errors| invalid(&form, errors))?;
     if creating && state.catalog.get(&app.slug).await?.is_some() {
-        let taken = crate::domain::FieldError { field: "slug".into(), message: format!("An app at /apps/{} exists already; choose another.", app.slug) };
+        let taken = crate::domain::FieldError {
+            field: "slug".into(),
+            message: format!("An app at /apps/{} exists already; choose another.", app.slug),
+        };
         return Err(invalid(&form, vec![taken]));
     }
     state.catalog.upsert_many(std::slice::from_ref(&app)).await?;

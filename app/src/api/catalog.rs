@@ -1,9 +1,9 @@
 use super::ApiError;
-use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, HomeShelves};
 #[cfg(feature = "ssr")]
 use crate::domain::summaries;
 #[cfg(feature = "ssr")]
 use crate::domain::{AgeBand, App, SortOrder};
+use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, HomeShelves};
 #[cfg(feature = "ssr")]
 use crate::ports::cache_tags;
 use leptos::prelude::*;
@@ -62,7 +62,13 @@ pub async fn get_home() -> Result<HomeShelves, ApiError> {
     let newest = shelf(CatalogQuery { sort: SortOrder::Newest, ..Default::default() }).await?;
     super::declare_cache_tags(listing_tags(&top.apps).chain(listing_tags(&newest.apps)));
     let rising = rising_shelves(&state).await?;
-    Ok(HomeShelves { rising, by_age, top_rated: summaries(top.apps), newest: summaries(newest.apps), total_apps: top.total })
+    Ok(HomeShelves {
+        rising,
+        by_age,
+        top_rated: summaries(top.apps),
+        newest: summaries(newest.apps),
+        total_apps: top.total,
+    })
 }
 
 /// The trending lists as shelves. The trends store being down only hides them.
@@ -78,7 +84,8 @@ async fn rising_shelves(state: &crate::ports::AppState) -> Result<Vec<(AgeBand, 
     };
     // One read for every band's apps; apps deleted since the lists were made drop out.
     let all: Vec<String> = lists.by_age.iter().flat_map(|(_, slugs)| slugs.iter().cloned()).collect();
-    let mut found: std::collections::HashMap<String, App> = state.catalog.get_many(&all).await?.into_iter().map(|a| (a.slug.clone(), a)).collect();
+    let mut found: std::collections::HashMap<String, App> =
+        state.catalog.get_many(&all).await?.into_iter().map(|a| (a.slug.clone(), a)).collect();
     super::declare_cache_tags(found.keys().map(|slug| cache_tags::app(slug)));
     Ok(lists
         .by_age

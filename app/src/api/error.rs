@@ -65,7 +65,10 @@ impl ApiError {
 impl ApiError {
     /// A form refusal with one message under one field.
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::InvalidForm { errors: vec![crate::domain::FieldError { field: field.into(), message: message.into() }], values: Vec::new() }
+        ApiError::InvalidForm {
+            errors: vec![crate::domain::FieldError { field: field.into(), message: message.into() }],
+            values: Vec::new(),
+        }
     }
 
     /// The message for `field` if this error names it.
@@ -81,7 +84,9 @@ impl ApiError {
     /// The value typed into `field`, when the form came back refused.
     pub fn typed_value(&self, field: &str) -> Option<String> {
         match self {
-            ApiError::InvalidForm { values, .. } => values.iter().find(|(name, _)| name == field).map(|(_, v)| v.clone()),
+            ApiError::InvalidForm { values, .. } => {
+                values.iter().find(|(name, _)| name == field).map(|(_, v)| v.clone())
+            }
             _ => None,
         }
     }

@@ -65,7 +65,10 @@ pub async fn retry_job(id: String) -> Result<JobInfo, ApiError> {
     let state = super::state()?;
     let job = find_job(&state, &id).await?;
     if !state.jobs.retry(&id).await.map_err(queue_failed)? {
-        return Err(ApiError::BadRequest(format!("a {} job cannot be retried; only dead or cancelled ones", job.state.label())));
+        return Err(ApiError::BadRequest(format!(
+            "a {} job cannot be retried; only dead or cancelled ones",
+            job.state.label()
+        )));
     }
     find_job(&state, &id).await
 }

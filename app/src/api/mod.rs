@@ -5,14 +5,14 @@ pub mod admin;
 pub mod admin_apps;
 pub mod catalog;
 pub mod digest;
+mod error;
 pub mod favorites;
 pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod password;
 pub mod picks;
 pub mod reviews;
 pub mod search;
-mod error;
-#[cfg(feature = "ssr")]
-pub mod password;
 
 pub use error::ApiError;
 

@@ -33,7 +33,8 @@ pub async fn home_picks() -> Result<Option<Vec<KidPicks>>, ApiError> {
     for kid in kids.iter().take(PICK_SHELVES) {
         let age = kid.age_in(year).clamp(u16::from(MIN_AGE), u16::from(MAX_AGE)) as u8;
         let Some(band) = AgeBand::of_age(age) else { continue };
-        let families = state.accounts.family_favorites(kid.birth_year.saturating_sub(1), kid.birth_year + 1, 60).await?;
+        let families =
+            state.accounts.family_favorites(kid.birth_year.saturating_sub(1), kid.birth_year + 1, 60).await?;
         let slugs: Vec<String> = families.into_iter().map(|(slug, _)| slug).collect();
         let favorited = state.catalog.get_many(&slugs).await?;
         let learning = CatalogQuery { age: Some(band), sort: SortOrder::Learning, per_page: 24, ..Default::default() };

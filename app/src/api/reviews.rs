@@ -13,7 +13,7 @@ pub const MODERATION_PER_PAGE: u32 = 20;
 /// One page of an app's published reviews, newest first.
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn app_reviews(slug: String, page: u32) -> Result<ReviewPage, ApiError> {
-    use crate::domain::{is_valid_slug, REVIEWS_PER_PAGE, MAX_PAGE};
+    use crate::domain::{is_valid_slug, MAX_PAGE, REVIEWS_PER_PAGE};
     if !is_valid_slug(&slug) {
         return Err(ApiError::NotFound(format!("app {slug:?}")));
     }
@@ -51,10 +51,19 @@ pub async fn save_review(slug: String, form: ReviewForm) -> Result<Review, ApiEr
     let before = state.reviews.user_review(&user.id, &slug).await?.map(|r| r.status);
     let status = ReviewStatus::of_written(&review.text, before);
     let reason = match status {
-        ReviewStatus::Pending => Some(moderation_reason(&review.text).unwrap_or_else(|| "edited after a moderator hid it".into())),
+        ReviewStatus::Pending => {
+            Some(moderation_reason(&review.text).unwrap_or_else(|| "edited after a moderator hid it".into()))
+        }
         _ => None,
     };
-    let draft = ReviewDraft { app_slug: slug.clone(), user_id: user.id.clone(), author: user.display_name.clone(), review, status, reason };
+    let draft = ReviewDraft {
+        app_slug: slug.clone(),
+        user_id: user.id.clone(),
+        author: user.display_name.clone(),
+        review,
+        status,
+        reason,
+    };
     let saved = state.reviews.put_review(&draft).await?;
     super::accounts::ssr::count_failure(&state, &key, &ssr::REVIEW_WRITES).await;
     ssr::reviews_changed(&state, &slug).await;
@@ -66,7 +75,8 @@ pub async fn save_review(slug: String, form: ReviewForm) -> Result<Review, ApiEr
 pub async fn delete_review(id: String) -> Result<(), ApiError> {
     let user = super::accounts::ssr::require_user().await?;
     let state = super::state()?;
-    let deleted = state.reviews.delete_review(&user.id, &id).await?.ok_or_else(|| ApiError::NotFound("review".into()))?;
+    let deleted =
+        state.reviews.delete_review(&user.id, &id).await?.ok_or_else(|| ApiError::NotFound("review".into()))?;
     ssr::reviews_changed(&state, &deleted.app_slug).await;
     Ok(())
 }
@@ -78,7 +88,8 @@ pub async fn vote_helpful(id: String) -> Result<u32, ApiError> {
     let user = super::accounts::ssr::require_user().await?;
     let state = super::state()?;
     let not_found = || ApiError::NotFound("review".into());
-    let review = state.reviews.review(&id).await?.filter(|r| r.status == ReviewStatus::Published).ok_or_else(not_found)?;
+    let review =
+        state.reviews.review(&id).await?.filter(|r| r.status == ReviewStatus::Published).ok_or_else(not_found)?;
     if review.user_id == user.id {
         return Err(ApiError::BadRequest("you cannot vote for your own review".into()));
     }
@@ -130,7 +141,12 @@ pub(crate) mod ssr {
     use std::time::Duration;
 
     /// Reviews written (or rewritten) per account: plenty for a parent, little for a spammer.
-    pub const REVIEW_WRITES: ThrottlePolicy = ThrottlePolicy { free: 30, window: Duration::from_secs(3600), base: Duration::from_secs(60), max: Duration::from_secs(3600) };
+    pub const REVIEW_WRITES: ThrottlePolicy = ThrottlePolicy {
+        free: 30,
+        window: Duration::from_secs(3600),
+        base: Duration::from_secs(60),
+        max: Duration::from_secs(3600),
+    };
     const RECOMPUTE_ATTEMPTS: u32 = 5;
 
     /// After the reviews of an app changed: its cached pages go (the list is on them), and

@@ -1,10 +1,10 @@
 use super::ApiError;
-use crate::domain::{SearchPage, SearchQuery, Suggestion};
 #[cfg(feature = "ssr")]
 use crate::domain::{
     highlight, snippet, summaries, words, App, AppPage, AppSummary, CatalogQuery, SearchHit, SearchSort, SortOrder,
     MAX_QUERY_CHARS, SUGGESTION_COUNT,
 };
+use crate::domain::{SearchPage, SearchQuery, Suggestion};
 #[cfg(feature = "ssr")]
 use crate::ports::{cache_tags, AppState, SearchError};
 use leptos::prelude::*;
@@ -43,12 +43,14 @@ pub async fn search_apps(query: SearchQuery) -> Result<SearchPage, ApiError> {
             Ok(found) => (state.catalog.get_many(&found.slugs).await?, found.total, found.facets, false),
             Err(e) => {
                 warn_search_failed(&e);
-                let page: AppPage = state.catalog.search_text(&words, &CatalogQuery { sort: order, ..query.filters.clone() }).await?;
+                let page: AppPage =
+                    state.catalog.search_text(&words, &CatalogQuery { sort: order, ..query.filters.clone() }).await?;
                 (page.apps, page.total, page.facets, true)
             }
         }
     };
-    let (did_you_mean, popular) = if total == 0 { alternatives(&state, &query, limited).await? } else { Default::default() };
+    let (did_you_mean, popular) =
+        if total == 0 { alternatives(&state, &query, limited).await? } else { Default::default() };
     // A limited page is not kept: the next visitor should get real results once search is back.
     if !limited {
         super::declare_cache_tags(
@@ -117,10 +119,12 @@ async fn alternatives(state: &AppState, query: &SearchQuery, limited: bool) -> R
             }
         }
     };
-    let popular_query = CatalogQuery { per_page: POPULAR_COUNT, page: 1, sort: SortOrder::TopRated, ..query.filters.clone() };
+    let popular_query =
+        CatalogQuery { per_page: POPULAR_COUNT, page: 1, sort: SortOrder::TopRated, ..query.filters.clone() };
     let mut popular = state.catalog.list(&popular_query).await?.apps;
     if popular.is_empty() {
-        let by_age = CatalogQuery { age: query.filters.age, ..CatalogQuery { per_page: POPULAR_COUNT, ..Default::default() } };
+        let by_age =
+            CatalogQuery { age: query.filters.age, ..CatalogQuery { per_page: POPULAR_COUNT, ..Default::default() } };
         popular = state.catalog.list(&by_age).await?.apps;
     }
     Ok((did_you_mean, popular))

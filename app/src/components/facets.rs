@@ -66,21 +66,26 @@ fn value_links<T: Copy + PartialEq>(
 }
 
 /// A link that toggles one of the safety filters.
-fn toggle_link(href: &dyn Fn(CatalogQuery) -> String, query: &CatalogQuery, label: &str, count: u64, flag: fn(&mut CatalogQuery) -> &mut bool) -> FacetLink {
+fn toggle_link(
+    href: &dyn Fn(CatalogQuery) -> String,
+    query: &CatalogQuery,
+    label: &str,
+    count: u64,
+    flag: fn(&mut CatalogQuery) -> &mut bool,
+) -> FacetLink {
     let mut probe = query.clone();
     let selected = *flag(&mut probe);
-    FacetLink {
-        label: label.to_string(),
-        count,
-        selected,
-        href: href(query.with(|q| *flag(q) = !selected)),
-    }
+    FacetLink { label: label.to_string(), count, selected, href: href(query.with(|q| *flag(q) = !selected)) }
 }
 
 /// Each facet value with the number of apps it would give; a link that selects it (or, when
 /// selected, removes it), so the panel works without JS.
 #[component]
-pub fn FacetPanel(query: CatalogQuery, facets: FacetCounts, #[prop(optional)] search: Option<SearchQuery>) -> impl IntoView {
+pub fn FacetPanel(
+    query: CatalogQuery,
+    facets: FacetCounts,
+    #[prop(optional)] search: Option<SearchQuery>,
+) -> impl IntoView {
     let q = &query;
     let h = &|filters| listing_href(&search, filters);
     let age = value_links(h, q, &facets.age, q.age, AgeBand::label, |q, v| q.age = v);

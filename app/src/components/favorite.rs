@@ -49,7 +49,15 @@ fn HeartForm(slug: String, name: String, on: bool) -> impl IntoView {
     // What the parent asked for shows while the server works on it.
     let shown = move || action.input().get().map_or_else(|| confirmed.get(), |asked| asked.on);
     let label = StoredValue::new(name);
-    let label = move || label.with_value(|name| if shown() { format!("Remove {name} from your apps") } else { format!("Save {name} to your apps") });
+    let label = move || {
+        label.with_value(|name| {
+            if shown() {
+                format!("Remove {name} from your apps")
+            } else {
+                format!("Save {name} to your apps")
+            }
+        })
+    };
     view! {
         <ActionForm action attr:class="heart-form">
             <input type="hidden" name="slug" value=slug/>

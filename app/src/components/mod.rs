@@ -13,13 +13,13 @@ mod status;
 mod textarea;
 
 pub use app_card::{AppBadge, AppCard, AppGrid};
-pub use favorite::FavoriteButton;
 pub use facets::{listing_href, ActiveFilters, FacetPanel};
+pub use favorite::FavoriteButton;
 pub use layout::{SiteFooter, SiteHeader};
 pub use pager::Pager;
 pub use reviews::{ReviewResources, ReviewsSection};
 pub use scorecard::Scorecard;
 pub use search_box::SearchBox;
 pub use seo::{site_origin, Canonical, SocialMeta};
-pub use textarea::textarea_text;
 pub use status::{set_http_status, ErrorPage, NotFound};
+pub use textarea::textarea_text;

@@ -41,7 +41,8 @@ impl ReviewResources {
         let save = ServerAction::<SaveReview>::new();
         let delete = ServerAction::<DeleteReview>::new();
         let vote = ServerAction::<VoteHelpful>::new();
-        let mine = Resource::new(move || (slug(), save.version().get(), delete.version().get()), |(slug, ..)| my_review(slug));
+        let mine =
+            Resource::new(move || (slug(), save.version().get(), delete.version().get()), |(slug, ..)| my_review(slug));
         let list = Resource::new(
             move || (slug(), page(), save.version().get(), delete.version().get(), vote.version().get()),
             |(slug, page, ..)| app_reviews(slug, page),
@@ -135,7 +136,13 @@ fn ReviewItem(review: PublicReview, mine: MyReviewResource, vote: ServerAction<V
 /// The signed-in parent's review form (filled with their review if they wrote one), or an
 /// invitation to sign in.
 #[component]
-fn MyReview(slug: String, name: String, mine: MyReviewResource, save: ServerAction<SaveReview>, delete: ServerAction<DeleteReview>) -> impl IntoView {
+fn MyReview(
+    slug: String,
+    name: String,
+    mine: MyReviewResource,
+    save: ServerAction<SaveReview>,
+    delete: ServerAction<DeleteReview>,
+) -> impl IntoView {
     let viewer = ViewerResource::from_context();
     let sign_in = format!("/signin?next=%2Fapps%2F{slug}%23reviews");
     view! {
@@ -159,7 +166,12 @@ fn MyReview(slug: String, name: String, mine: MyReviewResource, save: ServerActi
 }
 
 #[component]
-fn ReviewForm(slug: String, existing: Option<Review>, save: ServerAction<SaveReview>, delete: ServerAction<DeleteReview>) -> impl IntoView {
+fn ReviewForm(
+    slug: String,
+    existing: Option<Review>,
+    save: ServerAction<SaveReview>,
+    delete: ServerAction<DeleteReview>,
+) -> impl IntoView {
     let error = move || save.value().get().and_then(Result::err);
     let typed = move |field: &'static str| error().and_then(|e| e.typed_value(field));
     let (stars, text) = existing.as_ref().map(|r| (r.stars.to_string(), r.text.clone())).unwrap_or_default();

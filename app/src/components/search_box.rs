@@ -82,7 +82,9 @@ pub fn SearchBox() -> impl IntoView {
                 }
                 "Enter" => {
                     let chosen = active.get_untracked().filter(|_| open.get_untracked());
-                    if let Some(slug) = chosen.and_then(|i| suggestions.with_untracked(|s| s.get(i).map(|s| s.slug.clone()))) {
+                    if let Some(slug) =
+                        chosen.and_then(|i| suggestions.with_untracked(|s| s.get(i).map(|s| s.slug.clone())))
+                    {
                         ev.prevent_default();
                         go(format!("/apps/{slug}"));
                     }
@@ -95,9 +97,10 @@ pub fn SearchBox() -> impl IntoView {
     let on_submit = {
         let go = go.clone();
         move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        go(SearchQuery::new(&text.get_untracked()).href());
-    }};
+            ev.prevent_default();
+            go(SearchQuery::new(&text.get_untracked()).href());
+        }
+    };
     let option_id = |i: usize| format!("site-search-option-{i}");
 
     view! {

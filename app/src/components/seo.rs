@@ -34,7 +34,12 @@ pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
 /// OpenGraph and Twitter card tags, so a shared link previews with a title, a description and
 /// an image (`image`: an absolute URL; the site's logo when None). `path` is the canonical path.
 #[component]
-pub fn SocialMeta(#[prop(into)] title: String, #[prop(into)] description: String, #[prop(into)] path: String, #[prop(optional)] image: Option<String>) -> impl IntoView {
+pub fn SocialMeta(
+    #[prop(into)] title: String,
+    #[prop(into)] description: String,
+    #[prop(into)] path: String,
+    #[prop(optional)] image: Option<String>,
+) -> impl IntoView {
     let origin = site_origin();
     let image = image.unwrap_or_else(|| format!("{origin}/favicon.svg"));
     view! {

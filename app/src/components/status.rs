@@ -5,10 +5,9 @@ use leptos_meta::{Meta, Title};
 /// Sets the HTTP status of the server-rendered response; does nothing in the browser.
 pub fn set_http_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
+    if let (Some(options), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
         options.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]

@@ -18,7 +18,10 @@ pub fn textarea_text(text: String) -> String {
 mod tests {
     #[test]
     fn a_closing_tag_cannot_leave_the_textarea() {
-        assert_eq!(super::textarea_text("a </textarea><script>x</script> & b".into()), "a &lt;/textarea>&lt;script>x&lt;/script> &amp; b");
+        assert_eq!(
+            super::textarea_text("a </textarea><script>x</script> & b".into()),
+            "a &lt;/textarea>&lt;script>x&lt;/script> &amp; b"
+        );
         assert_eq!(super::textarea_text("plain".into()), "plain");
     }
 }

@@ -144,7 +144,9 @@ pub fn normalize_email(input: &str) -> Result<String, String> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains("..")
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';'))
+                && !email
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';'))
         }
         None => false,
     };
@@ -216,7 +218,10 @@ impl KidForm {
             Ok(age) if (0..=i32::from(MAX_KID_AGE)).contains(&age) => Some(year - age),
             Ok(born) if (oldest..=year).contains(&born) => Some(born),
             Ok(_) => {
-                errors.push(field_error("age", format!("an age from 0 to {MAX_KID_AGE}, or a birth year from {oldest} to {year}")));
+                errors.push(field_error(
+                    "age",
+                    format!("an age from 0 to {MAX_KID_AGE}, or a birth year from {oldest} to {year}"),
+                ));
                 None
             }
             Err(_) if self.age.trim().is_empty() => {
@@ -229,10 +234,9 @@ impl KidForm {
             }
         };
         match birth_year {
-            Some(born) if errors.is_empty() => Ok(NewKid {
-                nickname: (!nickname.is_empty()).then(|| nickname.to_string()),
-                birth_year: born as u16,
-            }),
+            Some(born) if errors.is_empty() => {
+                Ok(NewKid { nickname: (!nickname.is_empty()).then(|| nickname.to_string()), birth_year: born as u16 })
+            }
             _ => Err(errors),
         }
     }
@@ -257,7 +261,18 @@ mod tests {
     #[test]
     fn emails_are_normalized_and_checked() {
         assert_eq!(normalize_email("  Maya.Parent@Example.COM ").as_deref(), Ok("maya.parent@example.com"));
-        for bad in ["", "maya", "maya@", "@example.com", "maya@example", "a b@example.com", "a@b@c.com", "a@.com", "a@b..com", "<a@b.com>"] {
+        for bad in [
+            "",
+            "maya",
+            "maya@",
+            "@example.com",
+            "maya@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@b..com",
+            "<a@b.com>",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
         assert!(normalize_email(&format!("{}@example.com", "a".repeat(250))).is_err());
@@ -268,8 +283,12 @@ mod tests {
         let form = SignUpForm { email: "nope".into(), display_name: "  ".into(), password: "short".into() };
         let fields: Vec<String> = form.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["email", "display_name", "password"]);
-        let good = SignUpForm { email: "A@B.org".into(), display_name: " Sam ".into(), password: "correct horse".into() };
-        assert_eq!(good.validate(), Ok(NewAccount { email: "a@b.org".into(), display_name: "Sam".into(), password: "correct horse".into() }));
+        let good =
+            SignUpForm { email: "A@B.org".into(), display_name: " Sam ".into(), password: "correct horse".into() };
+        assert_eq!(
+            good.validate(),
+            Ok(NewAccount { email: "a@b.org".into(), display_name: "Sam".into(), password: "correct horse".into() })
+        );
         assert!(check_password(&" ".repeat(12)).is_err());
         assert!(check_password(&"x".repeat(129)).is_err());
         assert!(display_name("Sam\u{7}").is_err());

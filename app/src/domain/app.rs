@@ -85,13 +85,8 @@ pub enum AgeBand {
 }
 
 impl AgeBand {
-    pub const ALL: &'static [AgeBand] = &[
-        AgeBand::Toddler,
-        AgeBand::EarlyReader,
-        AgeBand::Kid,
-        AgeBand::Tween,
-        AgeBand::Teen,
-    ];
+    pub const ALL: &'static [AgeBand] =
+        &[AgeBand::Toddler, AgeBand::EarlyReader, AgeBand::Kid, AgeBand::Tween, AgeBand::Teen];
 
     /// Inclusive range of youngest ages in this band.
     pub fn ages(self) -> (u8, u8) {
@@ -157,7 +152,8 @@ pub const RATING_PRIOR_WEIGHT: f64 = 5.0;
 /// (`rating_score`, migration 0005), in the same order of operations, so the two agree to the
 /// last bit.
 pub fn rating_score(average: f32, count: u32) -> f64 {
-    (f64::from(average) * f64::from(count) + RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT) / (f64::from(count) + RATING_PRIOR_WEIGHT)
+    (f64::from(average) * f64::from(count) + RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT)
+        / (f64::from(count) + RATING_PRIOR_WEIGHT)
 }
 
 /// How much of each kind of content a parent might worry about; 0 = none, 5 = a lot.
@@ -249,9 +245,7 @@ impl App {
 
     /// Checks the invariants every stored app must hold; names the first field that breaks one.
     pub fn validate(&self) -> Result<(), AppFieldError> {
-        let fail = |field: &'static str, reason: &str| {
-            Err(AppFieldError { field, reason: reason.to_string() })
-        };
+        let fail = |field: &'static str, reason: &str| Err(AppFieldError { field, reason: reason.to_string() });
         if !is_valid_slug(&self.slug) {
             return fail("slug", "must be 1–80 lowercase letters, digits or dashes");
         }

@@ -46,8 +46,12 @@ pub struct AppForm {
 pub const CONTENT_FIELDS: [(&str, &str); 4] =
     [("violence", "Violence"), ("scariness", "Scariness"), ("language", "Language"), ("consumerism", "Consumerism")];
 /// The privacy checkboxes, in the order the form shows them.
-pub const PRIVACY_FIELDS: [(&str, &str); 4] =
-    [("ads", "Shows ads"), ("in_app_purchases", "In-app purchases"), ("collects_data", "Collects data"), ("open_chat", "Open chat")];
+pub const PRIVACY_FIELDS: [(&str, &str); 4] = [
+    ("ads", "Shows ads"),
+    ("in_app_purchases", "In-app purchases"),
+    ("collects_data", "Collects data"),
+    ("open_chat", "Open chat"),
+];
 
 impl AppForm {
     /// A blank form for a new app, released and updated `today`.
@@ -75,7 +79,11 @@ impl AppForm {
             description: app.description.clone(),
             platforms: app.platforms.iter().map(|p| p.slug().to_string()).collect(),
             categories: app.categories.iter().map(|c| c.slug().to_string()).collect(),
-            price: if app.price_cents == 0 { "0".into() } else { format!("{}.{:02}", app.price_cents / 100, app.price_cents % 100) },
+            price: if app.price_cents == 0 {
+                "0".into()
+            } else {
+                format!("{}.{:02}", app.price_cents / 100, app.price_cents % 100)
+            },
             min_age: app.min_age.to_string(),
             learning_rating: app.learning_rating.to_string(),
             violence: app.content.violence.to_string(),
@@ -114,7 +122,8 @@ impl AppForm {
     /// parents' reviews set, not the form. Every problem is reported, each under its field.
     pub fn to_app(&self, rating: (f32, u32)) -> Result<App, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut fail = |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
+        let mut fail =
+            |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
         let slug = self.slug.trim().to_string();
         if !super::is_valid_slug(&slug) {
             fail("slug", "Use 1–80 lowercase letters, digits or dashes, like my-app.");
@@ -156,8 +165,10 @@ impl AppForm {
                 }
             }
         };
-        let min_age = number("min_age", &self.min_age, MIN_AGE, MAX_AGE, "The youngest age must be a whole number from 2 to 18.");
-        let learning_rating = number("learning_rating", &self.learning_rating, 0, MAX_RATING, "Rate learning from 0 to 5.");
+        let min_age =
+            number("min_age", &self.min_age, MIN_AGE, MAX_AGE, "The youngest age must be a whole number from 2 to 18.");
+        let learning_rating =
+            number("learning_rating", &self.learning_rating, 0, MAX_RATING, "Rate learning from 0 to 5.");
         let content_message = "Rate from 0 (none) to 5 (a lot).";
         let content = ContentRatings {
             violence: number("violence", &self.violence, 0, MAX_RATING, content_message),
@@ -166,7 +177,9 @@ impl AppForm {
             consumerism: number("consumerism", &self.consumerism, 0, MAX_RATING, content_message),
         };
         let mut date = |field: &str, value: &str| {
-            NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| fail(field, "Use a date like 2026-11-27.")).ok()
+            NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+                .map_err(|_| fail(field, "Use a date like 2026-11-27."))
+                .ok()
         };
         let (released, updated) = (date("released", &self.released), date("updated", &self.updated));
         if let (Some(r), Some(u)) = (released, updated) {
@@ -271,7 +284,18 @@ mod tests {
 
     #[test]
     fn prices_parse_as_dollars() {
-        for (text, cents) in [("", Some(0)), ("free", Some(0)), ("0", Some(0)), ("3", Some(300)), ("$4.99", Some(499)), ("0.5", Some(50)), ("1.234", None), ("-1", None), ("1e3", None), ("1000", None)] {
+        for (text, cents) in [
+            ("", Some(0)),
+            ("free", Some(0)),
+            ("0", Some(0)),
+            ("3", Some(300)),
+            ("$4.99", Some(499)),
+            ("0.5", Some(50)),
+            ("1.234", None),
+            ("-1", None),
+            ("1e3", None),
+            ("1000", None),
+        ] {
             assert_eq!(parse_price(text), cents, "{text:?}");
         }
     }

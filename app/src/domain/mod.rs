@@ -12,31 +12,30 @@ mod search;
 mod search_words;
 mod trending;
 
+pub use account::{
+    check_password, display_name, normalize_email, Kid, KidForm, NewAccount, NewKid, PasswordForm, Role, SignUpForm,
+    User, MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+};
 pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, rating_score, AgeBand, App, AppFieldError, Category,
     ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
 };
-pub use account::{
-    check_password, display_name, normalize_email, Kid, KidForm, NewAccount, NewKid, PasswordForm, Role, SignUpForm, User,
-    MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
+pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
+pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
+pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
+pub use query::{
+    CatalogQuery, Facet, FilterFields, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };
 pub use review::{
-    moderation_reason, Moderation, NewReview, PublicReview, RatingSummary, Review, ReviewForm, ReviewPage, ReviewStatus,
-    MAX_HIDE_REASON_CHARS, MAX_REVIEW_CHARS, MIN_REVIEW_CHARS, REVIEWS_PER_PAGE,
+    moderation_reason, Moderation, NewReview, PublicReview, RatingSummary, Review, ReviewForm, ReviewPage,
+    ReviewStatus, MAX_HIDE_REASON_CHARS, MAX_REVIEW_CHARS, MIN_REVIEW_CHARS, REVIEWS_PER_PAGE,
 };
-pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
-pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};
-pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
-pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
-pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
 pub use search::{
-    fold, highlight, snippet, typo_budget, word_matches, words, Marked, SearchHit, SearchPage, SearchQuery,
-    SearchSort, Suggestion, synonyms_of, SYNONYM_GROUPS, MAX_QUERY_CHARS, MAX_QUERY_WORDS, SUGGESTION_COUNT,
+    fold, highlight, snippet, synonyms_of, typo_budget, word_matches, words, Marked, SearchHit, SearchPage,
+    SearchQuery, SearchSort, Suggestion, MAX_QUERY_CHARS, MAX_QUERY_WORDS, SUGGESTION_COUNT, SYNONYM_GROUPS,
 };
-pub use query::{
-    CatalogQuery, Facet, FilterFields, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE,
-    MAX_PER_PAGE,
-};
+pub use trending::{rising, TrendingLists, TRENDING_MIN_VIEWS, TRENDING_PER_BAND, TRENDING_WINDOW_DAYS};
 
 #[cfg(test)]
 mod tests;

@@ -149,11 +149,7 @@ fn parse_dollars(param: &str, value: &str) -> Result<u32, QueryError> {
         return Err(err());
     }
     let dollars: u32 = whole.parse().map_err(|_| err())?;
-    let cents: u32 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().map_err(|_| err())?
-    };
+    let cents: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| err())? };
     let total = dollars.checked_mul(100).and_then(|c| c.checked_add(cents)).ok_or_else(err)?;
     if total > MAX_PRICE_CENTS {
         return Err(bad(param, value, "expected at most 1000"));
@@ -168,8 +164,7 @@ impl CatalogQuery {
     /// twice is an error naming it.
     pub fn from_query_str(query: &str) -> Result<Self, QueryError> {
         let query = query.strip_prefix('?').unwrap_or(query);
-        let pairs = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()));
+        let pairs = form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned()));
         Self::from_pairs(pairs)
     }
 
@@ -183,8 +178,17 @@ impl CatalogQuery {
             }
             let known = matches!(
                 key.as_str(),
-                "age" | "platform" | "category" | "price" | "max_price" | "no_ads" | "no_iap"
-                    | "no_data" | "min_learning" | "sort" | "page"
+                "age"
+                    | "platform"
+                    | "category"
+                    | "price"
+                    | "max_price"
+                    | "no_ads"
+                    | "no_iap"
+                    | "no_data"
+                    | "min_learning"
+                    | "sort"
+                    | "page"
             );
             if !known {
                 continue;

@@ -14,11 +14,12 @@ pub const REVIEWS_PER_PAGE: u32 = 10;
 /// Words that hold a review for a moderator. Short on purpose: moderation catches what the
 /// list misses, and a word here must never be an innocent one in a review of a children's app.
 const FLAGGED_WORDS: &[&str] = &[
-    "fuck", "fucking", "shit", "bitch", "cunt", "asshole", "bastard", "porn", "porno", "xxx", "nude", "nudes", "sex", "sexy",
-    "casino", "viagra", "crypto", "bitcoin", "forex", "loan", "loans", "whatsapp", "telegram",
+    "fuck", "fucking", "shit", "bitch", "cunt", "asshole", "bastard", "porn", "porno", "xxx", "nude", "nudes", "sex",
+    "sexy", "casino", "viagra", "crypto", "bitcoin", "forex", "loan", "loans", "whatsapp", "telegram",
 ];
 /// Endings that make a word a web address ("free-gems.com").
-const LINK_ENDINGS: &[&str] = &[".com", ".net", ".org", ".io", ".ly", ".co", ".app", ".xyz", ".info", ".biz", ".ru", ".me", ".gg"];
+const LINK_ENDINGS: &[&str] =
+    &[".com", ".net", ".org", ".io", ".ly", ".co", ".app", ".xyz", ".info", ".biz", ".ru", ".me", ".gg"];
 
 /// Where a review is in moderation: only `Published` reviews are shown and counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,7 +99,15 @@ pub struct PublicReview {
 impl From<Review> for PublicReview {
     fn from(review: Review) -> PublicReview {
         let edited = review.edited();
-        PublicReview { id: review.id, author: review.author, stars: review.stars, text: review.text, helpful: review.helpful, created_at: review.created_at, edited }
+        PublicReview {
+            id: review.id,
+            author: review.author,
+            stars: review.stars,
+            text: review.text,
+            helpful: review.helpful,
+            created_at: review.created_at,
+            edited,
+        }
     }
 }
 
@@ -168,11 +177,20 @@ impl ReviewForm {
         let text = self.text.trim();
         let chars = text.chars().count();
         if chars < MIN_REVIEW_CHARS {
-            errors.push(FieldError { field: "text".into(), message: format!("write at least {MIN_REVIEW_CHARS} characters") });
+            errors.push(FieldError {
+                field: "text".into(),
+                message: format!("write at least {MIN_REVIEW_CHARS} characters"),
+            });
         } else if chars > MAX_REVIEW_CHARS {
-            errors.push(FieldError { field: "text".into(), message: format!("at most {MAX_REVIEW_CHARS} characters (this has {chars})") });
+            errors.push(FieldError {
+                field: "text".into(),
+                message: format!("at most {MAX_REVIEW_CHARS} characters (this has {chars})"),
+            });
         } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-            errors.push(FieldError { field: "text".into(), message: "letters, digits, punctuation and line breaks only".into() });
+            errors.push(FieldError {
+                field: "text".into(),
+                message: "letters, digits, punctuation and line breaks only".into(),
+            });
         }
         if errors.is_empty() {
             Ok(NewReview { stars, text: text.replace("\r\n", "\n") })
@@ -191,7 +209,9 @@ pub fn moderation_reason(text: &str) -> Option<String> {
         || lower.contains("www.")
         || lower.split(|c: char| c.is_whitespace() || "()[]<>\"'".contains(c)).any(|word| {
             let word = word.trim_end_matches(['.', ',', '!', '?', ';', ':']);
-            LINK_ENDINGS.iter().any(|end| word.len() > end.len() && (word.ends_with(end) || word.contains(&format!("{end}/"))))
+            LINK_ENDINGS
+                .iter()
+                .any(|end| word.len() > end.len() && (word.ends_with(end) || word.contains(&format!("{end}/"))))
         });
     if has_link {
         return Some("contains a link".into());
@@ -213,10 +233,13 @@ impl Moderation {
         let reason = reason.trim();
         match decision {
             "approve" => Ok(Moderation::Approve),
-            "hide" if reason.is_empty() => Err(FieldError { field: "reason".into(), message: "say why it is hidden (its author sees it)".into() }),
-            "hide" if reason.chars().count() > MAX_HIDE_REASON_CHARS => {
-                Err(FieldError { field: "reason".into(), message: format!("at most {MAX_HIDE_REASON_CHARS} characters") })
+            "hide" if reason.is_empty() => {
+                Err(FieldError { field: "reason".into(), message: "say why it is hidden (its author sees it)".into() })
             }
+            "hide" if reason.chars().count() > MAX_HIDE_REASON_CHARS => Err(FieldError {
+                field: "reason".into(),
+                message: format!("at most {MAX_HIDE_REASON_CHARS} characters"),
+            }),
             "hide" => Ok(Moderation::Hide { reason: reason.to_string() }),
             other => Err(FieldError { field: "decision".into(), message: format!("{other:?} is not approve or hide") }),
         }
@@ -244,7 +267,10 @@ mod tests {
     #[test]
     fn the_form_is_trimmed_and_bounded() {
         let form = |stars: &str, text: &str| ReviewForm { stars: stars.into(), text: text.into() }.validate();
-        assert_eq!(form("4", "  Great for counting practice.\r\n "), Ok(NewReview { stars: 4, text: "Great for counting practice.".into() }));
+        assert_eq!(
+            form("4", "  Great for counting practice.\r\n "),
+            Ok(NewReview { stars: 4, text: "Great for counting practice.".into() })
+        );
         for stars in ["0", "6", "", "five", "-1", "4.5"] {
             let errors = form(stars, "Good enough for us.").unwrap_err();
             assert_eq!(errors[0].field, "stars", "{stars:?}");

@@ -93,7 +93,11 @@ impl SearchQuery {
         }
         let filters = CatalogQuery::from_pairs(rest)?;
         let sort = if sort_given { SearchSort::By(filters.sort) } else { SearchSort::Relevance };
-        Ok(SearchQuery { text: text.unwrap_or_default(), filters: CatalogQuery { sort: SortOrder::default(), ..filters }, sort })
+        Ok(SearchQuery {
+            text: text.unwrap_or_default(),
+            filters: CatalogQuery { sort: SortOrder::default(), ..filters },
+            sort,
+        })
     }
 
     /// The canonical query string: `q` first, then the filters, the order and the page, each
@@ -250,10 +254,7 @@ pub fn snippet(text: &str, query_words: &[String], max_words: usize) -> Vec<Mark
     if word_positions.len() <= max_words {
         return mark(&tokens, query_words);
     }
-    let first_hit = word_positions
-        .iter()
-        .position(|&i| is_hit(tokens[i].0, query_words))
-        .unwrap_or(0);
+    let first_hit = word_positions.iter().position(|&i| is_hit(tokens[i].0, query_words)).unwrap_or(0);
     let start_word = first_hit.saturating_sub(max_words / 4).min(word_positions.len() - max_words);
     let end_word = start_word + max_words;
     let from = word_positions[start_word];

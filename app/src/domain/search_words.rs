@@ -82,7 +82,9 @@ fn read_one(words: &[String]) -> Option<(Said, usize)> {
     }
     let no = matches!(first, "no" | "without");
     // "no ads", "ad free", "ad-free", "adfree"
-    if (no && is_any(at(1), &["ad", "ads", "adverts", "advertising"])) || (is_any(at(0), &["ad", "ads"]) && is_any(at(1), &["free"])) {
+    if (no && is_any(at(1), &["ad", "ads", "adverts", "advertising"]))
+        || (is_any(at(0), &["ad", "ads"]) && is_any(at(1), &["free"]))
+    {
         return Some((Said::NoAds, 2));
     }
     if first == "adfree" {

@@ -55,7 +55,8 @@ fn every_parameter_round_trips_through_the_url() {
 
 #[test]
 fn a_plain_get_form_with_empty_fields_parses_like_the_clean_url() {
-    let from_form = CatalogQuery::from_query_str("age=&platform=ios&category=&price=&min_learning=&sort=&no_ads=1").unwrap();
+    let from_form =
+        CatalogQuery::from_query_str("age=&platform=ios&category=&price=&min_learning=&sort=&no_ads=1").unwrap();
     let clean = CatalogQuery::from_query_str("platform=ios&no_ads=1").unwrap();
     assert_eq!(from_form, clean);
     assert_eq!(from_form.href(), "/apps?platform=ios&no_ads=1");
@@ -282,13 +283,18 @@ fn filter_fields_agree_with_the_app() {
 
 #[test]
 fn filters_are_read_out_of_the_words() {
-    let read = |qs: &str| SearchQuery::from_query_str(qs).unwrap().with_filters_from_words().map(|q| q.to_query_string());
+    let read =
+        |qs: &str| SearchQuery::from_query_str(qs).unwrap().with_filters_from_words().map(|q| q.to_query_string());
     assert_eq!(read("q=free reading app for 4 year olds").as_deref(), Some("q=reading&age=2-4&price=free"));
     assert_eq!(read("q=Toddler+Dino").as_deref(), Some("q=Dino&age=2-4"), "what is left keeps its spelling");
     assert_eq!(read("q=math for 7-year-olds on ipad").as_deref(), Some("q=math&age=5-7&platform=ios"));
     assert_eq!(read("q=ad-free puzzles ages 8-10").as_deref(), Some("q=puzzles&age=8-10&no_ads=1"));
     assert_eq!(read("q=coding no in-app purchases 12yo").as_deref(), Some("q=coding&age=11-13&no_iap=1"));
-    assert_eq!(read("q=spanish for a 1 year old").as_deref(), Some("q=spanish&age=2-4"), "younger than the youngest band");
+    assert_eq!(
+        read("q=spanish for a 1 year old").as_deref(),
+        Some("q=spanish&age=2-4"),
+        "younger than the youngest band"
+    );
     assert_eq!(read("q=free&age=8-10&page=3").as_deref(), Some("age=8-10&price=free"), "back to page 1");
     assert_eq!(read("q=4 year olds&age=11-13").as_deref(), Some("age=11-13"), "a chosen filter stays as chosen");
     assert_eq!(read("q=dino math"), None, "nothing to read: the search stays as it is");

@@ -41,7 +41,15 @@ mod tests {
     #[test]
     fn rising_ranks_by_gain_and_leaves_out_noise_and_falling_apps() {
         let map = |pairs: &[(&str, u64)]| pairs.iter().map(|(s, n)| (s.to_string(), *n)).collect::<HashMap<_, _>>();
-        let recent = map(&[("steady", 50), ("new-hit", 30), ("climber", 40), ("falling", 5), ("tiny", 2), ("tie-b", 12), ("tie-a", 12)]);
+        let recent = map(&[
+            ("steady", 50),
+            ("new-hit", 30),
+            ("climber", 40),
+            ("falling", 5),
+            ("tiny", 2),
+            ("tie-b", 12),
+            ("tie-a", 12),
+        ]);
         let prior = map(&[("steady", 50), ("climber", 20), ("falling", 9), ("tie-b", 2), ("tie-a", 2)]);
         let names: Vec<String> = rising(&recent, &prior).iter().map(|(s, g)| format!("{s}:{g}")).collect();
         assert_eq!(names, ["new-hit:30", "climber:20", "tie-a:10", "tie-b:10"]);

@@ -2,8 +2,10 @@
 //! forms posting to server functions: without JavaScript they work too, the errors coming
 //! back with the redirect.
 
+use crate::api::accounts::{
+    my_account, AddKid, ChangePassword, DeleteAccount, RemoveKid, RequestPasswordReset, ResetPassword, SignIn, SignUp,
+};
 use crate::api::digest::SetDigest;
-use crate::api::accounts::{my_account, AddKid, ChangePassword, DeleteAccount, RemoveKid, RequestPasswordReset, ResetPassword, SignIn, SignUp};
 use crate::api::ApiError;
 use crate::domain::{MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use leptos::prelude::*;
@@ -12,12 +14,16 @@ use leptos_router::hooks::use_query_map;
 
 /// The refusal's message under `field`, shown beside its input.
 pub(crate) fn field_message(error: Option<ApiError>, field: &'static str) -> impl IntoView {
-    error.and_then(|e| e.field_message(field)).map(|message| view! { <p class="field-error" role="alert">{message}</p> })
+    error
+        .and_then(|e| e.field_message(field))
+        .map(|message| view! { <p class="field-error" role="alert">{message}</p> })
 }
 
 /// A refusal that is not about one field (wrong password, too many attempts, store down).
 pub(crate) fn form_message(error: Option<ApiError>) -> impl IntoView {
-    error.filter(|e| !matches!(e, ApiError::InvalidForm { .. })).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    error
+        .filter(|e| !matches!(e, ApiError::InvalidForm { .. }))
+        .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
 }
 
 fn next_param() -> impl Fn() -> String + Copy {

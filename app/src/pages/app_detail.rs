@@ -1,5 +1,8 @@
 use crate::api::catalog::get_app;
-use crate::components::{FavoriteButton, ReviewResources, ReviewsSection, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, Scorecard, SocialMeta};
+use crate::components::{
+    site_origin, AppBadge, AppGrid, Canonical, ErrorPage, FavoriteButton, ReviewResources, ReviewsSection, Scorecard,
+    SocialMeta,
+};
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};

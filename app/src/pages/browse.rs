@@ -1,6 +1,6 @@
 use crate::api::catalog::list_apps;
 use crate::api::ApiError;
-use crate::components::{ActiveFilters, AppGrid, ErrorPage, FacetPanel, Pager, Canonical, SocialMeta};
+use crate::components::{ActiveFilters, AppGrid, Canonical, ErrorPage, FacetPanel, Pager, SocialMeta};
 use crate::domain::{AgeBand, AppPage, AppSummary, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
 use leptos::html;
 use leptos::prelude::*;
@@ -143,7 +143,10 @@ fn Results(page: AppPage<AppSummary>, query: CatalogQuery) -> impl IntoView {
 /// The filter form. Values are both attributes (for the server render) and properties (so
 /// they follow client-side navigation). `action`: the listing it filters (`/apps`, `/my-apps`).
 #[component]
-pub(crate) fn FilterForm(query: Signal<CatalogQuery>, #[prop(default = "/apps")] action: &'static str) -> impl IntoView {
+pub(crate) fn FilterForm(
+    query: Signal<CatalogQuery>,
+    #[prop(default = "/apps")] action: &'static str,
+) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

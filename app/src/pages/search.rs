@@ -1,6 +1,8 @@
 use crate::api::search::search_apps;
 use crate::api::ApiError;
-use crate::components::{FavoriteButton, listing_href, ActiveFilters, AppBadge, AppGrid, Canonical, ErrorPage, FacetPanel, Pager};
+use crate::components::{
+    listing_href, ActiveFilters, AppBadge, AppGrid, Canonical, ErrorPage, FacetPanel, FavoriteButton, Pager,
+};
 use crate::domain::{format_price, format_rating, Marked, SearchHit, SearchPage, SearchQuery, SearchSort};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -81,7 +83,11 @@ fn Results(page: SearchPage, query: SearchQuery) -> impl IntoView {
     } else {
         format!("Apps matching “{}”", query.text)
     };
-    let count = if query.text.is_empty() { format!("{total} {noun}") } else { format!("{total} {noun} for “{}”", query.text) };
+    let count = if query.text.is_empty() {
+        format!("{total} {noun}")
+    } else {
+        format!("{total} {noun} for “{}”", query.text)
+    };
     // Beyond the first page, results stay out of search engines (robots.txt says the same).
     let robots = if query.filters.page > 1 { "noindex, follow" } else { "index, follow" };
     view! {

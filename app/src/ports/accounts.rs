@@ -46,7 +46,12 @@ impl UserRecord {
     /// knows and which changes with the password (so does the token).
     pub fn unsubscribe_token(&self) -> String {
         use sha2::Digest;
-        let digest = sha2::Sha256::new().chain_update(b"famigo digest unsubscribe\0").chain_update(self.user.id.as_bytes()).chain_update(b"\0").chain_update(self.session_stamp.as_bytes()).finalize();
+        let digest = sha2::Sha256::new()
+            .chain_update(b"famigo digest unsubscribe\0")
+            .chain_update(self.user.id.as_bytes())
+            .chain_update(b"\0")
+            .chain_update(self.session_stamp.as_bytes())
+            .finalize();
         digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
     }
 }

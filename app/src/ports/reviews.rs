@@ -52,7 +52,12 @@ pub trait Reviews: Send + Sync + 'static {
     async fn ratings(&self) -> Result<Vec<(String, RatingSummary)>, AccountError>;
 
     /// Reviews in `status`, newest first, `limit` from `offset`, and how many there are.
-    async fn by_status(&self, status: ReviewStatus, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError>;
+    async fn by_status(
+        &self,
+        status: ReviewStatus,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<Review>, u64), AccountError>;
 
     /// Applies a moderator's decision; the review after it, None when there is none.
     async fn moderate(&self, id: &str, decision: &Moderation) -> Result<Option<Review>, AccountError>;

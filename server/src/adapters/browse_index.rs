@@ -10,12 +10,14 @@
 //! With several processes on one store (nodes, workers), a `ChangeFeed` carries the slugs
 //! each one writes, and every read catches up with it first (`build_following`).
 
-use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
+use app::domain::{
+    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder,
+};
+use app::ports::WarnThrottle;
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use app::ports::WarnThrottle;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{self, AtomicU64};
 use std::sync::{Arc, RwLock};
@@ -128,7 +130,8 @@ impl IndexedCatalog {
     /// Puts `apps` (the current state of `slugs`; a slug without an app was deleted) into the
     /// index.
     fn replace(&self, slugs: &[String], apps: &[App]) {
-        let changed: HashSet<&str> = slugs.iter().map(String::as_str).chain(apps.iter().map(|a| a.slug.as_str())).collect();
+        let changed: HashSet<&str> =
+            slugs.iter().map(String::as_str).chain(apps.iter().map(|a| a.slug.as_str())).collect();
         let mut index = self.write();
         let mut entries = std::mem::take(&mut index.entries);
         entries.retain(|e| !changed.contains(e.app.slug.as_str()));
@@ -422,10 +425,8 @@ impl BrowseIndex {
 
     /// The requested page of apps, the total, and facet counts.
     fn list(&self, query: &CatalogQuery) -> (Vec<App>, u64, FacetCounts) {
-        let constraints: Vec<(Facet, Cow<'_, Bits>)> = Facet::ALL
-            .iter()
-            .filter_map(|&f| self.constraint(query, f).map(|bits| (f, bits)))
-            .collect();
+        let constraints: Vec<(Facet, Cow<'_, Bits>)> =
+            Facet::ALL.iter().filter_map(|&f| self.constraint(query, f).map(|bits| (f, bits))).collect();
         let matching = intersect(constraints.iter().map(|(_, b)| b.as_ref()));
         let total = matching.as_ref().map_or(self.entries.len() as u64, Bits::count);
 
@@ -443,7 +444,8 @@ impl BrowseIndex {
         // `matching`; a constrained one needs the intersection of the others.
         let counts_for = |facet: Facet, sets: &mut dyn Iterator<Item = (&mut u64, &Bits)>| {
             let own = constraints.iter().any(|(f, _)| *f == facet);
-            let others = own.then(|| intersect(constraints.iter().filter(|(f, _)| *f != facet).map(|(_, b)| b.as_ref())));
+            let others =
+                own.then(|| intersect(constraints.iter().filter(|(f, _)| *f != facet).map(|(_, b)| b.as_ref())));
             let base = others.as_ref().unwrap_or(&matching).as_ref();
             for (slot, set) in sets {
                 *slot = base.map_or_else(|| set.count(), |b| b.count_and(set));
@@ -501,9 +503,7 @@ impl BrowseIndex {
             .iter()
             .map(|&i| &self.entries[i as usize])
             .filter(|e| {
-                e.app.slug != app.slug
-                    && e.categories & categories != 0
-                    && e.app.min_age.abs_diff(app.min_age) <= 2
+                e.app.slug != app.slug && e.categories & categories != 0 && e.app.min_age.abs_diff(app.min_age) <= 2
             })
             .take(limit)
             .map(|e| e.app.clone())

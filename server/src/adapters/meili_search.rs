@@ -6,7 +6,9 @@
 //! query per constrained facet. A rebuild fills `<uid>_rebuild`, then swaps it with the live
 //! index in one task, so searches never see it half-built.
 
-use app::domain::{AgeBand, App, CatalogQuery, Facet, FacetCounts, PriceFilter, SearchQuery, SearchSort, SortOrder, SYNONYM_GROUPS};
+use app::domain::{
+    AgeBand, App, CatalogQuery, Facet, FacetCounts, PriceFilter, SearchQuery, SearchSort, SortOrder, SYNONYM_GROUPS,
+};
 use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use meilisearch_sdk::client::{Client, SwapIndexes};
@@ -136,7 +138,9 @@ pub struct MeiliSearch {
 
 /// The URL without credentials, for messages.
 pub fn host_of(url: &str) -> String {
-    url.split_once("://").map(|(_, rest)| rest.rsplit('@').next().unwrap_or(rest).to_string()).unwrap_or_else(|| url.into())
+    url.split_once("://")
+        .map(|(_, rest)| rest.rsplit('@').next().unwrap_or(rest).to_string())
+        .unwrap_or_else(|| url.into())
 }
 
 fn error(e: MeiliError) -> SearchError {
@@ -205,7 +209,8 @@ impl MeiliSearch {
 
     /// Waits for a task and turns its failure into an error.
     async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
-        let task = within(WRITE_TIMEOUT, task.wait_for_completion(&self.client, Some(TASK_POLL), Some(WRITE_TIMEOUT))).await?;
+        let task =
+            within(WRITE_TIMEOUT, task.wait_for_completion(&self.client, Some(TASK_POLL), Some(WRITE_TIMEOUT))).await?;
         if task.is_failure() {
             let failure = task.unwrap_failure();
             return Err(SearchError::Backend(format!("{:?}: {}", failure.error_code, failure.error_message)));
@@ -356,7 +361,8 @@ impl SearchIndex for MeiliSearch {
         }
         let response = within(SEARCH_TIMEOUT, multi.execute::<Id>()).await?;
         let mut results = response.results.into_iter();
-        let main: SearchResults<Id> = results.next().ok_or_else(|| SearchError::Backend("empty multi-search answer".into()))?;
+        let main: SearchResults<Id> =
+            results.next().ok_or_else(|| SearchError::Backend("empty multi-search answer".into()))?;
         let mut facets = FacetCounts::zeroed();
         let empty = HashMap::new();
         let distribution = main.facet_distribution.unwrap_or_default();
@@ -415,14 +421,19 @@ impl SearchIndex for MeiliSearch {
         self.wait(task).await
     }
 
-    async fn rebuild(&self, catalog: &dyn Catalog, progress: &(dyn Fn(u64, u64) + Send + Sync)) -> Result<u64, SearchError> {
+    async fn rebuild(
+        &self,
+        catalog: &dyn Catalog,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<u64, SearchError> {
         self.ready().await?;
         let staging = format!("{}_rebuild", self.uid);
         // A rebuild that died half-way leaves its staging index behind: start clean.
         match within(WRITE_TIMEOUT, self.client.index(&staging).delete()).await {
             Ok(task) => {
                 if let Err(e) = self.wait(task).await {
-                    if !matches!(&e, SearchError::Backend(m) if m.contains(&format!("{:?}", ErrorCode::IndexNotFound))) {
+                    if !matches!(&e, SearchError::Backend(m) if m.contains(&format!("{:?}", ErrorCode::IndexNotFound)))
+                    {
                         return Err(e);
                     }
                 }
@@ -435,7 +446,8 @@ impl SearchIndex for MeiliSearch {
         let mut after: Option<String> = None;
         let mut done = 0u64;
         loop {
-            let batch = catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
+            let batch =
+                catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
             let Some(last) = batch.last() else { break };
             after = Some(last.slug.clone());
             self.add(&staging, &batch).await?;
@@ -469,7 +481,9 @@ impl SearchIndex for MeiliSearch {
         let index = self.client.index(&self.uid);
         let mut query = meilisearch_sdk::documents::DocumentsQuery::new(&index);
         query.with_limit(1).with_fields(["rating_score"]);
-        let first = within(SEARCH_TIMEOUT, index.get_documents_with::<serde_json::Map<String, serde_json::Value>>(&query)).await?;
+        let first =
+            within(SEARCH_TIMEOUT, index.get_documents_with::<serde_json::Map<String, serde_json::Value>>(&query))
+                .await?;
         Ok(first.results.first().is_some_and(|document| !document.contains_key("rating_score")))
     }
 }
@@ -480,7 +494,8 @@ mod tests {
 
     #[test]
     fn filters_name_each_condition_and_leave_out_the_facet_asked() {
-        let q = CatalogQuery::from_query_str("age=5-7&platform=ios&price=free&max_price=3&no_ads=1&min_learning=4").unwrap();
+        let q = CatalogQuery::from_query_str("age=5-7&platform=ios&price=free&max_price=3&no_ads=1&min_learning=4")
+            .unwrap();
         assert_eq!(
             filter_expression(&q, None),
             "age_band = 1 AND platforms = \"ios\" AND free = true AND price_cents <= 300 AND ads = false AND learning >= 4"

@@ -39,7 +39,12 @@ impl Throttle for MemoryThrottle {
 
     async fn wait(&self, key: &str) -> Result<Option<Duration>, ThrottleError> {
         let now = Instant::now();
-        Ok(self.keys().get(key).filter(|e| e.forget_at > now).map(|e| e.blocked_until.saturating_duration_since(now)).filter(|d| !d.is_zero()))
+        Ok(self
+            .keys()
+            .get(key)
+            .filter(|e| e.forget_at > now)
+            .map(|e| e.blocked_until.saturating_duration_since(now))
+            .filter(|d| !d.is_zero()))
     }
 
     async fn fail(&self, key: &str, policy: &ThrottlePolicy) -> Result<Option<Duration>, ThrottleError> {

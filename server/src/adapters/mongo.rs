@@ -13,7 +13,9 @@
 
 use super::mongo_model::AppDocument;
 use super::Migrated;
-use app::domain::{AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder};
+use app::domain::{
+    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder,
+};
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -45,9 +47,10 @@ pub struct MongoCatalog {
 /// "unavailable" (worth retrying later), anything else a backend error.
 pub(crate) fn db_err(e: mongodb::error::Error) -> StoreError {
     match *e.kind {
-        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } | ErrorKind::DnsResolve { .. } => {
-            StoreError::Unavailable(e.to_string())
-        }
+        ErrorKind::ServerSelection { .. }
+        | ErrorKind::Io(_)
+        | ErrorKind::ConnectionPoolCleared { .. }
+        | ErrorKind::DnsResolve { .. } => StoreError::Unavailable(e.to_string()),
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -56,7 +59,10 @@ pub(crate) fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
     matches!(&*e.kind, ErrorKind::Write(WriteFailure::WriteError(w)) if w.code == 11000)
 }
 
-pub(crate) async fn timed<T>(limit: Duration, work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>) -> Result<T, StoreError> {
+pub(crate) async fn timed<T>(
+    limit: Duration,
+    work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>,
+) -> Result<T, StoreError> {
     match tokio::time::timeout(limit, work.into_future()).await {
         Ok(result) => result.map_err(db_err),
         Err(_) => Err(StoreError::Unavailable(format!("MongoDB did not answer within {} s", limit.as_secs()))),
@@ -85,7 +91,9 @@ impl MongoCatalog {
     /// migrations. Errors name the host, never the credentials.
     pub async fn open(url: &str, db_name: &str) -> Result<Self, StoreError> {
         let host = host_of(url);
-        let fail = |e: mongodb::error::Error| StoreError::Unavailable(format!("MongoDB at {host}: {}", redact(url, &e.to_string())));
+        let fail = |e: mongodb::error::Error| {
+            StoreError::Unavailable(format!("MongoDB at {host}: {}", redact(url, &e.to_string())))
+        };
         let mut options = ClientOptions::parse(url).await.map_err(fail)?;
         // Fail fast instead of hanging a request; a URL may still set its own values.
         options.server_selection_timeout.get_or_insert(Duration::from_secs(5));
@@ -94,7 +102,9 @@ impl MongoCatalog {
         let client = Client::with_options(options).map_err(fail)?;
         let db = client.database(db_name);
         let catalog = MongoCatalog { apps: db.collection(APPS), db, client, host: host.clone() };
-        catalog.ping().await.map_err(|e| StoreError::Unavailable(format!("MongoDB at {host} is not answering: {}", redact(url, &e.to_string()))))?;
+        catalog.ping().await.map_err(|e| {
+            StoreError::Unavailable(format!("MongoDB at {host} is not answering: {}", redact(url, &e.to_string())))
+        })?;
         catalog.migrate().await?;
         Ok(catalog)
     }
@@ -127,8 +137,12 @@ impl MongoCatalog {
     /// with a duplicate key and ignored).
     pub async fn migrate(&self) -> Result<Migrated, StoreError> {
         let versions: Collection<Document> = self.db.collection(MIGRATIONS);
-        let done: Vec<Document> = timed(READ_TIMEOUT, async { versions.find(doc! {}).await?.try_collect().await }).await?;
-        let done: Vec<i64> = done.iter().filter_map(|d| d.get("_id").and_then(Bson::as_i64).or_else(|| d.get_i32("_id").ok().map(i64::from))).collect();
+        let done: Vec<Document> =
+            timed(READ_TIMEOUT, async { versions.find(doc! {}).await?.try_collect().await }).await?;
+        let done: Vec<i64> = done
+            .iter()
+            .filter_map(|d| d.get("_id").and_then(Bson::as_i64).or_else(|| d.get_i32("_id").ok().map(i64::from)))
+            .collect();
         let mut applied = Vec::new();
         for (version, name) in MIGRATION_NAMES {
             if done.contains(version) {
@@ -167,21 +181,27 @@ impl MongoCatalog {
     async fn add_rating_scores(&self) -> Result<(), StoreError> {
         let raw: Collection<Document> = self.db.collection(APPS);
         loop {
-            let find = raw.find(doc! { "rating_score": { "$exists": false } }).projection(doc! { "rating_avg": 1, "rating_count": 1 }).limit(500);
+            let find = raw
+                .find(doc! { "rating_score": { "$exists": false } })
+                .projection(doc! { "rating_avg": 1, "rating_count": 1 })
+                .limit(500);
             let page: Vec<Document> = timed(READ_TIMEOUT, async { find.await?.try_collect().await }).await?;
             if page.is_empty() {
                 break;
             }
             for app in page {
                 let average = app.get("rating_avg").and_then(Bson::as_f64).unwrap_or(0.0) as f32;
-                let count = app.get("rating_count").and_then(|c| c.as_i64().or_else(|| c.as_i32().map(i64::from))).unwrap_or(0);
+                let count =
+                    app.get("rating_count").and_then(|c| c.as_i64().or_else(|| c.as_i32().map(i64::from))).unwrap_or(0);
                 let score = app::domain::rating_score(average, u32::try_from(count).unwrap_or(0));
                 let id = app.get("_id").cloned().unwrap_or(Bson::Null);
-                timed(WRITE_TIMEOUT, raw.update_one(doc! { "_id": id }, doc! { "$set": { "rating_score": score } })).await?;
+                timed(WRITE_TIMEOUT, raw.update_one(doc! { "_id": id }, doc! { "$set": { "rating_score": score } }))
+                    .await?;
             }
         }
         timed(WRITE_TIMEOUT, self.apps.create_indexes(score_indexes())).await?;
-        let listed: Vec<IndexModel> = timed(READ_TIMEOUT, async { self.apps.list_indexes().await?.try_collect().await }).await?;
+        let listed: Vec<IndexModel> =
+            timed(READ_TIMEOUT, async { self.apps.list_indexes().await?.try_collect().await }).await?;
         for index in listed.into_iter().filter(|index| sorts_by_average(&index.keys)) {
             let Some(name) = index.options.and_then(|options| options.name) else { continue };
             // Gone already when another process got here first.
@@ -195,12 +215,8 @@ impl MongoCatalog {
     /// The page of apps matching `filter` in `sort` order, with the total and facet counts.
     async fn list_matching(&self, query: &CatalogQuery, words: &[String]) -> Result<AppPage, StoreError> {
         let filter = filter_document(query, words, None);
-        let find = self
-            .apps
-            .find(filter)
-            .sort(sort_document(query.sort))
-            .skip(query.offset())
-            .limit(query.per_page as i64);
+        let find =
+            self.apps.find(filter).sort(sort_document(query.sort)).skip(query.offset()).limit(query.per_page as i64);
         let (page, (total, facets)) = tokio::try_join!(
             timed(READ_TIMEOUT, async { find.await?.try_collect::<Vec<AppDocument>>().await }),
             self.counts(query, words),
@@ -215,7 +231,13 @@ impl MongoCatalog {
     async fn counts(&self, query: &CatalogQuery, words: &[String]) -> Result<(u64, FacetCounts), StoreError> {
         let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !query.constrains(f)).collect();
         let mut branches: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
-        branches.extend(Facet::ALL.iter().copied().filter(|&f| query.constrains(f) && f != Facet::Learning).map(|f| (Some(f), vec![f])));
+        branches.extend(
+            Facet::ALL
+                .iter()
+                .copied()
+                .filter(|&f| query.constrains(f) && f != Facet::Learning)
+                .map(|f| (Some(f), vec![f])),
+        );
         let mut facet_stage = Document::new();
         for (i, (except, facets)) in branches.iter().enumerate() {
             let mut group = doc! { "_id": Bson::Null, "total": { "$sum": 1 } };
@@ -228,7 +250,8 @@ impl MongoCatalog {
             facet_stage.insert(format!("b{i}"), branch);
         }
         let pipeline = vec![doc! { "$facet": facet_stage }];
-        let results: Vec<Document> = timed(READ_TIMEOUT, async { self.apps.aggregate(pipeline).await?.try_collect().await }).await?;
+        let results: Vec<Document> =
+            timed(READ_TIMEOUT, async { self.apps.aggregate(pipeline).await?.try_collect().await }).await?;
         let result = results.into_iter().next().unwrap_or_default();
         let mut counts = FacetCounts::zeroed();
         let mut total = 0;
@@ -240,7 +263,8 @@ impl MongoCatalog {
                 total = number("total");
             }
             for &facet in facets {
-                let values: Vec<u64> = (0..value_conditions(facet).len()).map(|j| number(&format!("{}_{j}", facet_key(facet)))).collect();
+                let values: Vec<u64> =
+                    (0..value_conditions(facet).len()).map(|j| number(&format!("{}_{j}", facet_key(facet)))).collect();
                 counts.set(facet, &values);
             }
         }
@@ -250,7 +274,8 @@ impl MongoCatalog {
 
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
-const MIGRATION_NAMES: &[(i64, &str)] = &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score")];
+const MIGRATION_NAMES: &[(i64, &str)] =
+    &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score")];
 
 /// The indexes of `apps` now (what migrations 1 and 4 leave): the unique slug; one per listing
 /// order (alone and after the age filter, the site's main filter); and the similar-apps lookup
@@ -319,10 +344,7 @@ fn value_conditions(facet: Facet) -> Vec<Document> {
         Facet::Age => AgeBand::ALL.iter().map(|b| doc! { "$eq": ["$age_band", b.slug()] }).collect(),
         Facet::Platform => Platform::ALL.iter().map(|p| doc! { "$in": [p.slug(), "$platforms"] }).collect(),
         Facet::Category => Category::ALL.iter().map(|c| doc! { "$in": [c.slug(), "$categories"] }).collect(),
-        Facet::Price => vec![
-            doc! { "$eq": ["$price_cents", 0] },
-            doc! { "$gt": ["$price_cents", 0] },
-        ],
+        Facet::Price => vec![doc! { "$eq": ["$price_cents", 0] }, doc! { "$gt": ["$price_cents", 0] }],
         Facet::NoAds => vec![doc! { "$eq": ["$privacy.ads", false] }],
         Facet::NoInAppPurchases => vec![doc! { "$eq": ["$privacy.in_app_purchases", false] }],
         Facet::NoDataCollection => vec![doc! { "$eq": ["$privacy.collects_data", false] }],
@@ -506,7 +528,10 @@ fn write_reply_errors(reply: &Document) -> Result<(), StoreError> {
         }
     }
     if let Ok(concern) = reply.get_document("writeConcernError") {
-        return Err(StoreError::Unavailable(format!("write concern not met: {}", concern.get_str("errmsg").unwrap_or("unknown"))));
+        return Err(StoreError::Unavailable(format!(
+            "write concern not met: {}",
+            concern.get_str("errmsg").unwrap_or("unknown")
+        )));
     }
     Ok(())
 }

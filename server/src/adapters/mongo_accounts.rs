@@ -91,9 +91,17 @@ struct FavoriteDocument {
 
 impl UserDocument {
     fn into_record(self) -> Result<UserRecord, AccountError> {
-        let role = Role::from_slug(&self.role).ok_or_else(|| AccountError::Backend(format!("unknown role {:?} in store", self.role)))?;
+        let role = Role::from_slug(&self.role)
+            .ok_or_else(|| AccountError::Backend(format!("unknown role {:?} in store", self.role)))?;
         Ok(UserRecord {
-            user: User { id: self.id, email: self.email, display_name: self.display_name, role, created_at: self.created_at, digest: self.digest },
+            user: User {
+                id: self.id,
+                email: self.email,
+                display_name: self.display_name,
+                role,
+                created_at: self.created_at,
+                digest: self.digest,
+            },
             password_hash: PasswordHash(self.password_hash),
             session_stamp: self.session_stamp,
         })
@@ -140,7 +148,11 @@ pub struct MongoAccounts {
 
 impl MongoAccounts {
     pub fn new(db: &Database) -> MongoAccounts {
-        MongoAccounts { users: db.collection(USERS), favorites: db.collection(FAVORITES), resets: db.collection(PASSWORD_RESETS) }
+        MongoAccounts {
+            users: db.collection(USERS),
+            favorites: db.collection(FAVORITES),
+            resets: db.collection(PASSWORD_RESETS),
+        }
     }
 
     async fn find_user(&self, filter: mongodb::bson::Document) -> Result<Option<UserRecord>, AccountError> {
@@ -156,7 +168,9 @@ impl MongoAccounts {
         mut change: impl FnMut(&mut Vec<KidDocument>) -> Result<bool, AccountError> + Send,
     ) -> Result<Option<bool>, AccountError> {
         for _ in 0..CHANGE_ATTEMPTS {
-            let Some(user) = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)? else {
+            let Some(user) =
+                timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)?
+            else {
                 return Ok(None);
             };
             let mut kids = user.kids;
@@ -166,8 +180,10 @@ impl MongoAccounts {
             let years: Vec<i32> = kids.iter().map(|k| k.birth_year).collect();
             let kids = mongodb::bson::to_bson(&kids).map_err(|e| AccountError::Backend(e.to_string()))?;
             let filter = doc! { "_id": user_id, "kids_version": user.kids_version };
-            let update = doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1, "kid_birth_years": years } };
-            if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await.map_err(account_err)?.matched_count > 0 {
+            let update =
+                doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1, "kid_birth_years": years } };
+            if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await.map_err(account_err)?.matched_count > 0
+            {
                 return Ok(Some(true));
             }
         }
@@ -218,19 +234,22 @@ impl Accounts for MongoAccounts {
 
     async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "password_hash": &hash.0, "session_stamp": new_id() } };
-        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done =
+            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
         Ok(done.matched_count > 0)
     }
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "role": role.slug() } };
-        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done =
+            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
         Ok(done.matched_count > 0)
     }
 
     async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "digest": on } };
-        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done =
+            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
         Ok(done.matched_count > 0)
     }
 
@@ -242,7 +261,8 @@ impl Accounts for MongoAccounts {
     }
 
     async fn add_kid(&self, user_id: &str, kid: &NewKid) -> Result<Option<Kid>, AccountError> {
-        let stored = KidDocument { id: new_id(), nickname: kid.nickname.clone(), birth_year: i32::from(kid.birth_year) };
+        let stored =
+            KidDocument { id: new_id(), nickname: kid.nickname.clone(), birth_year: i32::from(kid.birth_year) };
         let changed = self
             .change_kids(user_id, |kids| {
                 if kids.len() >= MAX_KIDS {
@@ -286,7 +306,9 @@ impl Accounts for MongoAccounts {
     }
 
     async fn remove_favorite(&self, user_id: &str, slug: &str) -> Result<bool, AccountError> {
-        let done = timed(WRITE_TIMEOUT, self.favorites.delete_one(doc! { "user_id": user_id, "slug": slug })).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.favorites.delete_one(doc! { "user_id": user_id, "slug": slug }))
+            .await
+            .map_err(account_err)?;
         Ok(done.deleted_count > 0)
     }
 
@@ -302,7 +324,10 @@ impl Accounts for MongoAccounts {
     async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError> {
         let years: Vec<i32> = (from..=to).map(i32::from).collect();
         let filter = doc! { "kid_birth_years": { "$in": years } };
-        let families: Vec<UserDocument> = timed(READ_TIMEOUT, async { self.users.find(filter).await?.try_collect().await }).await.map_err(account_err)?;
+        let families: Vec<UserDocument> =
+            timed(READ_TIMEOUT, async { self.users.find(filter).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
         let ids: Vec<String> = families.into_iter().map(|u| u.id).collect();
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -314,12 +339,16 @@ impl Accounts for MongoAccounts {
             doc! { "$limit": limit as i64 },
         ];
         let counted: Vec<mongodb::bson::Document> =
-            timed(READ_TIMEOUT, async { self.favorites.aggregate(pipeline).await?.try_collect().await }).await.map_err(account_err)?;
+            timed(READ_TIMEOUT, async { self.favorites.aggregate(pipeline).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
         Ok(counted
             .into_iter()
             .filter_map(|d| {
                 let slug = d.get_str("_id").ok()?.to_string();
-                let n = d.get("families").and_then(|v| v.as_i64().or_else(|| v.as_i32().map(i64::from)).or_else(|| v.as_f64().map(|f| f as i64)))?;
+                let n = d.get("families").and_then(|v| {
+                    v.as_i64().or_else(|| v.as_i32().map(i64::from)).or_else(|| v.as_f64().map(|f| f as i64))
+                })?;
                 Some((slug, n as u64))
             })
             .collect())
@@ -350,11 +379,14 @@ impl Accounts for MongoAccounts {
     }
 
     async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
-        let Some(reset) = timed(READ_TIMEOUT, self.resets.find_one(doc! { "_id": token_hash })).await.map_err(account_err)? else {
+        let Some(reset) =
+            timed(READ_TIMEOUT, self.resets.find_one(doc! { "_id": token_hash })).await.map_err(account_err)?
+        else {
             return Ok(None);
         };
         // Whoever deletes it uses it: of two requests with the same token, one gets it.
-        let deleted = timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await.map_err(account_err)?;
+        let deleted =
+            timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await.map_err(account_err)?;
         Ok((deleted.deleted_count == 1 && reset.expires_at > now).then_some(reset.user_id))
     }
 

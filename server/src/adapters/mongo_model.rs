@@ -128,7 +128,22 @@ mod tests {
         app.categories = Category::ALL.to_vec();
         let document = AppDocument::from_app(&app).to_document().unwrap();
         assert!(!document.contains_key("_id"), "MongoDB assigns _id on insert; a replacement keeps it");
-        for field in ["slug", "name", "name_key", "description", "platforms", "categories", "price_cents", "min_age", "age_band", "learning_rating", "rating_avg", "rating_count", "rating_score", "released"] {
+        for field in [
+            "slug",
+            "name",
+            "name_key",
+            "description",
+            "platforms",
+            "categories",
+            "price_cents",
+            "min_age",
+            "age_band",
+            "learning_rating",
+            "rating_avg",
+            "rating_count",
+            "rating_score",
+            "released",
+        ] {
             assert!(document.contains_key(field), "{field}");
         }
         let privacy = document.get_document("privacy").unwrap();

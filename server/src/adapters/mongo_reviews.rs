@@ -43,7 +43,8 @@ struct VoteDocument {
 
 impl ReviewDocument {
     fn into_review(self, helpful: u32) -> Result<Review, AccountError> {
-        let status = ReviewStatus::from_slug(&self.status).ok_or_else(|| AccountError::Backend(format!("unknown review status {:?} in store", self.status)))?;
+        let status = ReviewStatus::from_slug(&self.status)
+            .ok_or_else(|| AccountError::Backend(format!("unknown review status {:?} in store", self.status)))?;
         Ok(Review {
             id: self.id,
             app_slug: self.app_slug,
@@ -97,7 +98,11 @@ pub struct MongoReviews {
 
 impl MongoReviews {
     pub fn new(db: &Database) -> MongoReviews {
-        MongoReviews { reviews: db.collection(REVIEWS), votes: db.collection(REVIEW_VOTES), users: db.collection(USERS) }
+        MongoReviews {
+            reviews: db.collection(REVIEWS),
+            votes: db.collection(REVIEW_VOTES),
+            users: db.collection(USERS),
+        }
     }
 
     async fn user_exists(&self, id: &str) -> Result<bool, AccountError> {
@@ -109,17 +114,29 @@ impl MongoReviews {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let pipeline = vec![doc! { "$match": { "review_id": { "$in": ids } } }, doc! { "$group": { "_id": "$review_id", "n": { "$sum": 1 } } }];
-        let counted: Vec<Document> = timed(READ_TIMEOUT, async { self.votes.aggregate(pipeline).await?.try_collect().await }).await.map_err(account_err)?;
-        Ok(counted.into_iter().filter_map(|d| Some((d.get_str("_id").ok()?.to_string(), as_number(d.get("n")) as u32))).collect())
+        let pipeline = vec![
+            doc! { "$match": { "review_id": { "$in": ids } } },
+            doc! { "$group": { "_id": "$review_id", "n": { "$sum": 1 } } },
+        ];
+        let counted: Vec<Document> =
+            timed(READ_TIMEOUT, async { self.votes.aggregate(pipeline).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
+        Ok(counted
+            .into_iter()
+            .filter_map(|d| Some((d.get_str("_id").ok()?.to_string(), as_number(d.get("n")) as u32)))
+            .collect())
     }
 
     async fn with_votes(&self, documents: Vec<ReviewDocument>) -> Result<Vec<Review>, AccountError> {
         let votes = self.votes_of(documents.iter().map(|d| d.id.clone()).collect()).await?;
-        documents.into_iter().map(|d| {
-            let helpful = votes.get(&d.id).copied().unwrap_or(0);
-            d.into_review(helpful)
-        }).collect()
+        documents
+            .into_iter()
+            .map(|d| {
+                let helpful = votes.get(&d.id).copied().unwrap_or(0);
+                d.into_review(helpful)
+            })
+            .collect()
     }
 
     async fn find_one(&self, filter: Document) -> Result<Option<Review>, AccountError> {
@@ -128,7 +145,12 @@ impl MongoReviews {
     }
 
     async fn page(&self, filter: Document, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
-        let find = self.reviews.find(filter.clone()).sort(doc! { "created_at": -1, "_id": -1 }).skip(offset).limit(i64::from(limit));
+        let find = self
+            .reviews
+            .find(filter.clone())
+            .sort(doc! { "created_at": -1, "_id": -1 })
+            .skip(offset)
+            .limit(i64::from(limit));
         let (documents, total) = tokio::try_join!(
             timed(READ_TIMEOUT, async { find.await?.try_collect::<Vec<ReviewDocument>>().await }),
             timed(READ_TIMEOUT, self.reviews.count_documents(filter)),
@@ -149,12 +171,21 @@ impl MongoReviews {
             } },
             doc! { "$sort": { "_id": 1 } },
         ];
-        let grouped: Vec<Document> = timed(READ_TIMEOUT, async { self.reviews.aggregate(pipeline).await?.try_collect().await }).await.map_err(account_err)?;
+        let grouped: Vec<Document> =
+            timed(READ_TIMEOUT, async { self.reviews.aggregate(pipeline).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
         Ok(grouped
             .into_iter()
             .filter_map(|d| {
                 let slug = d.get_str("_id").ok()?.to_string();
-                Some((slug, RatingSummary::from_sum(as_number(d.get("sum")).max(0) as u64, as_number(d.get("count")).max(0) as u32)))
+                Some((
+                    slug,
+                    RatingSummary::from_sum(
+                        as_number(d.get("sum")).max(0) as u64,
+                        as_number(d.get("count")).max(0) as u32,
+                    ),
+                ))
             })
             .collect())
     }
@@ -183,7 +214,9 @@ impl Reviews for MongoReviews {
         // Twice at most: a first write of the pair can lose the race to a concurrent one, and
         // then the update finds it.
         for _ in 0..2 {
-            let updated = timed(WRITE_TIMEOUT, self.reviews.update_one(key.clone(), changes.clone())).await.map_err(account_err)?;
+            let updated = timed(WRITE_TIMEOUT, self.reviews.update_one(key.clone(), changes.clone()))
+                .await
+                .map_err(account_err)?;
             if updated.matched_count > 0 {
                 break;
             }
@@ -222,7 +255,9 @@ impl Reviews for MongoReviews {
             return Ok(None);
         };
         timed(WRITE_TIMEOUT, self.votes.delete_many(doc! { "review_id": id })).await.map_err(account_err)?;
-        let done = timed(WRITE_TIMEOUT, self.reviews.delete_one(doc! { "_id": id, "user_id": user_id })).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.reviews.delete_one(doc! { "_id": id, "user_id": user_id }))
+            .await
+            .map_err(account_err)?;
         Ok((done.deleted_count > 0).then_some(review))
     }
 
@@ -232,7 +267,9 @@ impl Reviews for MongoReviews {
 
     async fn vote_helpful(&self, user_id: &str, id: &str) -> Result<Option<u32>, AccountError> {
         let published = doc! { "_id": id, "status": ReviewStatus::Published.slug() };
-        if timed(READ_TIMEOUT, self.reviews.count_documents(published.clone()).limit(1)).await.map_err(account_err)? == 0 {
+        if timed(READ_TIMEOUT, self.reviews.count_documents(published.clone()).limit(1)).await.map_err(account_err)?
+            == 0
+        {
             return Ok(None);
         }
         if self.user_exists(user_id).await? {
@@ -256,7 +293,12 @@ impl Reviews for MongoReviews {
         self.sums(doc! {}).await
     }
 
-    async fn by_status(&self, status: ReviewStatus, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
+    async fn by_status(
+        &self,
+        status: ReviewStatus,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<Review>, u64), AccountError> {
         self.page(doc! { "status": status.slug() }, offset, limit).await
     }
 
@@ -268,18 +310,28 @@ impl Reviews for MongoReviews {
 
     async fn delete_user_reviews(&self, user_id: &str) -> Result<Vec<String>, AccountError> {
         let own: Vec<ReviewDocument> =
-            timed(READ_TIMEOUT, async { self.reviews.find(doc! { "user_id": user_id }).await?.try_collect().await }).await.map_err(account_err)?;
+            timed(READ_TIMEOUT, async { self.reviews.find(doc! { "user_id": user_id }).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
         let voted: Vec<VoteDocument> =
-            timed(READ_TIMEOUT, async { self.votes.find(doc! { "user_id": user_id }).await?.try_collect().await }).await.map_err(account_err)?;
+            timed(READ_TIMEOUT, async { self.votes.find(doc! { "user_id": user_id }).await?.try_collect().await })
+                .await
+                .map_err(account_err)?;
         let voted_ids: Vec<String> = voted.into_iter().map(|v| v.review_id).collect();
         let voted_on: Vec<ReviewDocument> = if voted_ids.is_empty() {
             Vec::new()
         } else {
-            timed(READ_TIMEOUT, async { self.reviews.find(doc! { "_id": { "$in": voted_ids } }).await?.try_collect().await }).await.map_err(account_err)?
+            timed(READ_TIMEOUT, async {
+                self.reviews.find(doc! { "_id": { "$in": voted_ids } }).await?.try_collect().await
+            })
+            .await
+            .map_err(account_err)?
         };
         let own_ids: Vec<String> = own.iter().map(|r| r.id.clone()).collect();
         if !own_ids.is_empty() {
-            timed(WRITE_TIMEOUT, self.votes.delete_many(doc! { "review_id": { "$in": own_ids } })).await.map_err(account_err)?;
+            timed(WRITE_TIMEOUT, self.votes.delete_many(doc! { "review_id": { "$in": own_ids } }))
+                .await
+                .map_err(account_err)?;
         }
         timed(WRITE_TIMEOUT, self.votes.delete_many(doc! { "user_id": user_id })).await.map_err(account_err)?;
         timed(WRITE_TIMEOUT, self.reviews.delete_many(doc! { "user_id": user_id })).await.map_err(account_err)?;

@@ -14,10 +14,10 @@ use async_trait::async_trait;
 use fred::clients::SubscriberClient;
 use fred::prelude::*;
 use std::collections::BTreeSet;
-use tokio::sync::broadcast::error::RecvError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
 
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(1000);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
@@ -194,8 +194,7 @@ impl Shared {
         keys.extend(tags.iter().map(|t| self.tag_key(t)));
         let mut args = vec![self.channel()];
         args.extend(tags.iter().cloned());
-        let generations: Vec<u64> =
-            self.client.eval(INVALIDATE_SCRIPT, keys, args).await.map_err(unavailable)?;
+        let generations: Vec<u64> = self.client.eval(INVALIDATE_SCRIPT, keys, args).await.map_err(unavailable)?;
         // Our own message arrives too, but this node must not serve the old page even once.
         if let Some(l1) = &self.l1 {
             l1.generations.observe(tags.iter().cloned().zip(generations));

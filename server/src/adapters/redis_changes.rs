@@ -60,7 +60,11 @@ impl RedisChangeFeed {
         let client = redis_builder(url, TIMEOUT, TIMEOUT).and_then(|b| b.build()).map_err(down)?;
         client.connect();
         let _ = tokio::time::timeout(TIMEOUT, client.wait_for_connect()).await;
-        Ok(RedisChangeFeed { client, position_key: format!("{prefix}:catalog:position"), changes_key: format!("{prefix}:catalog:changes") })
+        Ok(RedisChangeFeed {
+            client,
+            position_key: format!("{prefix}:catalog:position"),
+            changes_key: format!("{prefix}:catalog:changes"),
+        })
     }
 }
 

@@ -79,7 +79,8 @@ fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxErr
         to: take("to").unwrap_or_default(),
         subject: take("subject").unwrap_or_default(),
         body: take("body").unwrap_or_default(),
-        state: MailState::from_slug(&state).ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
+        state: MailState::from_slug(&state)
+            .ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
         attempts: take("attempts").and_then(|v| v.parse().ok()).unwrap_or(0),
         last_error: take("last_error"),
         created_at: take("created_at").and_then(|v| v.parse().ok()).unwrap_or(0),
@@ -101,7 +102,8 @@ impl RedisOutbox {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Mail>, OutboxError> {
-        let fields: HashMap<String, String> = self.client.hgetall(format!("{}:mail:{id}", self.prefix)).await.map_err(unavailable)?;
+        let fields: HashMap<String, String> =
+            self.client.hgetall(format!("{}:mail:{id}", self.prefix)).await.map_err(unavailable)?;
         if fields.is_empty() {
             return Ok(None);
         }
@@ -118,7 +120,13 @@ impl RedisOutbox {
         Ok(mails)
     }
 
-    async fn finish(&self, id: &str, outcome: &str, error: &str, retry_at: Option<i64>) -> Result<MailState, OutboxError> {
+    async fn finish(
+        &self,
+        id: &str,
+        outcome: &str,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<MailState, OutboxError> {
         let args = vec![
             id.into(),
             outcome.into(),
@@ -142,7 +150,8 @@ impl Outbox for RedisOutbox {
 
     async fn put(&self, mail: &NewMail) -> Result<bool, OutboxError> {
         let id = super::new_id();
-        let args = vec![id, mail.key.clone(), mail.to.clone(), mail.subject.clone(), mail.body.clone(), now_ms().to_string()];
+        let args =
+            vec![id, mail.key.clone(), mail.to.clone(), mail.subject.clone(), mail.body.clone(), now_ms().to_string()];
         let stored: i64 = self.script(PUT, args).await?;
         Ok(stored == 1)
     }
@@ -165,7 +174,8 @@ impl Outbox for RedisOutbox {
     async fn recent(&self, limit: usize) -> Result<Vec<Mail>, OutboxError> {
         let all = format!("{}:all", self.prefix);
         // Expired mails leave their id behind in `all`: drop those as they are met.
-        let ids: Vec<String> = self.client.zrevrange(&all, 0, limit.max(1) as i64 * 2, false).await.map_err(unavailable)?;
+        let ids: Vec<String> =
+            self.client.zrevrange(&all, 0, limit.max(1) as i64 * 2, false).await.map_err(unavailable)?;
         let mut mails = Vec::new();
         for id in ids {
             match self.get(&id).await? {

@@ -235,9 +235,8 @@ impl RedisJobQueue {
     }
 
     async fn finish(&self, id: &str, token: &str, outcome: String, text: &str) -> Result<Option<JobState>, QueueError> {
-        let state: Option<String> = self
-            .script(FINISH, vec![id.into(), token.into(), now_ms().to_string(), outcome, text.into()])
-            .await?;
+        let state: Option<String> =
+            self.script(FINISH, vec![id.into(), token.into(), now_ms().to_string(), outcome, text.into()]).await?;
         Ok(state.and_then(|s| JobState::from_slug(&s)))
     }
 }
@@ -249,10 +248,18 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn enqueue(&self, kind: JobKind, args: &str, max_attempts: u32) -> Result<JobInfo, QueueError> {
-        self.enqueue_once(kind, args, max_attempts, "").await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+        self.enqueue_once(kind, args, max_attempts, "")
+            .await?
+            .ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
     }
 
-    async fn enqueue_once(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: &str) -> Result<Option<JobInfo>, QueueError> {
+    async fn enqueue_once(
+        &self,
+        kind: JobKind,
+        args: &str,
+        max_attempts: u32,
+        once_key: &str,
+    ) -> Result<Option<JobInfo>, QueueError> {
         let id = super::new_id();
         let args = vec![
             id.clone(),
@@ -270,7 +277,8 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn get(&self, id: &str) -> Result<Option<JobInfo>, QueueError> {
-        let fields: HashMap<String, String> = self.client.hgetall(self.key(&format!("job:{id}"))).await.map_err(unavailable)?;
+        let fields: HashMap<String, String> =
+            self.client.hgetall(self.key(&format!("job:{id}"))).await.map_err(unavailable)?;
         if fields.is_empty() {
             return Ok(None);
         }
@@ -300,8 +308,11 @@ impl JobQueue for RedisJobQueue {
             let total = matching.len() as u64;
             (matching.into_iter().skip(start as usize).take(per_page as usize).collect(), total)
         } else {
-            let ids: Vec<String> =
-                self.client.zrevrange(&set, start, start + i64::from(per_page) - 1, false).await.map_err(unavailable)?;
+            let ids: Vec<String> = self
+                .client
+                .zrevrange(&set, start, start + i64::from(per_page) - 1, false)
+                .await
+                .map_err(unavailable)?;
             let total: u64 = self.client.zcard(&set).await.map_err(unavailable)?;
             (ids, total)
         };
@@ -362,7 +373,13 @@ impl JobQueue for RedisJobQueue {
         let answer: i64 = self
             .script(
                 PROGRESS,
-                vec![id.into(), token.into(), progress.done.to_string(), progress.total.to_string(), progress.message.clone()],
+                vec![
+                    id.into(),
+                    token.into(),
+                    progress.done.to_string(),
+                    progress.total.to_string(),
+                    progress.message.clone(),
+                ],
             )
             .await?;
         Ok(Self::lease_from(answer))

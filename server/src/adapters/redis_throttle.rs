@@ -63,7 +63,11 @@ impl Throttle for RedisThrottle {
     }
 
     async fn wait(&self, key: &str) -> Result<Option<Duration>, ThrottleError> {
-        let ms: i64 = self.client.eval(format!("{NOW}\n{WAIT}"), vec![self.key(key)], Vec::<String>::new()).await.map_err(failed)?;
+        let ms: i64 = self
+            .client
+            .eval(format!("{NOW}\n{WAIT}"), vec![self.key(key)], Vec::<String>::new())
+            .await
+            .map_err(failed)?;
         Ok(wait_of(ms))
     }
 

@@ -44,7 +44,8 @@ impl Trends for RedisTrends {
         let key = self.day_key(day);
         let tx = self.client.multi();
         for (slug, count) in views {
-            let _: () = tx.hincrby(&key, slug.as_str(), i64::try_from(*count).unwrap_or(i64::MAX)).await.map_err(failed)?;
+            let _: () =
+                tx.hincrby(&key, slug.as_str(), i64::try_from(*count).unwrap_or(i64::MAX)).await.map_err(failed)?;
         }
         let _: () = tx.expire(&key, KEEP_SECONDS, None).await.map_err(failed)?;
         let _: Value = tx.exec(true).await.map_err(failed)?;
@@ -66,7 +67,8 @@ impl Trends for RedisTrends {
 
     async fn save_trending(&self, lists: &TrendingLists) -> Result<(), TrendsError> {
         let json = serde_json::to_string(lists).map_err(failed)?;
-        let _: () = self.client.set(format!("{}:trending", self.prefix), json, None, None, false).await.map_err(failed)?;
+        let _: () =
+            self.client.set(format!("{}:trending", self.prefix), json, None, None, false).await.map_err(failed)?;
         Ok(())
     }
 

@@ -1,10 +1,10 @@
 //! The embedded catalog: SQLite in WAL mode under `DATA_DIR`.
 
-use app::domain::{
-    AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform,
-    PriceFilter, PrivacyFlags, SortOrder,
-};
 use super::Migrated;
+use app::domain::{
+    AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform, PriceFilter,
+    PrivacyFlags, SortOrder,
+};
 use app::ports::{Catalog, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -36,11 +36,7 @@ pub async fn open_pool(file: &Path) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
+    SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await
 }
 
 impl SqliteCatalog {
@@ -68,14 +64,18 @@ impl SqliteCatalog {
     }
 
     async fn applied_migrations(&self) -> Result<Vec<i64>, StoreError> {
-        let table: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let table: Option<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         if table.is_none() {
             return Ok(Vec::new());
         }
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await.map_err(db_err)
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)
     }
 
     pub async fn close(&self) {
@@ -230,7 +230,11 @@ impl SqliteCatalog {
         let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !query.constrains(f)).collect();
         let mut groups: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
         groups.extend(
-            Facet::ALL.iter().copied().filter(|&f| query.constrains(f) && f != Facet::Learning).map(|f| (Some(f), vec![f])),
+            Facet::ALL
+                .iter()
+                .copied()
+                .filter(|&f| query.constrains(f) && f != Facet::Learning)
+                .map(|f| (Some(f), vec![f])),
         );
         let mut total = 0;
         for (except, facets) in groups {
@@ -330,7 +334,8 @@ impl Catalog for SqliteCatalog {
     }
 
     async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM apps WHERE slug = ?").bind(slug).execute(&self.pool).await.map_err(db_err)?;
+        let done =
+            sqlx::query("DELETE FROM apps WHERE slug = ?").bind(slug).execute(&self.pool).await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -364,12 +369,13 @@ impl Catalog for SqliteCatalog {
     }
 
     async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError> {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM apps WHERE slug > ? ORDER BY slug LIMIT ?")))
-            .bind(after.unwrap_or(""))
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM apps WHERE slug > ? ORDER BY slug LIMIT ?")))
+                .bind(after.unwrap_or(""))
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
         rows.iter().map(app_from_row).collect()
     }
 

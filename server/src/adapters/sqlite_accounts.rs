@@ -23,7 +23,9 @@ fn kid_from_row(row: &SqliteRow) -> Result<Kid, AccountError> {
 
 pub(crate) fn db_err(e: sqlx::Error) -> AccountError {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => AccountError::Unavailable(e.to_string()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            AccountError::Unavailable(e.to_string())
+        }
         other => AccountError::Backend(other.to_string()),
     }
 }
@@ -41,7 +43,8 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, AccountError> {
             id: row.try_get("id").map_err(db_err)?,
             email: row.try_get("email").map_err(db_err)?,
             display_name: row.try_get("display_name").map_err(db_err)?,
-            role: Role::from_slug(&role).ok_or_else(|| AccountError::Backend(format!("unknown role {role:?} in store")))?,
+            role: Role::from_slug(&role)
+                .ok_or_else(|| AccountError::Backend(format!("unknown role {role:?} in store")))?,
             created_at: row.try_get("created_at").map_err(db_err)?,
             digest: row.try_get("digest").map_err(db_err)?,
         },
@@ -117,19 +120,33 @@ impl Accounts for SqliteAccounts {
     }
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
-        let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role.slug()).bind(id).execute(&self.pool).await.map_err(db_err)?;
+        let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+            .bind(role.slug())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError> {
-        let done = sqlx::query("UPDATE users SET digest = ? WHERE id = ?").bind(on).bind(id).execute(&self.pool).await.map_err(db_err)?;
+        let done = sqlx::query("UPDATE users SET digest = ? WHERE id = ?")
+            .bind(on)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         for table in ["kids", "favorites", "password_resets"] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE user_id = ?"))).bind(id).execute(&mut *tx).await.map_err(db_err)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE user_id = ?")))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         let done = sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
@@ -141,18 +158,24 @@ impl Accounts for SqliteAccounts {
         // write below), so two concurrent adds cannot both pass the limit.
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let stored = Kid { id: new_id(), nickname: kid.nickname.clone(), birth_year: kid.birth_year };
-        let inserted = sqlx::query("INSERT INTO kids (id, user_id, nickname, birth_year) SELECT ?, id, ?, ? FROM users WHERE id = ?")
-            .bind(&stored.id)
-            .bind(&stored.nickname)
-            .bind(i64::from(stored.birth_year))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let inserted = sqlx::query(
+            "INSERT INTO kids (id, user_id, nickname, birth_year) SELECT ?, id, ?, ? FROM users WHERE id = ?",
+        )
+        .bind(&stored.id)
+        .bind(&stored.nickname)
+        .bind(i64::from(stored.birth_year))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         if inserted.rows_affected() == 0 {
             return Ok(None);
         }
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kids WHERE user_id = ?").bind(user_id).fetch_one(&mut *tx).await.map_err(db_err)?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kids WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
         if count as usize > MAX_KIDS {
             tx.rollback().await.map_err(db_err)?;
             return Err(AccountError::TooManyKids(MAX_KIDS));
@@ -171,7 +194,12 @@ impl Accounts for SqliteAccounts {
     }
 
     async fn remove_kid(&self, user_id: &str, kid_id: &str) -> Result<bool, AccountError> {
-        let done = sqlx::query("DELETE FROM kids WHERE id = ? AND user_id = ?").bind(kid_id).bind(user_id).execute(&self.pool).await.map_err(db_err)?;
+        let done = sqlx::query("DELETE FROM kids WHERE id = ? AND user_id = ?")
+            .bind(kid_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -190,7 +218,12 @@ impl Accounts for SqliteAccounts {
     }
 
     async fn remove_favorite(&self, user_id: &str, slug: &str) -> Result<bool, AccountError> {
-        let done = sqlx::query("DELETE FROM favorites WHERE user_id = ? AND slug = ?").bind(user_id).bind(slug).execute(&self.pool).await.map_err(db_err)?;
+        let done = sqlx::query("DELETE FROM favorites WHERE user_id = ? AND slug = ?")
+            .bind(user_id)
+            .bind(slug)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -219,7 +252,12 @@ impl Accounts for SqliteAccounts {
 
     async fn users_page(&self, after: Option<&str>, limit: usize) -> Result<Vec<(UserRecord, Vec<Kid>)>, AccountError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after.unwrap_or("")).bind(limit as i64).fetch_all(&self.pool).await.map_err(db_err)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after.unwrap_or(""))
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         let users = rows.iter().map(user_from_row).collect::<Result<Vec<UserRecord>, AccountError>>()?;
         let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };
         let (first, last) = (&first.user, &last.user);
@@ -235,27 +273,36 @@ impl Accounts for SqliteAccounts {
         for row in &kid_rows {
             kids.entry(row.try_get("user_id").map_err(db_err)?).or_default().push(kid_from_row(row)?);
         }
-        Ok(users.into_iter().map(|record| { let theirs = kids.remove(&record.user.id).unwrap_or_default(); (record, theirs) }).collect())
+        Ok(users
+            .into_iter()
+            .map(|record| {
+                let theirs = kids.remove(&record.user.id).unwrap_or_default();
+                (record, theirs)
+            })
+            .collect())
     }
 
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError> {
-        sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) SELECT ?, id, ? FROM users WHERE id = ?")
-            .bind(token_hash)
-            .bind(expires_at)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(db_err)
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, expires_at) SELECT ?, id, ? FROM users WHERE id = ?",
+        )
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(db_err)
     }
 
     async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
         // One statement: of two requests with the same token, one gets the row.
-        let taken: Option<(String, i64)> = sqlx::query_as("DELETE FROM password_resets WHERE token_hash = ? RETURNING user_id, expires_at")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let taken: Option<(String, i64)> =
+            sqlx::query_as("DELETE FROM password_resets WHERE token_hash = ? RETURNING user_id, expires_at")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         Ok(taken.filter(|(_, expires_at)| *expires_at > now).map(|(user_id, _)| user_id))
     }
 

@@ -17,7 +17,9 @@ pub struct SqliteOutbox {
 
 fn db_err(e: sqlx::Error) -> OutboxError {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => OutboxError::Unavailable(e.to_string()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            OutboxError::Unavailable(e.to_string())
+        }
         other => OutboxError::Backend(other.to_string()),
     }
 }
@@ -32,7 +34,8 @@ fn mail_from_row(row: &SqliteRow) -> Result<Mail, OutboxError> {
         to: row.get("recipient"),
         subject: row.get("subject"),
         body: row.get("body"),
-        state: MailState::from_slug(&state).ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
+        state: MailState::from_slug(&state)
+            .ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
         attempts: row.get::<i64, _>("attempts") as u32,
         last_error: row.get("last_error"),
         created_at: row.get("created_at"),
@@ -96,12 +99,14 @@ impl Outbox for SqliteOutbox {
     }
 
     async fn sent(&self, id: &str) -> Result<(), OutboxError> {
-        sqlx::query("UPDATE mail SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'")
-            .bind(now_ms())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE mail SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 

@@ -16,7 +16,9 @@ pub struct SqliteJobQueue {
 
 fn db_err(e: sqlx::Error) -> QueueError {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => QueueError::Unavailable(e.to_string()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            QueueError::Unavailable(e.to_string())
+        }
         other => QueueError::Backend(other.to_string()),
     }
 }
@@ -69,13 +71,22 @@ impl SqliteJobQueue {
 
     /// Runs a worker-side UPDATE that names the job and its lease token; Lost when no row
     /// matched (the lease moved on).
-    async fn fenced(&self, query: sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>) -> Result<Lease, QueueError> {
+    async fn fenced(
+        &self,
+        query: sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    ) -> Result<Lease, QueueError> {
         let done = query.execute(&self.pool).await.map_err(db_err)?;
         Ok(if done.rows_affected() == 1 { Lease::Held { cancel_requested: false } } else { Lease::Lost })
     }
 
     /// The new job's id; None when `once_key` was taken.
-    async fn insert(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: Option<&str>) -> Result<Option<String>, QueueError> {
+    async fn insert(
+        &self,
+        kind: JobKind,
+        args: &str,
+        max_attempts: u32,
+        once_key: Option<&str>,
+    ) -> Result<Option<String>, QueueError> {
         let id = super::new_id();
         let now = now_ms();
         let done = sqlx::query(
@@ -96,12 +107,13 @@ impl SqliteJobQueue {
     }
 
     async fn lease_state(&self, id: &str, token: &str) -> Result<Lease, QueueError> {
-        let row = sqlx::query("SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'")
-            .bind(id)
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let row =
+            sqlx::query("SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'")
+                .bind(id)
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
         Ok(match row {
             Some(row) => Lease::Held { cancel_requested: row.get::<i64, _>(0) != 0 },
             None => Lease::Lost,
@@ -120,7 +132,13 @@ impl JobQueue for SqliteJobQueue {
         self.get(&id).await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
     }
 
-    async fn enqueue_once(&self, kind: JobKind, args: &str, max_attempts: u32, once_key: &str) -> Result<Option<JobInfo>, QueueError> {
+    async fn enqueue_once(
+        &self,
+        kind: JobKind,
+        args: &str,
+        max_attempts: u32,
+        once_key: &str,
+    ) -> Result<Option<JobInfo>, QueueError> {
         match self.insert(kind, args, max_attempts, Some(once_key)).await? {
             Some(id) => self.get(&id).await,
             None => Ok(None),
@@ -149,14 +167,18 @@ impl JobQueue for SqliteJobQueue {
             .await
             .map_err(db_err)?;
         let jobs = rows.iter().map(job_from_row).collect::<Result<Vec<_>, _>>()?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM jobs WHERE {condition}")))
-            .bind(state)
-            .bind(kind)
-            .fetch_one(&self.pool)
+        let total: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM jobs WHERE {condition}")))
+                .bind(state)
+                .bind(kind)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        let mut counts = JobCounts::default();
+        let by_state = sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+            .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        let mut counts = JobCounts::default();
-        let by_state = sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(&self.pool).await.map_err(db_err)?;
         for row in by_state {
             let n = row.get::<i64, _>(1) as u64;
             if let Some(state) = JobState::from_slug(row.get::<&str, _>(0)) {
@@ -167,13 +189,15 @@ impl JobQueue for SqliteJobQueue {
         let minute = 60_000;
         let since = now - 60 * minute;
         let mut finished_per_minute = vec![0u32; 60];
-        let rows = sqlx::query("SELECT (finished_at - ?) / ? AS bucket, COUNT(*) FROM jobs WHERE finished_at > ? GROUP BY bucket")
-            .bind(since)
-            .bind(minute)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(
+            "SELECT (finished_at - ?) / ? AS bucket, COUNT(*) FROM jobs WHERE finished_at > ? GROUP BY bucket",
+        )
+        .bind(since)
+        .bind(minute)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         for row in rows {
             let bucket = row.get::<i64, _>(0).clamp(0, 59) as usize;
             finished_per_minute[bucket] += row.get::<i64, _>(1) as u32;
@@ -183,12 +207,14 @@ impl JobQueue for SqliteJobQueue {
 
     async fn cancel(&self, id: &str) -> Result<Option<JobState>, QueueError> {
         let now = now_ms();
-        sqlx::query("UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state IN ('queued', 'failed')")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
         sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = 'running'")
             .bind(id)
             .execute(&self.pool)

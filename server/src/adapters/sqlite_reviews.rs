@@ -15,7 +15,8 @@ pub struct SqliteReviews {
 }
 
 /// Every review column, and the votes counted at read time (they go with their voter).
-const SELECT_REVIEW: &str = "SELECT r.id, r.app_slug, r.user_id, r.author, r.stars, r.body, r.status, r.reason, r.created_at, r.updated_at, \
+const SELECT_REVIEW: &str =
+    "SELECT r.id, r.app_slug, r.user_id, r.author, r.stars, r.body, r.status, r.reason, r.created_at, r.updated_at, \
      (SELECT COUNT(*) FROM review_votes v WHERE v.review_id = r.id) AS helpful FROM reviews r";
 
 fn review_from_row(row: &SqliteRow) -> Result<Review, AccountError> {
@@ -27,7 +28,8 @@ fn review_from_row(row: &SqliteRow) -> Result<Review, AccountError> {
         author: row.try_get("author").map_err(db_err)?,
         stars: row.try_get::<i64, _>("stars").map_err(db_err)?.clamp(1, 5) as u8,
         text: row.try_get("body").map_err(db_err)?,
-        status: ReviewStatus::from_slug(&status).ok_or_else(|| AccountError::Backend(format!("unknown review status {status:?} in store")))?,
+        status: ReviewStatus::from_slug(&status)
+            .ok_or_else(|| AccountError::Backend(format!("unknown review status {status:?} in store")))?,
         reason: row.try_get("reason").map_err(db_err)?,
         helpful: row.try_get::<i64, _>("helpful").map_err(db_err)? as u32,
         created_at: row.try_get("created_at").map_err(db_err)?,
@@ -49,7 +51,13 @@ impl SqliteReviews {
         query.fetch_optional(&self.pool).await.map_err(db_err)?.as_ref().map(review_from_row).transpose()
     }
 
-    async fn page(&self, condition: &str, bind: &str, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
+    async fn page(
+        &self,
+        condition: &str,
+        bind: &str,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<Review>, u64), AccountError> {
         let sql = format!("{SELECT_REVIEW} WHERE {condition} ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(bind)
@@ -59,7 +67,11 @@ impl SqliteReviews {
             .await
             .map_err(db_err)?;
         let count_sql = format!("SELECT COUNT(*) FROM reviews r WHERE {condition}");
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(bind).fetch_one(&self.pool).await.map_err(db_err)?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+            .bind(bind)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok((rows.iter().map(review_from_row).collect::<Result<_, _>>()?, total as u64))
     }
 }
@@ -112,7 +124,12 @@ impl Reviews for SqliteReviews {
         };
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("DELETE FROM review_votes WHERE review_id = ?").bind(id).execute(&mut *tx).await.map_err(db_err)?;
-        let done = sqlx::query("DELETE FROM reviews WHERE id = ? AND user_id = ?").bind(id).bind(user_id).execute(&mut *tx).await.map_err(db_err)?;
+        let done = sqlx::query("DELETE FROM reviews WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
         Ok((done.rows_affected() > 0).then_some(review))
     }
@@ -135,11 +152,12 @@ impl Reviews for SqliteReviews {
     }
 
     async fn rating(&self, app_slug: &str) -> Result<RatingSummary, AccountError> {
-        let (sum, count): (Option<i64>, i64) = sqlx::query_as("SELECT SUM(stars), COUNT(*) FROM reviews WHERE app_slug = ? AND status = 'published'")
-            .bind(app_slug)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let (sum, count): (Option<i64>, i64) =
+            sqlx::query_as("SELECT SUM(stars), COUNT(*) FROM reviews WHERE app_slug = ? AND status = 'published'")
+                .bind(app_slug)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
         Ok(RatingSummary::from_sum(sum.unwrap_or(0) as u64, count as u32))
     }
 
@@ -151,10 +169,18 @@ impl Reviews for SqliteReviews {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(rows.into_iter().map(|(slug, sum, count)| (slug, RatingSummary::from_sum(sum as u64, count as u32))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(slug, sum, count)| (slug, RatingSummary::from_sum(sum as u64, count as u32)))
+            .collect())
     }
 
-    async fn by_status(&self, status: ReviewStatus, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
+    async fn by_status(
+        &self,
+        status: ReviewStatus,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<Review>, u64), AccountError> {
         self.page("r.status = ?", status.slug(), offset, limit).await
     }
 
@@ -180,12 +206,14 @@ impl Reviews for SqliteReviews {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
-        sqlx::query("DELETE FROM review_votes WHERE user_id = ? OR review_id IN (SELECT id FROM reviews WHERE user_id = ?)")
-            .bind(user_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "DELETE FROM review_votes WHERE user_id = ? OR review_id IN (SELECT id FROM reviews WHERE user_id = ?)",
+        )
+        .bind(user_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         sqlx::query("DELETE FROM reviews WHERE user_id = ?").bind(user_id).execute(&mut *tx).await.map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
         apps.sort();

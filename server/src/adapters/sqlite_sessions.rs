@@ -67,8 +67,7 @@ impl SessionStore for SqliteSessionStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        json.map(|j| serde_json::from_str(&j).map_err(|e| session_store::Error::Decode(e.to_string())))
-            .transpose()
+        json.map(|j| serde_json::from_str(&j).map_err(|e| session_store::Error::Decode(e.to_string()))).transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

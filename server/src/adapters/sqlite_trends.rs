@@ -22,7 +22,10 @@ fn failed(e: impl std::fmt::Display) -> TrendsError {
 impl SqliteTrends {
     pub async fn open(data_dir: &Path) -> Result<SqliteTrends, TrendsError> {
         let pool = super::sqlite::open_pool(&data_dir.join("trends.db")).await.map_err(failed)?;
-        sqlx::migrate!("./migrations/trends").run(&pool).await.map_err(|e| TrendsError(format!("migration failed: {e}")))?;
+        sqlx::migrate!("./migrations/trends")
+            .run(&pool)
+            .await
+            .map_err(|e| TrendsError(format!("migration failed: {e}")))?;
         Ok(SqliteTrends { pool })
     }
 }
@@ -45,7 +48,11 @@ impl Trends for SqliteTrends {
                 .map_err(failed)?;
         }
         if let Some(oldest) = day.checked_sub_days(chrono::Days::new(KEEP_DAYS)) {
-            sqlx::query("DELETE FROM app_views WHERE day < ?").bind(oldest.to_string()).execute(&mut *tx).await.map_err(failed)?;
+            sqlx::query("DELETE FROM app_views WHERE day < ?")
+                .bind(oldest.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
         }
         tx.commit().await.map_err(failed)
     }
@@ -62,16 +69,21 @@ impl Trends for SqliteTrends {
 
     async fn save_trending(&self, lists: &TrendingLists) -> Result<(), TrendsError> {
         let json = serde_json::to_string(lists).map_err(failed)?;
-        sqlx::query("INSERT INTO trending (id, lists) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET lists = excluded.lists")
-            .bind(json)
-            .execute(&self.pool)
-            .await
-            .map_err(failed)?;
+        sqlx::query(
+            "INSERT INTO trending (id, lists) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET lists = excluded.lists",
+        )
+        .bind(json)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
         Ok(())
     }
 
     async fn trending(&self) -> Result<Option<TrendingLists>, TrendsError> {
-        let json: Option<String> = sqlx::query_scalar("SELECT lists FROM trending WHERE id = 1").fetch_optional(&self.pool).await.map_err(failed)?;
+        let json: Option<String> = sqlx::query_scalar("SELECT lists FROM trending WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed)?;
         json.map(|j| serde_json::from_str(&j).map_err(failed)).transpose()
     }
 }

@@ -9,7 +9,10 @@
 //! filters, facet counts and orders are read from fast fields by one collector, with the
 //! domain's own `CatalogQuery` and `FacetCounts` rules, so they agree with browse exactly.
 
-use app::domain::{synonyms_of, typo_budget, AgeBand, App, CatalogQuery, Category, FacetCounts, FilterFields, Platform, SearchQuery, SearchSort, SortOrder, MAX_QUERY_WORDS, MAX_RATING};
+use app::domain::{
+    synonyms_of, typo_budget, AgeBand, App, CatalogQuery, Category, FacetCounts, FilterFields, Platform, SearchQuery,
+    SearchSort, SortOrder, MAX_QUERY_WORDS, MAX_RATING,
+};
 use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use std::cmp::Ordering;
@@ -18,10 +21,16 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
-use tantivy::query::{AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, TermQuery, Weight};
+use tantivy::query::{
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, TermQuery,
+    Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
 
 const TOKENIZER: &str = "famigo";
 const CURRENT: &str = "current";
@@ -56,8 +65,9 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs));
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+    );
     let slug = b.add_text_field("slug", STRING | STORED);
     let text = BOOSTS.map(|(name, _)| b.add_text_field(name, text.clone()));
     let fields = Fields {
@@ -79,7 +89,8 @@ fn schema() -> (Schema, Fields) {
 /// cents (bits 0–31), categories (32–43), platforms (44–51), age band (52–54), ads, in-app
 /// purchases and data collection (55–57), learning rating (58–61).
 fn pack_filters(f: &FilterFields) -> u64 {
-    const _: () = assert!(Category::ALL.len() <= 12 && Platform::ALL.len() <= 8 && AgeBand::ALL.len() <= 8 && MAX_RATING < 16);
+    const _: () =
+        assert!(Category::ALL.len() <= 12 && Platform::ALL.len() <= 8 && AgeBand::ALL.len() <= 8 && MAX_RATING < 16);
     let age = AgeBand::ALL.iter().position(|b| *b == f.age_band).unwrap_or(0) as u64;
     f.price_cents as u64
         | (f.categories as u64 & 0xfff) << 32
@@ -367,7 +378,11 @@ struct Hit {
 /// Orders floats as `total_cmp` does.
 fn ascending_f64(x: f64) -> u64 {
     let bits = x.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 fn descending_f64(x: f64) -> u64 {
@@ -378,7 +393,14 @@ fn descending_f64(x: f64) -> u64 {
 /// window's end are sorted, and only those tied on their key with the window's edges (or
 /// inside it) have their strings read: equal keys are settled by whole name (name order) and
 /// slug.
-fn page_of(searcher: &tantivy::Searcher, fields: &Fields, sort: SearchSort, mut hits: Vec<Hit>, offset: usize, limit: usize) -> Result<Vec<String>, SearchError> {
+fn page_of(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    sort: SearchSort,
+    mut hits: Vec<Hit>,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<String>, SearchError> {
     let end = (offset + limit).min(hits.len());
     if offset >= end {
         return Ok(Vec::new());
@@ -413,7 +435,11 @@ fn page_of(searcher: &tantivy::Searcher, fields: &Fields, sort: SearchSort, mut 
     Ok(window.into_iter().skip(offset - lo).take(end - offset).map(|(_, (_, slug))| slug).collect())
 }
 
-fn stored_strings(searcher: &tantivy::Searcher, fields: &Fields, address: DocAddress) -> Result<(String, String), SearchError> {
+fn stored_strings(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    address: DocAddress,
+) -> Result<(String, String), SearchError> {
     use tantivy::schema::Value;
     let doc: TantivyDocument = searcher.doc(address).map_err(backend)?;
     let text = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
@@ -455,7 +481,8 @@ impl Columns {
     fn order_key(&self, sort: SearchSort, doc: DocId, score: Score) -> [u64; 4] {
         let slug = self.slug_prefix.get_val(doc);
         let count = || self.rating_count.get_val(doc);
-        let rating = |count: u64| descending_f64(app::domain::rating_score(self.rating.get_val(doc) as f32, count as u32));
+        let rating =
+            |count: u64| descending_f64(app::domain::rating_score(self.rating.get_val(doc) as f32, count as u32));
         match sort {
             SearchSort::Relevance => {
                 let count = count();
@@ -570,7 +597,14 @@ impl SearchIndex for TantivySearch {
             let searcher = live.reader.searcher();
             let (hits, facets) = searcher.search(&*text, &collector).map_err(backend)?;
             let total = hits.len() as u64;
-            let slugs = page_of(&searcher, &live.fields, query.sort, hits, query.filters.offset() as usize, query.filters.per_page as usize)?;
+            let slugs = page_of(
+                &searcher,
+                &live.fields,
+                query.sort,
+                hits,
+                query.filters.offset() as usize,
+                query.filters.per_page as usize,
+            )?;
             Ok(SearchMatches { slugs, total, facets })
         })
         .await
@@ -619,7 +653,11 @@ impl SearchIndex for TantivySearch {
         self.blocking(move |live| write_apps(&live, &[], &slugs)).await
     }
 
-    async fn rebuild(&self, catalog: &dyn Catalog, progress: &(dyn Fn(u64, u64) + Send + Sync)) -> Result<u64, SearchError> {
+    async fn rebuild(
+        &self,
+        catalog: &dyn Catalog,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<u64, SearchError> {
         let _writing = self.writing.lock().await;
         let total = catalog.count().await.map_err(|e| SearchError::Backend(e.to_string()))?;
         let name = format!("index-{}", ulid::Ulid::new());
@@ -633,15 +671,18 @@ impl SearchIndex for TantivySearch {
         let mut done = 0u64;
         progress(0, total);
         loop {
-            let batch = catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
+            let batch =
+                catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
             let Some(last) = batch.last() else { break };
             after = Some(last.slug.clone());
             let count = batch.len();
             let (w, fields) = (writer.clone(), fresh.fields);
-            tokio::task::spawn_blocking(move || batch.iter().try_for_each(|app| w.add_document(document(&fields, app)).map(drop)))
-                .await
-                .map_err(backend)?
-                .map_err(backend)?;
+            tokio::task::spawn_blocking(move || {
+                batch.iter().try_for_each(|app| w.add_document(document(&fields, app)).map(drop))
+            })
+            .await
+            .map_err(backend)?
+            .map_err(backend)?;
             done += count as u64;
             progress(done, total.max(done));
             if count < REBUILD_BATCH {

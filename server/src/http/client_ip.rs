@@ -37,7 +37,11 @@ fn client_ip(peer: Option<IpAddr>, forwarded: Option<IpAddr>) -> Option<IpAddr> 
 fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
-        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00 || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback() || v4.is_private()),
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback() || v4.is_private())
+        }
     }
 }
 
@@ -50,7 +54,11 @@ mod tests {
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         assert_eq!(client_ip(ip("127.0.0.1"), ip("203.0.113.9")), ip("203.0.113.9"));
         assert_eq!(client_ip(ip("10.0.0.5"), ip("203.0.113.9")), ip("203.0.113.9"));
-        assert_eq!(client_ip(ip("198.51.100.7"), ip("203.0.113.9")), ip("198.51.100.7"), "a spoofed header from outside");
+        assert_eq!(
+            client_ip(ip("198.51.100.7"), ip("203.0.113.9")),
+            ip("198.51.100.7"),
+            "a spoofed header from outside"
+        );
         assert_eq!(client_ip(ip("127.0.0.1"), None), ip("127.0.0.1"));
         assert_eq!(client_ip(None, None), None);
     }

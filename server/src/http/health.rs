@@ -33,12 +33,16 @@ pub async fn healthz() -> Json<Value> {
 /// The page cache, the search backend and the job queue are reported too, but a node without
 /// them still serves (uncached pages, searches from the catalog, writes without follow-up
 /// jobs), so it stays ready.
-pub async fn readyz(State(state): State<AppState>, Extension(lifecycle): Extension<Arc<Lifecycle>>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(
+    State(state): State<AppState>,
+    Extension(lifecycle): Extension<Arc<Lifecycle>>,
+) -> (StatusCode, Json<Value>) {
     let checks = check_dependencies(&state).await;
     let draining = lifecycle.is_draining();
     let ready = checks.iter().any(|(name, check)| *name == "store" && check["up"] == true) && !draining;
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let dependencies: serde_json::Map<String, Value> = checks.into_iter().map(|(name, check)| (name.to_string(), check)).collect();
+    let dependencies: serde_json::Map<String, Value> =
+        checks.into_iter().map(|(name, check)| (name.to_string(), check)).collect();
     (status, Json(json!({ "ready": ready, "draining": draining, "dependencies": dependencies })))
 }
 

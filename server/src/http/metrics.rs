@@ -23,10 +23,8 @@ const PING_TIMEOUT: Duration = Duration::from_secs(2);
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let recorder = PrometheusBuilder::new()
-            .set_buckets(LATENCY_BUCKETS)
-            .expect("static buckets are valid")
-            .build_recorder();
+        let recorder =
+            PrometheusBuilder::new().set_buckets(LATENCY_BUCKETS).expect("static buckets are valid").build_recorder();
         let handle = recorder.handle();
         // Another recorder may already be installed (a test binary building a second
         // process-wide one); this handle then renders only what it records itself.
@@ -54,8 +52,10 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("famigo_http_requests_total", "route" => route.clone(), "method" => method, "status" => status).increment(1);
-    metrics::histogram!("famigo_http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
+    metrics::counter!("famigo_http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("famigo_http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
@@ -82,7 +82,11 @@ pub async fn render(State(state): State<AppState>) -> Response {
         ("search", state.search.backend(), search),
         ("queue", state.jobs.backend(), queue),
     ] {
-        metrics::gauge!("famigo_dependency_up", "dependency" => dependency, "backend" => backend).set(if up { 1.0 } else { 0.0 });
+        metrics::gauge!("famigo_dependency_up", "dependency" => dependency, "backend" => backend).set(if up {
+            1.0
+        } else {
+            0.0
+        });
         metrics::gauge!("famigo_dependency_ping_seconds", "dependency" => dependency).set(seconds);
     }
     if let Ok(list) = state.jobs.list(&Default::default(), 1, 1).await {

@@ -8,9 +8,9 @@ pub mod page_cache;
 mod request_id;
 mod same_origin;
 pub mod seo;
-mod uploads;
 mod server_fn_status;
 mod static_files;
+mod uploads;
 pub mod view_counter;
 
 use crate::config::WebConfig;
@@ -56,7 +56,10 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
                 .layer(from_fn(static_files::cache_headers)),
         )
         .layer(axum::Extension(lifecycle))
-        .layer(axum::Extension(seo::SeoConfig { canonical_url: web.canonical_url.clone(), sitemap_limit: web.sitemap_limit }))
+        .layer(axum::Extension(seo::SeoConfig {
+            canonical_url: web.canonical_url.clone(),
+            sitemap_limit: web.sitemap_limit,
+        }))
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
         .layer(from_fn(client_ip::attach_client_ip))
@@ -85,7 +88,8 @@ pub fn router(services: Services, web: &WebConfig) -> Router {
         }
         _ => router,
     };
-    let node = axum::http::HeaderValue::from_str(&web.node_name).unwrap_or_else(|_| axum::http::HeaderValue::from_static("famigo"));
+    let node = axum::http::HeaderValue::from_str(&web.node_name)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("famigo"));
     request_id::apply(router).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
         axum::http::HeaderName::from_static("x-famigo-node"),
         node,

@@ -172,7 +172,8 @@ async fn render_and_store(layer: PageCacheLayer, key: String, request: Request, 
         }
     };
     let tags = take_tags(&mut parts.headers);
-    let shareable = parts.status == StatusCode::OK && !tags.is_empty() && !parts.headers.contains_key(header::SET_COOKIE);
+    let shareable =
+        parts.status == StatusCode::OK && !tags.is_empty() && !parts.headers.contains_key(header::SET_COOKIE);
     let page = shareable.then(|| {
         Arc::new(CachedPage {
             status: parts.status.as_u16(),
@@ -306,7 +307,8 @@ fn from_page(page: &Arc<CachedPage>, outcome: &'static str, if_none_match: Optio
         let mut r = Response::new(Body::from(Bytes::from_owner(PageBody(page.clone()))));
         *r.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
         for (name, value) in &page.headers {
-            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            {
                 r.headers_mut().append(name, value);
             }
         }

@@ -2,8 +2,8 @@
 //! the response and recorded on the request's tracing span.
 
 use axum::http::{HeaderName, Request};
-use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};

@@ -16,7 +16,9 @@ use std::sync::Arc;
 pub struct TrustedOrigins(pub Arc<Vec<String>>);
 
 pub async fn reject_cross_site(State(trusted): State<TrustedOrigins>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || same_site(request.headers(), &trusted) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || same_site(request.headers(), &trusted)
+    {
         return next.run(request).await;
     }
     tracing::warn!(uri = %request.uri(), "cross-site request refused");
@@ -60,7 +62,10 @@ mod tests {
         assert!(same_site(&headers(&[("host", "internal:3000"), ("origin", "https://famigo.example")]), &trusted));
         assert!(same_site(&headers(&[("host", "a.test"), ("referer", "http://a.test/admin/jobs")]), &trusted));
         assert!(!same_site(&headers(&[("host", "a.test"), ("origin", "https://evil.test")]), &trusted));
-        assert!(!same_site(&headers(&[("host", "a.test"), ("origin", "null"), ("cookie", "famigo_session=x")]), &trusted));
+        assert!(!same_site(
+            &headers(&[("host", "a.test"), ("origin", "null"), ("cookie", "famigo_session=x")]),
+            &trusted
+        ));
         assert!(same_site(&headers(&[("host", "a.test")]), &trusted), "a script without cookies");
         assert!(!same_site(&headers(&[("host", "a.test"), ("cookie", "famigo_session=x")]), &trusted));
     }

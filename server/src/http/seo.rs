@@ -6,9 +6,9 @@ use app::domain::{icon_badge, AgeBand, App, CatalogQuery, SortOrder};
 use app::ports::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::Extension;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures::stream::{self, StreamExt};
 
 const SCAN_BATCH: usize = 2_000;
@@ -49,7 +49,15 @@ fn catalog_document() -> (header::HeaderName, &'static str) {
 }
 
 fn xml(body: Body) -> Response {
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600"), catalog_document()], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            catalog_document(),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 pub async fn robots(Extension(seo): Extension<SeoConfig>, headers: HeaderMap) -> Response {
@@ -58,11 +66,16 @@ pub async fn robots(Extension(seo): Extension<SeoConfig>, headers: HeaderMap) ->
         "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /admin\nDisallow: /account\nDisallow: /signin\nDisallow: /signup\nDisallow: /reset-password\nDisallow: /my-apps\n\
          Disallow: /search?*page=\nDisallow: /*&page=\nDisallow: /*?page=\n\nSitemap: {origin}/sitemap.xml\n"
     );
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], text).into_response()
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], text)
+        .into_response()
 }
 
 /// One file while everything fits, else an index of `/sitemaps/<n>.xml` parts.
-pub async fn sitemap(State(state): State<AppState>, Extension(seo): Extension<SeoConfig>, headers: HeaderMap) -> Response {
+pub async fn sitemap(
+    State(state): State<AppState>,
+    Extension(seo): Extension<SeoConfig>,
+    headers: HeaderMap,
+) -> Response {
     let origin = origin(&seo, &headers);
     let apps = match state.catalog.count().await {
         Ok(n) => n as usize,
@@ -167,7 +180,11 @@ fn urlset(state: AppState, origin: String, skip: usize, take: usize, with_fixed:
 }
 
 /// `/feeds/new.atom` and `/feeds/ages/<band>.atom`: the newest apps.
-pub async fn feed_new(State(state): State<AppState>, Extension(seo): Extension<SeoConfig>, headers: HeaderMap) -> Response {
+pub async fn feed_new(
+    State(state): State<AppState>,
+    Extension(seo): Extension<SeoConfig>,
+    headers: HeaderMap,
+) -> Response {
     feed(state, &origin(&seo, &headers), None).await
 }
 
@@ -190,10 +207,13 @@ async fn feed(state: AppState, origin: &str, band: Option<AgeBand>) -> Response 
         Err(e) => return unavailable(e),
     };
     let (title, self_path) = match band {
-        Some(b) => (format!("Famigo — new apps for {}", b.label().to_lowercase()), format!("/feeds/ages/{}.atom", b.slug())),
+        Some(b) => {
+            (format!("Famigo — new apps for {}", b.label().to_lowercase()), format!("/feeds/ages/{}.atom", b.slug()))
+        }
         None => ("Famigo — new apps and games for kids".to_string(), "/feeds/new.atom".to_string()),
     };
-    let updated = page.apps.iter().map(|a| a.updated).max().map(atom_date).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let updated =
+        page.apps.iter().map(|a| a.updated).max().map(atom_date).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut body = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
          <title>{}</title>\n<id>{}{}</id>\n<link rel=\"self\" href=\"{}{}\"/>\n<link href=\"{}{}\"/>\n<updated>{updated}</updated>\n",
@@ -209,7 +229,15 @@ async fn feed(state: AppState, origin: &str, band: Option<AgeBand>) -> Response 
         body.push_str(&entry(origin, app));
     }
     body.push_str("</feed>\n");
-    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=600"), catalog_document()], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=600"),
+            catalog_document(),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn atom_date(date: chrono::NaiveDate) -> String {

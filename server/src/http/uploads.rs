@@ -31,7 +31,10 @@ pub async fn upload_catalog(
     mut form: Multipart,
 ) -> Response {
     if let Err(refused) = check_admin(&session, &*state.accounts).await {
-        return refuse(StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED), &refused.to_string());
+        return refuse(
+            StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+            &refused.to_string(),
+        );
     }
     let field = loop {
         match form.next_field().await {

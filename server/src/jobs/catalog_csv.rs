@@ -7,9 +7,27 @@ use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
 use std::collections::HashMap;
 
 pub const COLUMNS: &[&str] = &[
-    "slug", "name", "developer", "description", "platforms", "categories", "price_cents", "min_age",
-    "learning_rating", "violence", "scariness", "language", "consumerism", "ads", "in_app_purchases",
-    "collects_data", "open_chat", "rating_avg", "rating_count", "released", "updated",
+    "slug",
+    "name",
+    "developer",
+    "description",
+    "platforms",
+    "categories",
+    "price_cents",
+    "min_age",
+    "learning_rating",
+    "violence",
+    "scariness",
+    "language",
+    "consumerism",
+    "ads",
+    "in_app_purchases",
+    "collects_data",
+    "open_chat",
+    "rating_avg",
+    "rating_count",
+    "released",
+    "updated",
 ];
 
 /// Column positions from the header row; an unknown or missing column is an error on line 1.
@@ -46,14 +64,21 @@ pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static st
         }
     };
     let date = |field: &'static str| -> Result<chrono::NaiveDate, RowError> {
-        chrono::NaiveDate::parse_from_str(&text(field), "%Y-%m-%d").map_err(|_| bad(field, format!("{:?} is not a YYYY-MM-DD date", text(field))))
+        chrono::NaiveDate::parse_from_str(&text(field), "%Y-%m-%d")
+            .map_err(|_| bad(field, format!("{:?} is not a YYYY-MM-DD date", text(field))))
     };
     fn list<T>(field: &'static str, value: &str, parse: fn(&str) -> Option<T>, line: u64) -> Result<Vec<T>, RowError> {
         value
             .split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| parse(s).ok_or_else(|| RowError { line, field: field.into(), reason: format!("{s:?} is not one of the known values") }))
+            .map(|s| {
+                parse(s).ok_or_else(|| RowError {
+                    line,
+                    field: field.into(),
+                    reason: format!("{s:?} is not one of the known values"),
+                })
+            })
             .collect()
     }
     Ok(App {
@@ -78,7 +103,11 @@ pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static st
             collects_data: flag("collects_data")?,
             open_chat: flag("open_chat")?,
         },
-        rating_avg: text("rating_avg").parse::<f32>().ok().filter(|r| r.is_finite()).ok_or_else(|| bad("rating_avg", format!("{:?} is not a number", text("rating_avg"))))?,
+        rating_avg: text("rating_avg")
+            .parse::<f32>()
+            .ok()
+            .filter(|r| r.is_finite())
+            .ok_or_else(|| bad("rating_avg", format!("{:?} is not a number", text("rating_avg"))))?,
         rating_count: number("rating_count")?,
         released: date("released")?,
         updated: date("updated")?,

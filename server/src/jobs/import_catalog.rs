@@ -64,7 +64,8 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         None => args.path.to_ascii_lowercase().ends_with(".csv"),
     };
     let report = import_file(&*ctx.services.catalog, &args.path, csv, ctx).await?;
-    ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count)).await?;
+    ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count))
+        .await?;
     serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
 }
 
@@ -203,7 +204,11 @@ fn read_csv(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Re
     Ok(())
 }
 
-async fn write(catalog: &dyn app::ports::Catalog, batch: &mut Vec<App>, report: &mut ImportReport) -> Result<(), JobError> {
+async fn write(
+    catalog: &dyn app::ports::Catalog,
+    batch: &mut Vec<App>,
+    report: &mut ImportReport,
+) -> Result<(), JobError> {
     catalog.upsert_many(batch).await.map_err(|e| JobError::Failed(format!("store refused a batch: {e}")))?;
     report.imported += batch.len() as u64;
     batch.clear();

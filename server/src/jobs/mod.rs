@@ -46,7 +46,17 @@ pub struct JobServices {
 impl JobServices {
     /// Only the catalog (tests and tools add the rest as they need).
     pub fn new(catalog: Arc<dyn Catalog>) -> JobServices {
-        JobServices { catalog, router: None, search: None, page_cache: None, trends: None, reviews: None, accounts: None, outbox: None, site_url: None }
+        JobServices {
+            catalog,
+            router: None,
+            search: None,
+            page_cache: None,
+            trends: None,
+            reviews: None,
+            accounts: None,
+            outbox: None,
+            site_url: None,
+        }
     }
 
     pub fn search(&self) -> Result<Arc<dyn SearchIndex>, JobError> {

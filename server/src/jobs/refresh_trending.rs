@@ -10,7 +10,8 @@ use chrono::{Days, NaiveDate};
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let today = chrono::Utc::now().date_naive();
     let lists = compute(ctx, today).await?;
-    let counts: Vec<String> = lists.by_age.iter().map(|(band, apps)| format!("{}: {}", band.slug(), apps.len())).collect();
+    let counts: Vec<String> =
+        lists.by_age.iter().map(|(band, apps)| format!("{}: {}", band.slug(), apps.len())).collect();
     Ok(serde_json::json!({ "rising": counts }).to_string())
 }
 
@@ -20,9 +21,13 @@ pub async fn compute(ctx: &JobContext, today: NaiveDate) -> Result<TrendingLists
         return Err(JobError::Failed("this worker has no trends store".into()));
     };
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(e.to_string());
-    let day = |back: u64| today.checked_sub_days(Days::new(back)).ok_or_else(|| JobError::Failed("date out of range".into()));
+    let day =
+        |back: u64| today.checked_sub_days(Days::new(back)).ok_or_else(|| JobError::Failed("date out of range".into()));
     let recent = trends.views_between(day(TRENDING_WINDOW_DAYS - 1)?, today).await.map_err(|e| failed(&e))?;
-    let prior = trends.views_between(day(2 * TRENDING_WINDOW_DAYS - 1)?, day(TRENDING_WINDOW_DAYS)?).await.map_err(|e| failed(&e))?;
+    let prior = trends
+        .views_between(day(2 * TRENDING_WINDOW_DAYS - 1)?, day(TRENDING_WINDOW_DAYS)?)
+        .await
+        .map_err(|e| failed(&e))?;
     let ranked = rising(&recent, &prior);
     ctx.progress(1, 3, format!("{} apps rising", ranked.len())).await?;
 

@@ -11,7 +11,11 @@ use tokio::sync::watch;
 /// Attempts for a scheduled job; the next tick tries again anyway.
 const SCHEDULED_ATTEMPTS: u32 = 3;
 
-pub async fn run_scheduler(queue: Arc<dyn JobQueue>, schedules: Vec<(JobKind, cron::Schedule)>, mut stop: watch::Receiver<bool>) {
+pub async fn run_scheduler(
+    queue: Arc<dyn JobQueue>,
+    schedules: Vec<(JobKind, cron::Schedule)>,
+    mut stop: watch::Receiver<bool>,
+) {
     if schedules.is_empty() {
         return;
     }

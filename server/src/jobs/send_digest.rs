@@ -22,7 +22,9 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         return Err(JobError::Failed("this worker has no accounts or no mail outbox".into()));
     };
     let today = chrono::Utc::now().date_naive();
-    let since = today.checked_sub_days(Days::new(NEW_WITHIN_DAYS)).ok_or_else(|| JobError::Failed("date out of range".into()))?;
+    let since = today
+        .checked_sub_days(Days::new(NEW_WITHIN_DAYS))
+        .ok_or_else(|| JobError::Failed("date out of range".into()))?;
     let new_by_band = new_apps_by_band(ctx, since).await?;
     let week = today.iso_week();
     let (mut families, mut composed, mut already, mut opted_out) = (0u64, 0u64, 0u64, 0u64);
@@ -40,8 +42,11 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
                 opted_out += 1;
                 continue;
             }
-            let Some(mail) = compose(&record, &kids, &new_by_band, today, ctx.services.site_url.as_deref()) else { continue };
-            let mail = NewMail { key: format!("digest:{}-W{:02}:{}", week.year(), week.week(), record.user.id), ..mail };
+            let Some(mail) = compose(&record, &kids, &new_by_band, today, ctx.services.site_url.as_deref()) else {
+                continue;
+            };
+            let mail =
+                NewMail { key: format!("digest:{}-W{:02}:{}", week.year(), week.week(), record.user.id), ..mail };
             if outbox.put(&mail).await.map_err(|e| failed(&e))? {
                 composed += 1;
             } else {
@@ -57,7 +62,12 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
 async fn new_apps_by_band(ctx: &JobContext, since: NaiveDate) -> Result<Vec<(AgeBand, Vec<App>)>, JobError> {
     let mut by_band = Vec::new();
     for &band in AgeBand::ALL {
-        let query = CatalogQuery { age: Some(band), sort: SortOrder::Newest, per_page: DIGEST_APPS_PER_KID as u32, ..Default::default() };
+        let query = CatalogQuery {
+            age: Some(band),
+            sort: SortOrder::Newest,
+            per_page: DIGEST_APPS_PER_KID as u32,
+            ..Default::default()
+        };
         let page = ctx.services.catalog.list(&query).await.map_err(|e| JobError::Failed(e.to_string()))?;
         by_band.push((band, page.apps.into_iter().filter(|app| app.released >= since).collect()));
     }
@@ -65,7 +75,13 @@ async fn new_apps_by_band(ctx: &JobContext, since: NaiveDate) -> Result<Vec<(Age
 }
 
 /// The digest for one family; None when nothing is new for any of its children.
-fn compose(record: &UserRecord, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)], today: NaiveDate, site_url: Option<&str>) -> Option<NewMail> {
+fn compose(
+    record: &UserRecord,
+    kids: &[Kid],
+    new_by_band: &[(AgeBand, Vec<App>)],
+    today: NaiveDate,
+    site_url: Option<&str>,
+) -> Option<NewMail> {
     let user = &record.user;
     let year = today.year();
     let site = site_url.unwrap_or("").trim_end_matches('/');
@@ -73,11 +89,18 @@ fn compose(record: &UserRecord, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)
     let mut names = Vec::new();
     for kid in kids {
         let age = u8::try_from(kid.age_in(year)).unwrap_or(u8::MAX);
-        let Some((_, apps)) = AgeBand::of_age(age).and_then(|band| new_by_band.iter().find(|(b, _)| *b == band)) else { continue };
+        let Some((_, apps)) = AgeBand::of_age(age).and_then(|band| new_by_band.iter().find(|(b, _)| *b == band)) else {
+            continue;
+        };
         if apps.is_empty() {
             continue;
         }
-        let lines: Vec<String> = apps.iter().map(|app| format!("  • {} ({}, ages {}+): {site}/apps/{}", app.name, app.price_label(), app.min_age, app.slug)).collect();
+        let lines: Vec<String> = apps
+            .iter()
+            .map(|app| {
+                format!("  • {} ({}, ages {}+): {site}/apps/{}", app.name, app.price_label(), app.min_age, app.slug)
+            })
+            .collect();
         sections.push(format!("For {}:\n{}", kid.label(year), lines.join("\n")));
         names.push(kid.nickname.clone().unwrap_or_else(|| kid.label(year)));
     }
@@ -93,5 +116,10 @@ fn compose(record: &UserRecord, kids: &[Kid], new_by_band: &[(AgeBand, Vec<App>)
         user.id,
         record.unsubscribe_token(),
     );
-    Some(NewMail { key: String::new(), to: user.email.clone(), subject: format!("New apps for {} this week", names.join(" and ")), body })
+    Some(NewMail {
+        key: String::new(),
+        to: user.email.clone(),
+        subject: format!("New apps for {} this week", names.join(" and ")),
+        body,
+    })
 }

@@ -49,14 +49,18 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         }
         ctx.progress(((i + 1) * ENCODINGS.len()) as u64, total, format!("{} of {} pages", i + 1, uris.len())).await?;
     }
-    Ok(serde_json::json!({ "pages": uris.len(), "rendered": rendered, "already_cached": cached, "failed": failed }).to_string())
+    Ok(serde_json::json!({ "pages": uris.len(), "rendered": rendered, "already_cached": cached, "failed": failed })
+        .to_string())
 }
 
 /// The parts `/sitemap.xml` lists when it is an index (none when it is the whole sitemap).
 async fn sitemap_parts(router: &axum::Router) -> Result<Vec<String>, JobError> {
-    let request = axum::http::Request::get("/sitemap.xml").body(axum::body::Body::empty()).map_err(|e| JobError::Failed(e.to_string()))?;
+    let request = axum::http::Request::get("/sitemap.xml")
+        .body(axum::body::Body::empty())
+        .map_err(|e| JobError::Failed(e.to_string()))?;
     let response = router.clone().oneshot(request).await.map_err(|e| JobError::Failed(e.to_string()))?;
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| JobError::Failed(e.to_string()))?;
+    let body =
+        axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| JobError::Failed(e.to_string()))?;
     let text = String::from_utf8_lossy(&body);
     if !text.contains("<sitemapindex") {
         return Ok(Vec::new());

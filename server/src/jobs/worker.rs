@@ -100,14 +100,23 @@ impl Worker {
             flags.stopping.store(true, Ordering::Release);
         }
         if tokio::time::timeout(config.grace, async { while running.join_next().await.is_some() {} }).await.is_err() {
-            tracing::warn!("jobs still running after {:?}; their leases will expire and they will run again", config.grace);
+            tracing::warn!(
+                "jobs still running after {:?}; their leases will expire and they will run again",
+                config.grace
+            );
             running.abort_all();
         }
         tracing::info!(worker = %config.name, "worker stopped");
     }
 }
 
-async fn execute(queue: Arc<dyn JobQueue>, services: JobServices, config: &WorkerConfig, job: ClaimedJob, flags: Arc<RunFlags>) {
+async fn execute(
+    queue: Arc<dyn JobQueue>,
+    services: JobServices,
+    config: &WorkerConfig,
+    job: ClaimedJob,
+    flags: Arc<RunFlags>,
+) {
     let ClaimedJob { info, token } = job;
     let ctx = JobContext {
         id: info.id.clone(),
@@ -118,7 +127,8 @@ async fn execute(queue: Arc<dyn JobQueue>, services: JobServices, config: &Worke
         token: token.clone(),
         flags: flags.clone(),
     };
-    let heartbeat = tokio::spawn(keep_lease(queue.clone(), info.id.clone(), token.clone(), config.lease, flags.clone()));
+    let heartbeat =
+        tokio::spawn(keep_lease(queue.clone(), info.id.clone(), token.clone(), config.lease, flags.clone()));
     let span = tracing::info_span!("job", id = %info.id, kind = %info.kind, attempt = info.attempts);
     let started = std::time::Instant::now();
     let outcome = tracing::Instrument::instrument(run(info.kind, &ctx), span).await;
@@ -131,16 +141,19 @@ async fn execute(queue: Arc<dyn JobQueue>, services: JobServices, config: &Worke
         Err(JobError::LeaseLost) => "lease_lost",
     };
     metrics::counter!("famigo_jobs_run_total", "kind" => info.kind.slug(), "outcome" => label).increment(1);
-    metrics::histogram!("famigo_job_duration_seconds", "kind" => info.kind.slug()).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("famigo_job_duration_seconds", "kind" => info.kind.slug())
+        .record(started.elapsed().as_secs_f64());
     let id = info.id.as_str();
     let recorded = match outcome {
         Ok(result) => queue.complete(id, &token, &result).await.map(|lease| (lease, "done".to_string())),
         Err(JobError::Failed(error)) => {
             let retry_at = now_ms() + backoff(config, info.attempts).as_millis() as i64;
-            queue
-                .fail(id, &token, &error, retry_at)
-                .await
-                .map(|state| (if state.is_some() { Lease::Held { cancel_requested: false } } else { Lease::Lost }, format!("failed: {error}")))
+            queue.fail(id, &token, &error, retry_at).await.map(|state| {
+                (
+                    if state.is_some() { Lease::Held { cancel_requested: false } } else { Lease::Lost },
+                    format!("failed: {error}"),
+                )
+            })
         }
         Err(JobError::Cancelled) => queue.cancelled(id, &token).await.map(|lease| (lease, "cancelled".into())),
         Err(JobError::Stopping) => queue.release(id, &token).await.map(|lease| (lease, "released".into())),
@@ -149,7 +162,9 @@ async fn execute(queue: Arc<dyn JobQueue>, services: JobServices, config: &Worke
     match recorded {
         Ok((Lease::Lost, what)) => tracing::warn!(job = id, "{what}, but the lease had moved on; nothing recorded"),
         Ok((_, what)) => tracing::info!(job = id, kind = %info.kind, "{what}"),
-        Err(e) => tracing::error!(job = id, "cannot record the outcome: {e}; the job runs again when its lease expires"),
+        Err(e) => {
+            tracing::error!(job = id, "cannot record the outcome: {e}; the job runs again when its lease expires")
+        }
     }
 }
 

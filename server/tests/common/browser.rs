@@ -39,7 +39,10 @@ pub async fn post_json(app: &TestApp, uri: &str, json: &str, cookie: &str) -> Re
 
 /// The `famigo_session=…` pair a response set, checking the cookie's flags.
 pub fn session_cookie(response: &Response) -> String {
-    let set_cookie = response.headers.get("set-cookie").unwrap_or_else(|| panic!("no cookie set: {} {}", response.status, response.body));
+    let set_cookie = response
+        .headers
+        .get("set-cookie")
+        .unwrap_or_else(|| panic!("no cookie set: {} {}", response.status, response.body));
     let set_cookie = set_cookie.to_str().unwrap();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     set_cookie.split(';').next().unwrap().to_string()

@@ -7,9 +7,9 @@ pub mod redis;
 pub mod smtp;
 
 use app::domain::{App, SortOrder};
+use app::ports::Catalog;
 use famigo::adapters::browse_index::IndexedCatalog;
 use famigo::adapters::sqlite::SqliteCatalog;
-use app::ports::Catalog;
 use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -67,18 +67,14 @@ pub async fn mongodb() -> Option<TestCatalog> {
 pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
     let slug = a.slug.cmp(&b.slug);
     match sort {
-        SortOrder::TopRated => b
-            .rating_score()
-            .total_cmp(&a.rating_score())
-            .then(b.rating_count.cmp(&a.rating_count))
-            .then(slug),
+        SortOrder::TopRated => {
+            b.rating_score().total_cmp(&a.rating_score()).then(b.rating_count.cmp(&a.rating_count)).then(slug)
+        }
         SortOrder::Newest => b.released.cmp(&a.released).then(slug),
         SortOrder::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(slug),
-        SortOrder::Learning => b
-            .learning_rating
-            .cmp(&a.learning_rating)
-            .then(b.rating_score().total_cmp(&a.rating_score()))
-            .then(slug),
+        SortOrder::Learning => {
+            b.learning_rating.cmp(&a.learning_rating).then(b.rating_score().total_cmp(&a.rating_score())).then(slug)
+        }
     }
 }
 
@@ -119,7 +115,8 @@ impl TestApp {
         // Accounts and reviews live beside the catalog in SQLite (on another store too: they are not
         // what those tests are about).
         let sqlite = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-        let people = famigo::serve::People { accounts: Arc::new(sqlite.accounts()), reviews: Arc::new(sqlite.reviews()) };
+        let people =
+            famigo::serve::People { accounts: Arc::new(sqlite.accounts()), reviews: Arc::new(sqlite.reviews()) };
         let store: Arc<dyn Catalog> = match store {
             Some(store) => store,
             None => Arc::new(sqlite),
@@ -135,7 +132,15 @@ impl TestApp {
         let stats = state.page_cache_stats.clone();
         let lifecycle = services.lifecycle.clone();
         let views = services.views.clone();
-        TestApp { router: famigo::http::router(services, &config.web), catalog, stats, state, lifecycle, views, _dir: dir }
+        TestApp {
+            router: famigo::http::router(services, &config.web),
+            catalog,
+            stats,
+            state,
+            lifecycle,
+            views,
+            _dir: dir,
+        }
     }
 
     /// Runs a worker with every service until no job is queued or running (at most 30 s).
@@ -158,7 +163,9 @@ impl TestApp {
         let started = std::time::Instant::now();
         loop {
             let list = self.state.jobs.list(&JobFilter::default(), 1, 1).await.expect("list jobs");
-            if list.counts.of(JobState::Queued) + list.counts.of(JobState::Running) + list.counts.of(JobState::Failed) == 0 {
+            if list.counts.of(JobState::Queued) + list.counts.of(JobState::Running) + list.counts.of(JobState::Failed)
+                == 0
+            {
                 break;
             }
             assert!(started.elapsed() < std::time::Duration::from_secs(30), "jobs did not finish: {:?}", list.counts);
@@ -207,12 +214,7 @@ pub struct Response {
 impl Response {
     /// The slug of every app card on the page, in order.
     pub fn card_slugs(&self) -> Vec<String> {
-        self.body
-            .split("data-card=\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(str::to_string)
-            .collect()
+        self.body.split("data-card=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
     }
 
     /// The data of each resource the page hands to the browser for hydration, as the page

@@ -44,7 +44,13 @@ impl MongoServer {
                 continue;
             }
             let url = format!("mongodb://127.0.0.1:{port}/");
-            let mut server = MongoServer { url, database: database.clone(), kind: "nx-27017", child: None, nx: Some((nx.clone(), port, dir)) };
+            let mut server = MongoServer {
+                url,
+                database: database.clone(),
+                kind: "nx-27017",
+                child: None,
+                nx: Some((nx.clone(), port, dir)),
+            };
             if server.restart() {
                 return Some(server);
             }

@@ -39,7 +39,15 @@ impl SmtpServer {
     /// (Re)starts the server on its port; true once it accepts connections.
     pub fn restart(&mut self) -> bool {
         let child = Command::new(&self.python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(self.maildir.path().join("mail"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -69,7 +77,8 @@ impl SmtpServer {
     /// Every message received so far, as raw text, oldest first.
     pub fn messages(&self) -> Vec<String> {
         let dir = self.maildir.path().join("mail/new");
-        let mut files: Vec<_> = std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        let mut files: Vec<_> =
+            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
         files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
     }

@@ -109,13 +109,21 @@ fn error_of(errors: &[FieldError], field: &str) -> Option<String> {
 }
 
 #[component]
-fn AppFields(form: AppForm, errors: Vec<FieldError>, failure: Option<String>, original_slug: String, creating: bool, save: ServerAction<SaveApp>) -> impl IntoView {
+fn AppFields(
+    form: AppForm,
+    errors: Vec<FieldError>,
+    failure: Option<String>,
+    original_slug: String,
+    creating: bool,
+    save: ServerAction<SaveApp>,
+) -> impl IntoView {
     let count = errors.len();
     let errors = std::sync::Arc::new(errors);
     let problem = {
         let errors = errors.clone();
         move |field: &str| {
-            error_of(&errors, field).map(|message| view! { <p class="field-error" id=format!("error-{field}") role="alert">{message}</p> })
+            error_of(&errors, field)
+                .map(|message| view! { <p class="field-error" id=format!("error-{field}") role="alert">{message}</p> })
         }
     };
     let invalid = move |field: &str| error_of(&errors, field).map(|_| "true");

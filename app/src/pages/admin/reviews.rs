@@ -12,10 +12,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminReviewsPage() -> impl IntoView {
     let query = use_query_map();
-    let status = move || query.read().get("status").and_then(|s| ReviewStatus::from_slug(&s)).unwrap_or(ReviewStatus::Pending);
+    let status =
+        move || query.read().get("status").and_then(|s| ReviewStatus::from_slug(&s)).unwrap_or(ReviewStatus::Pending);
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
     let moderate = ServerAction::<ModerateReview>::new();
-    let list = Resource::new(move || (status(), page(), moderate.version().get()), |(status, page, _)| review_queue(status, page));
+    let list = Resource::new(
+        move || (status(), page(), moderate.version().get()),
+        |(status, page, _)| review_queue(status, page),
+    );
     let error = move || moderate.value().get().and_then(Result::err);
     view! {
         <Title text="Reviews · Famigo admin"/>
