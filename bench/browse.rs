@@ -7,9 +7,10 @@
 
 use app::domain::CatalogQuery;
 use app::ports::Catalog;
-use famigo::adapters::browse_index::IndexedCatalog;
-use famigo::adapters::mongo::MongoCatalog;
-use famigo::adapters::sqlite::SqliteCatalog;
+use famigo::catalog::browse_index::BrowseIndex;
+use famigo::mongo::catalog::MongoCatalog;
+use famigo::mongo::Mongo;
+use famigo::sqlite::catalog::SqliteCatalog;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,10 +30,10 @@ async fn main() {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let store = Arc::new(SqliteCatalog::open(dir.path()).await.expect("open"));
     let started = Instant::now();
-    famigo::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
+    famigo::catalog::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
     let seeded = started.elapsed();
     let started = Instant::now();
-    let indexed = IndexedCatalog::build(store.clone()).await.expect("index");
+    let indexed = BrowseIndex::build(store.clone()).await.expect("index");
     let built = started.elapsed();
     let mongo = match std::env::var("MONGODB_URL") {
         Ok(url) if !url.trim().is_empty() => Some(seeded_mongo(&url, apps).await),
@@ -89,11 +90,12 @@ async fn main() {
 
 /// The same catalog in MongoDB, in a database of its own emptied first.
 async fn seeded_mongo(url: &str, apps: usize) -> MongoCatalog {
-    let mongo = MongoCatalog::open(url, "famigo_bench").await.expect("open MongoDB");
+    let mongo = Mongo::open(url, "famigo_bench").await.expect("open MongoDB");
     mongo.database().drop().await.expect("empty famigo_bench");
-    let mongo = MongoCatalog::open(url, "famigo_bench").await.expect("reopen MongoDB");
+    let mongo = Mongo::open(url, "famigo_bench").await.expect("reopen MongoDB");
+    let catalog = mongo.catalog();
     let started = Instant::now();
-    famigo::seed::seed(&mongo, apps, 1).await.expect("seed MongoDB");
+    famigo::catalog::seed::seed(&catalog, apps, 1).await.expect("seed MongoDB");
     println!("MongoDB at {} seeded in {:.1} s", mongo.host(), started.elapsed().as_secs_f64());
-    mongo
+    catalog
 }

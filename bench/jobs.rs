@@ -8,13 +8,13 @@
 
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{Catalog, JobQueue};
-use famigo::adapters::browse_index::IndexedCatalog;
-use famigo::adapters::invalidating_catalog::InvalidatingCatalog;
-use famigo::adapters::memory_cache::MemoryPageCache;
-use famigo::adapters::redis_queue::RedisJobQueue;
-use famigo::adapters::sqlite::SqliteCatalog;
-use famigo::adapters::sqlite_queue::SqliteJobQueue;
+use famigo::catalog::browse_index::BrowseIndex;
+use famigo::catalog::cache_invalidation::CacheInvalidatingCatalog;
 use famigo::jobs::{JobServices, Worker, WorkerConfig};
+use famigo::memory::page_cache::MemoryPageCache;
+use famigo::redis::queue::RedisJobQueue;
+use famigo::sqlite::catalog::SqliteCatalog;
+use famigo::sqlite::queue::SqliteJobQueue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -128,13 +128,13 @@ async fn main() {
     // Import: a JSON Lines file of generated apps into the store as the server wires it.
     let file = dir.path().join("import.jsonl");
     let lines: Vec<String> =
-        famigo::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
+        famigo::catalog::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
     let import_dir = tempfile::TempDir::new().unwrap();
     let store = Arc::new(SqliteCatalog::open(import_dir.path()).await.unwrap());
-    let indexed = Arc::new(IndexedCatalog::build(store).await.unwrap());
+    let indexed = Arc::new(BrowseIndex::build(store).await.unwrap());
     let cache = Arc::new(MemoryPageCache::new(64 << 20, Duration::from_secs(3600)));
-    let catalog: Arc<dyn Catalog> = Arc::new(InvalidatingCatalog::new(indexed, cache));
+    let catalog: Arc<dyn Catalog> = Arc::new(CacheInvalidatingCatalog::new(indexed, cache));
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(import_dir.path()).await.unwrap());
     let args = serde_json::json!({ "path": file }).to_string();
     let job = queue.enqueue(JobKind::ImportCatalog, &args, 1).await.unwrap();

@@ -8,9 +8,9 @@
 
 use app::domain::SearchQuery;
 use app::ports::{Catalog, SearchIndex};
-use famigo::adapters::meili_search::MeiliSearch;
-use famigo::adapters::sqlite::SqliteCatalog;
-use famigo::adapters::tantivy_search::TantivySearch;
+use famigo::search::meili::MeiliSearch;
+use famigo::search::tantivy::TantivySearch;
+use famigo::sqlite::catalog::SqliteCatalog;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -144,7 +144,7 @@ async fn main() {
     let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let dir = tempfile::TempDir::new().expect("temp dir");
     let store = Arc::new(SqliteCatalog::open(dir.path()).await.expect("open"));
-    famigo::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
+    famigo::catalog::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
     let sample = store.scan(None, 5_000).await.expect("scan");
     let queries = queries(&sample);
 
@@ -190,9 +190,10 @@ async fn search_pages(data_dir: &std::path::Path, store: Arc<SqliteCatalog>, que
     let data = data_dir.to_str().expect("utf-8").to_string();
     let env = famigo::config::Env::from_pairs([("DATA_DIR", data.as_str()), ("PAGE_CACHE", "off")]);
     let config = famigo::config::Config::from_env(&env).expect("config");
-    let people = famigo::serve::People { accounts: Arc::new(store.accounts()), reviews: Arc::new(store.reviews()) };
-    let services = famigo::serve::services(&config, store.clone(), people).await.expect("services");
-    let router = famigo::http::router(services, &config.web);
+    let store = famigo::wiring::Store::open(&config).await.expect("open").with_catalog(store.clone());
+    let backends = famigo::wiring::Backends::around(&config, store).await.expect("backends");
+    let site = backends.into_site(&config).await.expect("site");
+    let router = famigo::http::router(site, &config.web);
     let (times, wall) = drive(queries, rounds, move |qs| {
         let router = router.clone();
         async move {

@@ -269,7 +269,7 @@ impl Env {
         }
         match mongodb::options::ConnectionString::parse(text) {
             Ok(_) => Ok(Some(text.to_string())),
-            Err(e) => Err(bad(crate::adapters::mongo::redact(text, &e.to_string()))),
+            Err(e) => Err(bad(crate::mongo::redact(text, &e.to_string()))),
         }
     }
 

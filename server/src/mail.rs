@@ -3,7 +3,7 @@
 //! when `SMTP_URL` is set; claims are leased, so several loops never send one mail twice while
 //! a lease lasts. Without `SMTP_URL` mail stays in the outbox (`famigo outbox` lists it).
 
-use crate::adapters::sqlite_queue::now_ms;
+use crate::storage::now_ms;
 use app::domain::{Mail, MailState};
 use app::ports::Outbox;
 use lettre::message::{header::ContentType, Mailbox};
@@ -122,4 +122,21 @@ pub async fn run_delivery(outbox: Arc<dyn Outbox>, mailer: Mailer, every: Durati
             _ = stop.wait_for(|stopping| *stopping) => return,
         }
     }
+}
+
+/// The delivery loop, when `SMTP_URL` is set (supervised: restarted if it panics), until `stop`.
+pub fn spawn_delivery(
+    config: &crate::config::Config,
+    outbox: Arc<dyn Outbox>,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(url) = &config.mail.smtp_url else {
+        return Ok(None);
+    };
+    let mailer =
+        Mailer::new(url, &config.mail.from).map_err(|reason| anyhow::anyhow!("cannot set up SMTP: {reason}"))?;
+    let every = Duration::from_secs(2);
+    Ok(Some(tokio::spawn(crate::ops::watchdog::supervise("mail delivery", stop.clone(), move || {
+        run_delivery(outbox.clone(), mailer.clone(), every, stop.clone())
+    }))))
 }

@@ -1,9 +1,9 @@
 //! The catalog store the configuration names: MongoDB when `MONGODB_URL` is set, SQLite under
 //! `DATA_DIR` otherwise. Opening one applies its pending migrations.
 
-use crate::adapters::mongo::MongoCatalog;
-use crate::adapters::sqlite::SqliteCatalog;
-use crate::adapters::Migrated;
+use crate::mongo::catalog::MongoCatalog;
+use crate::sqlite::catalog::SqliteCatalog;
+use crate::storage::Migrated;
 use crate::config::Config;
 use app::ports::{Accounts, Catalog, Reviews, StoreError};
 use std::sync::Arc;

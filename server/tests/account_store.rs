@@ -6,7 +6,7 @@ mod common;
 
 use app::domain::{Moderation, NewKid, NewReview, RatingSummary, ReviewStatus, Role, MAX_KIDS};
 use app::ports::{AccountError, Accounts, NewUser, PasswordHash, ReviewDraft, Reviews, Throttle, ThrottlePolicy};
-use famigo::adapters::sqlite::SqliteCatalog;
+use famigo::sqlite::Sqlite;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -186,14 +186,14 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
 #[tokio::test]
 async fn sqlite_accounts() {
     let dir = tempfile::TempDir::new().unwrap();
-    let store = SqliteCatalog::open(dir.path()).await.expect("open");
+    let store = Sqlite::open(dir.path()).await.expect("open");
     accounts_suite(Arc::new(store.accounts()), true).await;
 }
 
 #[tokio::test]
 async fn mongodb_accounts() {
     let Some(server) = common::mongo::MongoServer::start() else { return };
-    let catalog = famigo::adapters::mongo::MongoCatalog::open(&server.url, &server.database).await.expect("open");
+    let catalog = famigo::mongo::Mongo::open(&server.url, &server.database).await.expect("open");
     accounts_suite(Arc::new(catalog.accounts()), server.kind == "mongodb").await;
 }
 
@@ -318,14 +318,14 @@ async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
 #[tokio::test]
 async fn sqlite_reviews() {
     let dir = tempfile::TempDir::new().unwrap();
-    let store = SqliteCatalog::open(dir.path()).await.expect("open");
+    let store = Sqlite::open(dir.path()).await.expect("open");
     reviews_suite(Arc::new(store.accounts()), Arc::new(store.reviews())).await;
 }
 
 #[tokio::test]
 async fn mongodb_reviews() {
     let Some(server) = common::mongo::MongoServer::start() else { return };
-    let catalog = famigo::adapters::mongo::MongoCatalog::open(&server.url, &server.database).await.expect("open");
+    let catalog = famigo::mongo::Mongo::open(&server.url, &server.database).await.expect("open");
     reviews_suite(Arc::new(catalog.accounts()), Arc::new(catalog.reviews())).await;
 }
 
@@ -389,13 +389,13 @@ async fn throttle_suite(throttle: Arc<dyn Throttle>) {
 
 #[tokio::test]
 async fn memory_throttle() {
-    throttle_suite(Arc::new(famigo::adapters::memory_throttle::MemoryThrottle::new())).await;
+    throttle_suite(Arc::new(famigo::memory::throttle::MemoryThrottle::new())).await;
 }
 
 #[tokio::test]
 async fn redis_throttle() {
     let Some(server) = common::redis::RedisServer::start() else { return };
     let throttle =
-        famigo::adapters::redis_throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
+        famigo::redis::throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
     throttle_suite(Arc::new(throttle)).await;
 }

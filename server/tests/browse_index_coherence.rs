@@ -8,15 +8,15 @@ mod common;
 use app::domain::{App, CatalogQuery};
 use app::ports::Catalog;
 use common::redis::RedisServer;
-use famigo::adapters::browse_index::IndexedCatalog;
-use famigo::adapters::redis_changes::RedisChangeFeed;
-use famigo::adapters::sqlite::SqliteCatalog;
+use famigo::catalog::browse_index::BrowseIndex;
+use famigo::redis::change_feed::RedisChangeFeed;
+use famigo::sqlite::catalog::SqliteCatalog;
 use std::sync::Arc;
 use tempfile::TempDir;
 
-async fn node(store: &Arc<SqliteCatalog>, redis: &RedisServer, prefix: &str) -> IndexedCatalog {
+async fn node(store: &Arc<SqliteCatalog>, redis: &RedisServer, prefix: &str) -> BrowseIndex {
     let feed = RedisChangeFeed::connect(&redis.url(), prefix).await.expect("feed");
-    IndexedCatalog::build_following(store.clone(), Arc::new(feed)).await.expect("index")
+    BrowseIndex::build_following(store.clone(), Arc::new(feed)).await.expect("index")
 }
 
 fn first_by_name(page: &app::domain::AppPage) -> (String, String) {
@@ -33,7 +33,7 @@ async fn a_write_through_one_process_shows_in_every_other_at_once() {
     let Some(redis) = RedisServer::start() else { return };
     let dir = TempDir::new().unwrap();
     let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
-    famigo::seed::seed(&*store, 60, 3).await.unwrap();
+    famigo::catalog::seed::seed(&*store, 60, 3).await.unwrap();
     let (a, b) = (node(&store, &redis, "t1").await, node(&store, &redis, "t1").await);
     let before = b.list(&by_name()).await.unwrap();
 
@@ -58,7 +58,7 @@ async fn with_the_feed_down_listings_come_from_the_store_then_catch_up() {
     let Some(mut redis) = RedisServer::start() else { return };
     let dir = TempDir::new().unwrap();
     let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
-    famigo::seed::seed(&*store, 40, 4).await.unwrap();
+    famigo::catalog::seed::seed(&*store, 40, 4).await.unwrap();
     let (a, b) = (node(&store, &redis, "t2").await, node(&store, &redis, "t2").await);
     let mut apps = store.scan(None, 40).await.unwrap();
     // A first write, so the feed has a position both have applied.

@@ -8,7 +8,7 @@ mod common;
 use app::domain::{App, AppPage, CatalogQuery, Category, FacetCounts, Platform, SortOrder};
 use app::ports::{Catalog, StoreError};
 use common::reference_order;
-use famigo::seed::generate;
+use famigo::catalog::seed::generate;
 use std::collections::HashSet;
 
 const CATALOG_SIZE: usize = 400;

@@ -60,7 +60,7 @@ async fn seed_if_empty_seeds_once() {
     assert!(ok.success());
     let again = famigo(&data).args(["seed", "--apps", "50", "--seed", "9", "--if-empty"]).status().unwrap();
     assert!(again.success());
-    let store = famigo::adapters::sqlite::SqliteCatalog::open(data.path()).await.unwrap();
+    let store = famigo::sqlite::catalog::SqliteCatalog::open(data.path()).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 120, "the second run must not add apps");
 }
 
@@ -68,7 +68,7 @@ async fn seed_if_empty_seeds_once() {
 async fn outbox_lists_the_newest_mail() {
     use app::ports::Outbox;
     let data = TempDir::new().unwrap();
-    let outbox = famigo::adapters::sqlite_outbox::SqliteOutbox::open(data.path()).await.unwrap();
+    let outbox = famigo::sqlite::outbox::SqliteOutbox::open(data.path()).await.unwrap();
     for (key, subject) in [("a", "Older alert"), ("b", "Newest alert")] {
         let mail = app::domain::NewMail {
             key: key.into(),
@@ -157,7 +157,7 @@ async fn createadmin_makes_or_promotes_an_administrator() {
     let made = run(&["createadmin", "--email", "Ops@Famigo.test", "--name", "Ops"], "a long admin password\n");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     assert!(!String::from_utf8_lossy(&made.stdout).contains("a long admin password"), "a given password is not echoed");
-    let store = famigo::adapters::sqlite::SqliteCatalog::open(data.path()).await.unwrap();
+    let store = famigo::sqlite::Sqlite::open(data.path()).await.unwrap();
     let accounts = store.accounts();
     let ops = accounts.user_by_email("ops@famigo.test").await.unwrap().expect("created");
     assert_eq!((ops.user.role, ops.user.display_name.as_str()), (app::domain::Role::Admin, "Ops"));

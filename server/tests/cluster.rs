@@ -253,7 +253,7 @@ fn under_load(
     let paths: Vec<String> = ["/", "/apps", "/apps?age=5-7", "/apps?sort=new&page=2", "/search?q=math"]
         .into_iter()
         .map(str::to_string)
-        .chain(famigo::seed::generate(200, 1).map(|app| format!("/apps/{}", app.slug)))
+        .chain(famigo::catalog::seed::generate(200, 1).map(|app| format!("/apps/{}", app.slug)))
         .collect();
     let started = Instant::now();
     let stop = std::sync::atomic::AtomicBool::new(false);
@@ -350,7 +350,7 @@ fn two_nodes_behind_nginx_share_the_work() {
     // follows the write.
     let first_on_b = |path: &str| get(ports[1], path).card_slugs().first().cloned();
     let before = first_on_b("/apps?sort=name").expect("cards on node B");
-    let mut edited = famigo::seed::generate(200, 1).last().expect("seeded app");
+    let mut edited = famigo::catalog::seed::generate(200, 1).last().expect("seeded app");
     edited.name = "Aaa Renamed Through Node A".into();
     assert_ne!(before, edited.slug);
     let import = dir.path().join("edit.jsonl");

@@ -113,7 +113,8 @@ async fn upload(app: &TestApp, file_name: &str, content: &str, headers: &[(&str,
 #[tokio::test]
 async fn an_uploaded_catalog_file_is_saved_and_queued_for_import() {
     let app = admin_app().await;
-    let lines: Vec<String> = famigo::seed::generate(3, 5).map(|a| serde_json::to_string(&a).unwrap()).collect();
+    let lines: Vec<String> =
+        famigo::catalog::seed::generate(3, 5).map(|a| serde_json::to_string(&a).unwrap()).collect();
     let content = lines.join("\n");
 
     let anonymous = upload(&app, "apps.jsonl", &content, &[ORIGIN, HOST]).await;

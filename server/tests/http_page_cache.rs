@@ -196,7 +196,7 @@ async fn warm_cache_job_fills_the_cache_after_a_write() {
     let app = TestApp::seeded(80).await;
     let dir = tempfile::TempDir::new().unwrap();
     let queue: std::sync::Arc<dyn JobQueue> =
-        std::sync::Arc::new(famigo::adapters::sqlite_queue::SqliteJobQueue::open(dir.path()).await.unwrap());
+        std::sync::Arc::new(famigo::sqlite::queue::SqliteJobQueue::open(dir.path()).await.unwrap());
     let services = famigo::jobs::JobServices {
         router: Some(app.router.clone()),
         ..famigo::jobs::JobServices::new(app.catalog.clone())

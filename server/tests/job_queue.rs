@@ -7,9 +7,9 @@ mod common;
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{JobQueue, Lease};
 use common::redis::RedisServer;
-use famigo::adapters::redis_queue::RedisJobQueue;
-use famigo::adapters::sqlite_queue::SqliteJobQueue;
 use famigo::jobs::{JobServices, Worker, WorkerConfig};
+use famigo::redis::queue::RedisJobQueue;
+use famigo::sqlite::queue::SqliteJobQueue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -210,7 +210,7 @@ macro_rules! conformance {
                 let Some(s) = $make.await else { return };
                 let path = s.dir.path().join("import.jsonl");
                 let mut lines: Vec<String> =
-                    famigo::seed::generate(1000, 9).map(|app| serde_json::to_string(&app).unwrap()).collect();
+                    famigo::catalog::seed::generate(1000, 9).map(|app| serde_json::to_string(&app).unwrap()).collect();
                 lines[9] = lines[9].replace("\"name\":", "\"title\":"); // line 10: no name
                 lines[499] = "{\"slug\": \"broken".to_string(); // line 500: not JSON
                 let mut too_young: app::domain::App = serde_json::from_str(&lines[899]).unwrap();
@@ -269,7 +269,7 @@ async fn csv_import_reports_bad_rows_by_line_and_column() {
     let path = s.dir.path().join("apps.csv");
     let mut writer = csv::Writer::from_path(&path).unwrap();
     writer.write_record(famigo::jobs::catalog_csv::COLUMNS).unwrap();
-    for (i, app) in famigo::seed::generate(200, 11).enumerate() {
+    for (i, app) in famigo::catalog::seed::generate(200, 11).enumerate() {
         let mut row = famigo::jobs::catalog_csv::to_row(&app);
         match i {
             3 => row[4] = "ios;playstation".into(), // line 5: unknown platform

@@ -7,10 +7,10 @@ use app::domain::{MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::Outbox;
 use common::redis::RedisServer;
 use common::smtp::SmtpServer;
-use famigo::adapters::redis_outbox::RedisOutbox;
-use famigo::adapters::sqlite_outbox::SqliteOutbox;
-use famigo::adapters::sqlite_queue::now_ms;
 use famigo::mail::{deliver_due, Delivered, Mailer};
+use famigo::redis::outbox::RedisOutbox;
+use famigo::sqlite::outbox::SqliteOutbox;
+use famigo::storage::now_ms;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -184,7 +184,7 @@ async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_erro
 
 #[tokio::test]
 async fn an_alert_mail_waits_in_memory_while_the_outbox_is_down() {
-    use famigo::alerts::{AlertMessage, AlertSinks};
+    use famigo::ops::alerts::{AlertMessage, AlertSinks};
     let Some(mut server) = RedisServer::start() else { return };
     let outbox: Arc<dyn Outbox> = Arc::new(RedisOutbox::connect(&server.url(), "test").await.unwrap());
     let sinks = AlertSinks::new(None, Some((outbox.clone(), "ops@famigo.test".into())));

@@ -8,7 +8,8 @@ mod common;
 use app::ports::{Catalog, StoreError};
 use common::mongo::MongoServer;
 use common::TestApp;
-use famigo::adapters::mongo::{indexes, MongoCatalog, APPS, MIGRATIONS};
+use famigo::mongo::catalog::{indexes, MongoCatalog, APPS};
+use famigo::mongo::{Mongo, MIGRATIONS};
 use mongodb::bson::{doc, Document};
 use std::collections::HashSet;
 use std::process::Command;
@@ -24,15 +25,12 @@ fn key_names(keys: &Document) -> Vec<String> {
 async fn migrations_run_once_and_create_the_declared_indexes() {
     let Some(server) = MongoServer::start() else { return };
     // Two nodes starting at once on an empty database: both must come up.
-    let (a, b) = tokio::join!(
-        MongoCatalog::open(&server.url, &server.database),
-        MongoCatalog::open(&server.url, &server.database)
-    );
-    let (catalog, _other) = (a.expect("first node"), b.expect("second node"));
-    let again = catalog.migrate().await.unwrap();
+    let (a, b) = tokio::join!(Mongo::open(&server.url, &server.database), Mongo::open(&server.url, &server.database));
+    let (mongo, _other) = (a.expect("first node"), b.expect("second node"));
+    let again = mongo.migrate().await.unwrap();
     assert_eq!((again.version, again.applied.len()), (4, 0), "already applied: {again:?}");
 
-    let db = catalog.database();
+    let db = mongo.database();
     let recorded = db.collection::<Document>(MIGRATIONS).count_documents(doc! {}).await.unwrap();
     assert_eq!(recorded, 4, "one record per migration");
     let mut listed = Vec::new();
@@ -56,7 +54,7 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     assert!(err.to_string().contains("11000") || err.to_string().to_lowercase().contains("duplicate"), "{err}");
 
     // So is the unique email of an account.
-    let users = db.collection::<Document>(famigo::adapters::mongo_accounts::USERS);
+    let users = db.collection::<Document>(famigo::mongo::accounts::USERS);
     users.insert_one(doc! { "_id": "a", "email": "same@example.com" }).await.unwrap();
     let err = users
         .insert_one(doc! { "_id": "b", "email": "same@example.com" })
@@ -70,15 +68,16 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
 async fn the_rating_score_migration_fills_in_apps_stored_before_it() {
     use app::ports::Catalog;
     let Some(server) = MongoServer::start() else { return };
-    let catalog = MongoCatalog::open(&server.url, &server.database).await.expect("open");
-    let apps: Vec<app::domain::App> = famigo::seed::generate(30, 5).collect();
+    let mongo = Mongo::open(&server.url, &server.database).await.expect("open");
+    let catalog = mongo.catalog();
+    let apps: Vec<app::domain::App> = famigo::catalog::seed::generate(30, 5).collect();
     catalog.upsert_many(&apps).await.unwrap();
-    let db = catalog.database();
+    let db = mongo.database();
     let raw = db.collection::<Document>(APPS);
     raw.update_many(doc! {}, doc! { "$unset": { "rating_score": "" } }).await.unwrap();
     db.collection::<Document>(MIGRATIONS).delete_one(doc! { "_id": 4 }).await.unwrap();
 
-    let migrated = catalog.migrate().await.unwrap();
+    let migrated = mongo.migrate().await.unwrap();
     assert_eq!(migrated.applied, ["rating score"]);
     for app in &apps {
         let stored = raw.find_one(doc! { "slug": &app.slug }).await.unwrap().expect("stored");
@@ -213,7 +212,7 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
 
     // Three bad lines among new apps: each is named, the good ones land, nothing else changes.
     let mut lines: Vec<String> =
-        famigo::seed::generate(20, 77).map(|app| serde_json::to_string(&app).unwrap()).collect();
+        famigo::catalog::seed::generate(20, 77).map(|app| serde_json::to_string(&app).unwrap()).collect();
     lines[3] = "{not json".into();
     lines[8] = lines[8].replace("\"min_age\":", "\"min_age\":40,\"was\":");
     lines[12] = lines[12].replace("\"name\":", "\"nom\":");
@@ -229,7 +228,7 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
     let slugs_in = |text: &str| -> HashSet<String> {
         text.lines().map(|line| serde_json::from_str::<app::domain::App>(line).unwrap().slug).collect()
     };
-    let good: HashSet<String> = famigo::seed::generate(20, 77)
+    let good: HashSet<String> = famigo::catalog::seed::generate(20, 77)
         .enumerate()
         .filter(|(i, _)| ![3, 8, 12].contains(i))
         .map(|(_, app)| app.slug)

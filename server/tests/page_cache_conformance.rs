@@ -5,8 +5,8 @@ mod common;
 
 use app::ports::{CacheError, CachedPage, PageCache};
 use common::redis::RedisServer;
-use famigo::adapters::memory_cache::MemoryPageCache;
-use famigo::adapters::redis_cache::RedisPageCache;
+use famigo::memory::page_cache::MemoryPageCache;
+use famigo::redis::page_cache::RedisPageCache;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -8,8 +8,8 @@ mod common;
 use app::domain::{App, CatalogQuery, Category, Platform, SearchQuery, SearchSort, SortOrder};
 use app::ports::SearchIndex;
 use chrono::NaiveDate;
-use famigo::adapters::meili_search::MeiliSearch;
-use famigo::adapters::tantivy_search::TantivySearch;
+use famigo::search::meili::MeiliSearch;
+use famigo::search::tantivy::TantivySearch;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -95,7 +95,7 @@ impl Setup {
     ) -> Setup {
         let catalog = common::sqlite().await.expect("sqlite is always there");
         catalog.catalog.upsert_many(&fixtures()).await.unwrap();
-        let filler: Vec<App> = famigo::seed::generate(FILLER, 11).collect();
+        let filler: Vec<App> = famigo::catalog::seed::generate(FILLER, 11).collect();
         catalog.catalog.upsert_many(&filler).await.unwrap();
         let indexed = index.rebuild(&*catalog.catalog, &|_, _| {}).await.unwrap();
         assert_eq!(indexed, (FILLER + fixtures().len()) as u64);

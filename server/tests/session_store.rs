@@ -4,7 +4,7 @@
 mod common;
 
 use common::redis::RedisServer;
-use famigo::sessions::SessionBackend;
+use famigo::http::sessions::SessionBackend;
 use tempfile::TempDir;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};

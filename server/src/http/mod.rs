@@ -1,30 +1,46 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files, middleware.
 
 mod client_ip;
-pub mod health;
 mod legacy_redirect;
-pub mod metrics;
 pub mod page_cache;
 mod request_id;
 mod same_origin;
 pub mod seo;
 mod server_fn_status;
+pub mod sessions;
 mod static_files;
 mod uploads;
 pub mod view_counter;
 
 use crate::config::WebConfig;
-use crate::serve::Services;
+use crate::ops::health::{self, Lifecycle};
+use crate::ops::metrics;
+use app::ports::AppState;
 use app::{shell, App};
 use axum::handler::Handler;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sessions::SessionBackend;
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use view_counter::ViewTally;
 
-pub fn router(services: Services, web: &WebConfig) -> Router {
-    let Services { state, sessions, page_cache_enabled, lifecycle, views } = services;
+/// Everything the router is built from (`wiring::Backends::into_site` makes it).
+#[derive(Clone)]
+pub struct Site {
+    pub state: AppState,
+    pub sessions: SessionBackend,
+    /// False with `PAGE_CACHE=off`: the router leaves the page cache out.
+    pub page_cache_enabled: bool,
+    pub lifecycle: Arc<Lifecycle>,
+    /// App page views counted on this node, flushed to `state.trends`.
+    pub views: ViewTally,
+}
+
+pub fn router(site: Site, web: &WebConfig) -> Router {
+    let Site { state, sessions, page_cache_enabled, lifecycle, views } = site;
     metrics::handle();
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
     let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));

@@ -7,7 +7,7 @@
 //! or credentials bypass the cache, and so does everything while the cache is unavailable.
 //! Concurrent misses of one key render once (`Flights`).
 
-use crate::sessions::has_session_cookie;
+use crate::http::sessions::has_session_cookie;
 use app::ports::{CachedPage, PageCache, PageCacheStats, WarnThrottle, CACHE_TAGS_HEADER};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};

@@ -3,7 +3,7 @@
 //! page of this site: its `Origin` (or, without one, its `Referer`) names this host. A request
 //! with neither passes only when it carries no session cookie (a script, not a browser).
 
-use crate::sessions::has_session_cookie;
+use crate::http::sessions::has_session_cookie;
 use app::api::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};

@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn bad_lines_name_their_field() {
-        let good = serde_json::to_string(&crate::seed::generate(1, 7).next().unwrap()).unwrap();
+        let good = serde_json::to_string(&crate::catalog::seed::generate(1, 7).next().unwrap()).unwrap();
         assert!(parse_line(1, &good).is_ok());
         let missing = good.replace("\"name\":", "\"nom\":");
         assert_eq!(parse_line(2, &missing).unwrap_err().field, "name");

@@ -59,6 +59,22 @@ impl JobServices {
         }
     }
 
+    /// Every port of the site's state, and the site itself: what a worker in a serving or
+    /// worker process runs with.
+    pub fn of(state: &app::ports::AppState, router: axum::Router) -> JobServices {
+        JobServices {
+            catalog: state.catalog.clone(),
+            router: Some(router),
+            search: Some(state.search.clone()),
+            page_cache: Some(state.page_cache.clone()),
+            trends: Some(state.trends.clone()),
+            reviews: Some(state.reviews.clone()),
+            accounts: Some(state.accounts.clone()),
+            outbox: Some(state.outbox.clone()),
+            site_url: state.canonical_url.clone(),
+        }
+    }
+
     pub fn search(&self) -> Result<Arc<dyn SearchIndex>, JobError> {
         self.search.clone().ok_or_else(|| JobError::Failed("this worker has no search index".into()))
     }

@@ -3,7 +3,7 @@
 //! `grace` to finish, and puts the rest back in the queue.
 
 use super::{run, JobContext, JobError, JobServices, RunFlags};
-use crate::adapters::sqlite_queue::now_ms;
+use crate::storage::now_ms;
 use app::ports::{ClaimedJob, JobQueue, Lease};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -8,8 +8,8 @@ pub mod smtp;
 
 use app::domain::{App, SortOrder};
 use app::ports::Catalog;
-use famigo::adapters::browse_index::IndexedCatalog;
-use famigo::adapters::sqlite::SqliteCatalog;
+use famigo::catalog::browse_index::BrowseIndex;
+use famigo::sqlite::catalog::SqliteCatalog;
 use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -48,14 +48,14 @@ pub async fn sqlite() -> Option<TestCatalog> {
 pub async fn indexed_sqlite() -> Option<TestCatalog> {
     let dir = TempDir::new().expect("temp dir");
     let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-    let catalog = IndexedCatalog::build(Arc::new(store)).await.expect("build index");
+    let catalog = BrowseIndex::build(Arc::new(store)).await.expect("build index");
     Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(dir) })
 }
 
 /// The MongoDB adapter on a fresh database (see `mongo::MongoServer`); None when there is
 /// no MongoDB to test against (the reason is printed).
 pub async fn mongodb() -> Option<TestCatalog> {
-    use famigo::adapters::mongo::MongoCatalog;
+    use famigo::mongo::catalog::MongoCatalog;
     let server = mongo::MongoServer::start()?;
     let catalog = MongoCatalog::open(&server.url, &server.database)
         .await
@@ -85,7 +85,7 @@ pub struct TestApp {
     pub stats: Arc<app::ports::PageCacheStats>,
     /// The ports the app runs on (job queue, search index, page cache…).
     pub state: app::ports::AppState,
-    pub lifecycle: Arc<famigo::http::health::Lifecycle>,
+    pub lifecycle: Arc<famigo::ops::health::Lifecycle>,
     /// App page views counted and not yet flushed to `state.trends`.
     pub views: famigo::http::view_counter::ViewTally,
     _dir: TempDir,
@@ -106,7 +106,7 @@ impl TestApp {
         Self::build(Some(store), apps, &[]).await
     }
 
-    async fn build(store: Option<Arc<dyn Catalog>>, apps: usize, vars: &[(&str, &str)]) -> TestApp {
+    async fn build(catalog: Option<Arc<dyn Catalog>>, apps: usize, vars: &[(&str, &str)]) -> TestApp {
         let dir = TempDir::new().expect("temp dir");
         let data_dir = dir.path().to_str().expect("utf-8 temp path").to_string();
         let mut env = vec![("DATA_DIR", data_dir.as_str())];
@@ -114,15 +114,14 @@ impl TestApp {
         let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs(env)).expect("config");
         // Accounts and reviews live beside the catalog in SQLite (on another store too: they are not
         // what those tests are about).
-        let sqlite = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
-        let people =
-            famigo::serve::People { accounts: Arc::new(sqlite.accounts()), reviews: Arc::new(sqlite.reviews()) };
-        let store: Arc<dyn Catalog> = match store {
-            Some(store) => store,
-            None => Arc::new(sqlite),
+        let store = famigo::wiring::Store::open(&config).await.expect("open sqlite");
+        let store = match catalog {
+            Some(catalog) => store.with_catalog(catalog),
+            None => store,
         };
-        famigo::seed::seed(&*store, apps, 42).await.expect("seed");
-        let services = famigo::serve::services(&config, store, people).await.expect("services");
+        famigo::catalog::seed::seed(&*store.catalog, apps, 42).await.expect("seed");
+        let backends = famigo::wiring::Backends::around(&config, store).await.expect("backends");
+        let services = backends.into_site(&config).await.expect("site");
         let state = services.state.clone();
         // What the reindex job `famigo serve` queues for an empty index would do.
         if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {
@@ -147,15 +146,8 @@ impl TestApp {
     pub async fn run_jobs(&self) {
         use app::domain::{JobFilter, JobState};
         let services = famigo::jobs::JobServices {
-            catalog: self.state.catalog.clone(),
-            router: Some(self.router.clone()),
-            search: Some(self.state.search.clone()),
-            page_cache: Some(self.state.page_cache.clone()),
-            trends: Some(self.state.trends.clone()),
-            reviews: Some(self.state.reviews.clone()),
-            accounts: Some(self.state.accounts.clone()),
-            outbox: Some(self.state.outbox.clone()),
             site_url: Some("http://famigo.test".into()),
+            ..famigo::jobs::JobServices::of(&self.state, self.router.clone())
         };
         let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
         let (stop, stopped) = tokio::sync::watch::channel(false);

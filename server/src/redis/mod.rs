@@ -1,0 +1,52 @@
+//! The shared services in Redis (`REDIS_URL`): the page cache with its pub/sub invalidation, the
+//! browse index's change feed, the job queue, the mail outbox, sign-in throttles and trends,
+//! every key under `REDIS_PREFIX`. Sessions use the same settings (`http::sessions`).
+//!
+//! The queue, outbox, throttle and trends share one client (`redis_client`): one connection,
+//! commands pipelined on it. The page cache and the change feed keep clients of their own, with
+//! the shorter timeouts a page render can afford, and the page cache a subscriber beside it.
+
+pub mod change_feed;
+pub mod outbox;
+pub mod page_cache;
+pub mod queue;
+pub mod throttle;
+pub mod trends;
+
+use fred::prelude::*;
+use std::time::Duration;
+
+/// `host:port` of a Redis URL, for messages (never the password).
+pub fn redis_host(url: &str) -> String {
+    match fred::types::config::Config::from_url(url) {
+        Ok(config) => match config.server.hosts().first() {
+            Some(server) => format!("{}:{}", server.host, server.port),
+            None => "redis".to_string(),
+        },
+        Err(_) => "an invalid URL".to_string(),
+    }
+}
+
+/// The client settings every Redis adapter uses: connect and internal commands time out after
+/// `connect`, commands after `command`, and reconnection is retried forever with a backoff up
+/// to 2 s.
+pub fn redis_builder(url: &str, connect: Duration, command: Duration) -> Result<Builder, fred::error::Error> {
+    let mut builder = Builder::from_config(fred::types::config::Config::from_url(url)?);
+    builder
+        .with_connection_config(|c| {
+            c.connection_timeout = connect;
+            c.internal_command_timeout = connect;
+        })
+        .with_performance_config(|p| p.default_command_timeout = command)
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2));
+    Ok(builder)
+}
+
+/// A connected client for the queue, outbox and trends: commands time out after 5 s; a Redis
+/// that is down at start only makes calls fail until it is up (it reconnects by itself).
+pub async fn redis_client(url: &str) -> Result<fred::clients::Client, fred::error::Error> {
+    let client = redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))?.build()?;
+    client.connect();
+    let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
+    Ok(client)
+}

@@ -1,0 +1,399 @@
+//! The page cache shared by every node: pages in Redis, tag generations in Redis, and an
+//! in-process layer (L1) in front that pub/sub keeps honest.
+//!
+//! Keys (all under `REDIS_PREFIX`): `<p>:page:<hash of request key>` holds a page and the
+//! generations of its tags when it was stored; `<p>:tag:<tag>` is a tag's generation;
+//! `<p>:writes` counts invalidations (for `mark`). An invalidation bumps the counter and its
+//! tags and publishes the new generations on `<p>:invalidate` in one Lua script, so every
+//! node's L1 learns of it. While the subscription is down (or was down: after a reconnect
+//! messages may have been missed) L1 is cleared and skipped.
+
+use crate::memory::page_cache::{LocalPages, StoredPage};
+use app::ports::{CacheError, CacheMark, CachedPage, PageCache};
+use async_trait::async_trait;
+use fred::clients::SubscriberClient;
+use fred::prelude::*;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+const COMMAND_TIMEOUT: Duration = Duration::from_millis(1000);
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
+const RETRY_PENDING_EVERY: Duration = Duration::from_millis(200);
+const WATCH_SUBSCRIPTION_EVERY: Duration = Duration::from_millis(50);
+
+/// KEYS: the write counter, then one key per tag. ARGV: the channel, then the tag names.
+const INVALIDATE_SCRIPT: &str = r#"
+redis.call('INCR', KEYS[1])
+local generations = {}
+local message = {}
+for i = 2, #KEYS do
+  generations[i - 1] = redis.call('INCR', KEYS[i])
+  message[i - 1] = ARGV[i] .. ' ' .. generations[i - 1]
+end
+redis.call('PUBLISH', ARGV[1], table.concat(message, '\n'))
+return generations
+"#;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EntryMeta {
+    status: u16,
+    headers: Vec<(String, String)>,
+    etag: String,
+    tags: Vec<String>,
+    generations: Vec<u64>,
+}
+
+pub struct RedisPageCache {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    client: Client,
+    subscriber: SubscriberClient,
+    prefix: String,
+    ttl: Duration,
+    l1: Option<LocalPages>,
+    /// The subscription is up and L1 was cleared since it last came up.
+    l1_trusted: AtomicBool,
+    /// Tags this node failed to invalidate (Redis was down); retried until Redis takes them.
+    /// Until then this node does not trust the cache at all.
+    pending: Mutex<BTreeSet<String>>,
+    /// `pending` is not empty (read on every request, without the lock).
+    has_pending: AtomicBool,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> CacheError {
+    CacheError::Unavailable(e.to_string())
+}
+
+impl RedisPageCache {
+    /// Starts connecting and returns at once: a Redis that is down at startup only means the
+    /// cache is bypassed until it comes up. A malformed URL is an error.
+    pub async fn connect(url: &str, prefix: &str, l1_bytes: u64, ttl: Duration) -> Result<RedisPageCache, CacheError> {
+        let builder = super::redis_builder(url, CONNECT_TIMEOUT, COMMAND_TIMEOUT).map_err(unavailable)?;
+        let client = builder.build().map_err(unavailable)?;
+        let subscriber = builder.build_subscriber_client().map_err(unavailable)?;
+        client.connect();
+        subscriber.connect();
+        let shared = Arc::new(Shared {
+            client,
+            subscriber,
+            prefix: prefix.to_string(),
+            ttl,
+            l1: (l1_bytes > 0).then(|| LocalPages::new(l1_bytes, ttl)),
+            l1_trusted: AtomicBool::new(false),
+            pending: Mutex::new(BTreeSet::new()),
+            has_pending: AtomicBool::new(false),
+        });
+        if tokio::time::timeout(CONNECT_TIMEOUT, shared.client.wait_for_connect()).await.is_err() {
+            tracing::warn!(redis = %super::redis_host(url), "redis is not answering yet; pages bypass the cache until it does");
+        }
+        tokio::spawn(watch_subscription(Arc::downgrade(&shared)));
+        tokio::spawn(retry_pending(Arc::downgrade(&shared)));
+        Ok(RedisPageCache { shared })
+    }
+
+    /// The Redis key a request key's page is stored under (to inspect or purge it by hand).
+    pub fn redis_key(&self, key: &str) -> String {
+        self.shared.page_key(key)
+    }
+
+    /// Waits until the invalidation channel is subscribed (for tests and startup logs).
+    pub async fn wait_until_subscribed(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline {
+            if self.shared.l1.is_none() || self.shared.l1_trusted.load(Ordering::Acquire) {
+                return self.shared.client.is_connected();
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        false
+    }
+}
+
+impl Shared {
+    fn page_key(&self, key: &str) -> String {
+        format!("{}:page:{:032x}", self.prefix, xxhash_rust::xxh3::xxh3_128(key.as_bytes()))
+    }
+
+    fn tag_key(&self, tag: &str) -> String {
+        format!("{}:tag:{tag}", self.prefix)
+    }
+
+    fn writes_key(&self) -> String {
+        format!("{}:writes", self.prefix)
+    }
+
+    fn channel(&self) -> String {
+        format!("{}:invalidate", self.prefix)
+    }
+
+    fn usable(&self) -> Result<(), CacheError> {
+        if !self.client.is_connected() {
+            return Err(unavailable("not connected to redis"));
+        }
+        if self.has_pending.load(Ordering::Acquire) {
+            return Err(unavailable("invalidations wait for redis"));
+        }
+        Ok(())
+    }
+
+    fn l1(&self) -> Option<&LocalPages> {
+        self.l1.as_ref().filter(|_| self.l1_trusted.load(Ordering::Acquire))
+    }
+
+    async fn generations(&self, tags: &[String]) -> Result<Vec<u64>, CacheError> {
+        if tags.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = tags.iter().map(|t| self.tag_key(t)).collect();
+        let values: Vec<Option<u64>> = self.client.mget(keys).await.map_err(unavailable)?;
+        Ok(values.into_iter().map(|v| v.unwrap_or(0)).collect())
+    }
+
+    async fn run_invalidation(&self, tags: &[String]) -> Result<(), CacheError> {
+        let mut keys = vec![self.writes_key()];
+        keys.extend(tags.iter().map(|t| self.tag_key(t)));
+        let mut args = vec![self.channel()];
+        args.extend(tags.iter().cloned());
+        let generations: Vec<u64> = self.client.eval(INVALIDATE_SCRIPT, keys, args).await.map_err(unavailable)?;
+        // Our own message arrives too, but this node must not serve the old page even once.
+        if let Some(l1) = &self.l1 {
+            l1.generations.observe(tags.iter().cloned().zip(generations));
+        }
+        Ok(())
+    }
+}
+
+fn encode(page: &CachedPage, generations: Vec<u64>) -> Vec<u8> {
+    let meta = EntryMeta {
+        status: page.status,
+        headers: page.headers.clone(),
+        etag: page.etag.clone(),
+        tags: page.tags.clone(),
+        generations,
+    };
+    let meta = serde_json::to_vec(&meta).expect("entry metadata serializes");
+    let mut bytes = Vec::with_capacity(4 + meta.len() + page.body.len());
+    bytes.extend_from_slice(&(meta.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(&meta);
+    bytes.extend_from_slice(&page.body);
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> Option<StoredPage> {
+    let len = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    let meta: EntryMeta = serde_json::from_slice(bytes.get(4..4 + len)?).ok()?;
+    if meta.generations.len() != meta.tags.len() {
+        return None;
+    }
+    let page = CachedPage {
+        status: meta.status,
+        headers: meta.headers,
+        body: bytes[4 + len..].to_vec(),
+        etag: meta.etag,
+        tags: meta.tags,
+    };
+    Some(StoredPage::new(Arc::new(page), meta.generations))
+}
+
+#[async_trait]
+impl PageCache for RedisPageCache {
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn mark(&self) -> Result<CacheMark, CacheError> {
+        let s = &self.shared;
+        s.usable()?;
+        let writes: Option<u64> = s.client.get(s.writes_key()).await.map_err(unavailable)?;
+        Ok(CacheMark(writes.unwrap_or(0)))
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Arc<CachedPage>>, CacheError> {
+        let s = &self.shared;
+        s.usable()?;
+        if let Some(page) = s.l1().and_then(|l1| l1.get(key)) {
+            return Ok(Some(page));
+        }
+        let bytes: Option<Vec<u8>> = s.client.get(s.page_key(key)).await.map_err(unavailable)?;
+        let Some(stored) = bytes.as_deref().and_then(decode) else { return Ok(None) };
+        let now = s.generations(&stored.page.tags).await?;
+        if now != stored.generations {
+            return Ok(None);
+        }
+        let page = stored.page.clone();
+        if let Some(l1) = s.l1() {
+            l1.insert(key, stored);
+        }
+        Ok(Some(page))
+    }
+
+    async fn put(&self, key: &str, page: CachedPage, since: CacheMark) -> Result<bool, CacheError> {
+        let s = &self.shared;
+        s.usable()?;
+        // The counter and the tags in one MGET: the script bumps the counter before the tags,
+        // so either the counter shows the write (drop the page) or the tags are still old
+        // (the page is stored already stale and the next `get` sees it).
+        let mut keys = vec![s.writes_key()];
+        keys.extend(page.tags.iter().map(|t| s.tag_key(t)));
+        let values: Vec<Option<u64>> = s.client.mget(keys).await.map_err(unavailable)?;
+        let mut values = values.into_iter().map(|v| v.unwrap_or(0));
+        if values.next() != Some(since.0) {
+            return Ok(false);
+        }
+        let generations: Vec<u64> = values.collect();
+        let bytes = encode(&page, generations.clone());
+        let ttl = Expiration::EX(s.ttl.as_secs().max(1) as i64);
+        let _: () = s.client.set(s.page_key(key), bytes, Some(ttl), None, false).await.map_err(unavailable)?;
+        if let Some(l1) = s.l1() {
+            l1.insert(key, StoredPage::new(Arc::new(page), generations));
+        }
+        Ok(true)
+    }
+
+    async fn invalidate(&self, tags: &[String]) -> Result<(), CacheError> {
+        let s = &self.shared;
+        if tags.is_empty() {
+            return Ok(());
+        }
+        let result = match s.usable() {
+            Ok(()) => s.run_invalidation(tags).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &result {
+            tracing::warn!("page cache invalidation postponed until redis answers: {e}");
+            s.pending.lock().unwrap_or_else(|e| e.into_inner()).extend(tags.iter().cloned());
+            s.has_pending.store(true, Ordering::Release);
+        }
+        result
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        let s = &self.shared;
+        if !s.client.is_connected() {
+            return Err(unavailable("not connected to redis"));
+        }
+        let _: () = s.client.ping(None).await.map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+/// Keeps the invalidation channel subscribed; whenever it was down, L1 starts empty.
+async fn watch_subscription(shared: std::sync::Weak<Shared>) {
+    let Some(s) = shared.upgrade() else { return };
+    let channel = s.channel();
+    let mut messages = s.subscriber.message_rx();
+    let mut reconnects = s.subscriber.reconnect_rx();
+    drop(s);
+    let mut tick = tokio::time::interval(WATCH_SUBSCRIPTION_EVERY);
+    loop {
+        tokio::select! {
+            message = messages.recv() => {
+                let Some(s) = shared.upgrade() else { return };
+                match message {
+                    Ok(message) => {
+                        if let (Some(l1), Some(text)) = (&s.l1, message.value.as_str()) {
+                            l1.generations.observe(parse_announcement(&text));
+                        }
+                    }
+                    // Fell behind the broadcast buffer: some announcements are lost.
+                    Err(RecvError::Lagged(_)) => distrust_l1(&s),
+                    Err(RecvError::Closed) => return,
+                }
+            }
+            reconnect = reconnects.recv() => {
+                let Some(s) = shared.upgrade() else { return };
+                if matches!(reconnect, Err(RecvError::Closed)) {
+                    return;
+                }
+                distrust_l1(&s);
+            }
+            _ = tick.tick() => {
+                let Some(s) = shared.upgrade() else { return };
+                if !s.subscriber.is_connected() {
+                    distrust_l1(&s);
+                } else if !s.l1_trusted.load(Ordering::Acquire) {
+                    match s.subscriber.subscribe(channel.clone()).await {
+                        Ok(()) => {
+                            if let Some(l1) = &s.l1 {
+                                l1.clear();
+                            }
+                            s.l1_trusted.store(true, Ordering::Release);
+                        }
+                        Err(e) => tracing::debug!("cannot subscribe to {channel}: {e}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn distrust_l1(s: &Shared) {
+    if s.l1_trusted.swap(false, Ordering::AcqRel) {
+        if let Some(l1) = &s.l1 {
+            l1.clear();
+        }
+    }
+}
+
+/// Lines of `tag generation`, as the invalidation script publishes them.
+fn parse_announcement(text: &str) -> Vec<(String, u64)> {
+    text.lines()
+        .filter_map(|line| {
+            let (tag, generation) = line.rsplit_once(' ')?;
+            Some((tag.to_string(), generation.parse().ok()?))
+        })
+        .collect()
+}
+
+async fn retry_pending(shared: std::sync::Weak<Shared>) {
+    loop {
+        tokio::time::sleep(RETRY_PENDING_EVERY).await;
+        let Some(s) = shared.upgrade() else { return };
+        let tags: Vec<String> = s.pending.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect();
+        if tags.is_empty() || !s.client.is_connected() {
+            continue;
+        }
+        if s.run_invalidation(&tags).await.is_ok() {
+            let mut pending = s.pending.lock().unwrap_or_else(|e| e.into_inner());
+            for tag in &tags {
+                pending.remove(tag);
+            }
+            s.has_pending.store(!pending.is_empty(), Ordering::Release);
+            tracing::info!(tags = tags.len(), "postponed page cache invalidations reached redis");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip() {
+        let page = CachedPage {
+            status: 200,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: b"<html>\x00\xff</html>".to_vec(),
+            etag: "\"abc\"".into(),
+            tags: vec!["app:a".into(), "listings".into()],
+        };
+        let stored = decode(&encode(&page, vec![3, 9])).expect("decodes");
+        assert_eq!(*stored.page, page);
+        assert_eq!(stored.generations, vec![3, 9]);
+        assert!(decode(b"\x00\x00").is_none());
+        assert!(decode(b"\x00\x00\x00\x09{}").is_none());
+    }
+
+    #[test]
+    fn announcements_parse() {
+        assert_eq!(
+            parse_announcement("app:a-b 3\nlistings 12\nbroken"),
+            vec![("app:a-b".to_string(), 3), ("listings".to_string(), 12)]
+        );
+    }
+}

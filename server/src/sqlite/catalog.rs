@@ -1,0 +1,322 @@
+//! The embedded catalog: SQLite in WAL mode under `DATA_DIR`.
+
+use super::db_err;
+use app::domain::{
+    AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform, PriceFilter,
+    PrivacyFlags, SortOrder,
+};
+use app::ports::{Catalog, StoreError};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
+use std::path::Path;
+
+pub struct SqliteCatalog {
+    pool: SqlitePool,
+}
+
+impl SqliteCatalog {
+    /// The catalog in the `catalog.db` pool (the schema is `Sqlite::migrate`'s).
+    pub fn new(pool: SqlitePool) -> SqliteCatalog {
+        SqliteCatalog { pool }
+    }
+
+    /// Opens `catalog.db` in `data_dir` and migrates it, for a test or a benchmark that wants
+    /// the catalog alone.
+    pub async fn open(data_dir: &Path) -> Result<SqliteCatalog, StoreError> {
+        Ok(super::Sqlite::open(data_dir).await?.catalog())
+    }
+}
+
+const COLUMNS: &str = "slug, name, name_key, developer, description, platforms, categories, \
+    price_cents, min_age, age_band, learning_rating, violence, scariness, language, consumerism, \
+    ads, in_app_purchases, collects_data, open_chat, rating_avg, rating_count, released, updated";
+
+fn band_index(band: AgeBand) -> i64 {
+    AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as i64
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| StoreError::Backend(format!("bad date {text:?} in store: {e}")))
+}
+
+fn app_from_row(row: &SqliteRow) -> Result<App, StoreError> {
+    let get_u8 = |col: &str| -> Result<u8, StoreError> { Ok(row.try_get::<i64, _>(col).map_err(db_err)? as u8) };
+    let get_bool = |col: &str| -> Result<bool, StoreError> { Ok(row.try_get::<i64, _>(col).map_err(db_err)? != 0) };
+    Ok(App {
+        slug: row.try_get("slug").map_err(db_err)?,
+        name: row.try_get("name").map_err(db_err)?,
+        developer: row.try_get("developer").map_err(db_err)?,
+        description: row.try_get("description").map_err(db_err)?,
+        platforms: Platform::from_mask(row.try_get::<i64, _>("platforms").map_err(db_err)? as u16),
+        price_cents: row.try_get::<i64, _>("price_cents").map_err(db_err)? as u32,
+        categories: Category::from_mask(row.try_get::<i64, _>("categories").map_err(db_err)? as u16),
+        min_age: get_u8("min_age")?,
+        learning_rating: get_u8("learning_rating")?,
+        content: ContentRatings {
+            violence: get_u8("violence")?,
+            scariness: get_u8("scariness")?,
+            language: get_u8("language")?,
+            consumerism: get_u8("consumerism")?,
+        },
+        privacy: PrivacyFlags {
+            ads: get_bool("ads")?,
+            in_app_purchases: get_bool("in_app_purchases")?,
+            collects_data: get_bool("collects_data")?,
+            open_chat: get_bool("open_chat")?,
+        },
+        rating_avg: row.try_get::<f64, _>("rating_avg").map_err(db_err)? as f32,
+        rating_count: row.try_get::<i64, _>("rating_count").map_err(db_err)? as u32,
+        released: parse_date(&row.try_get::<String, _>("released").map_err(db_err)?)?,
+        updated: parse_date(&row.try_get::<String, _>("updated").map_err(db_err)?)?,
+    })
+}
+
+/// Appends ` AND <condition>` for every filter of `query` except `except`'s.
+fn push_filters(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, except: Option<Facet>) {
+    let on = |f: Facet| except != Some(f);
+    if let (Some(band), true) = (query.age, on(Facet::Age)) {
+        qb.push(" AND age_band = ").push_bind(band_index(band));
+    }
+    if let (Some(p), true) = (query.platform, on(Facet::Platform)) {
+        qb.push(" AND (platforms & ").push_bind(p.bit() as i64).push(") != 0");
+    }
+    if let (Some(c), true) = (query.category, on(Facet::Category)) {
+        qb.push(" AND (categories & ").push_bind(c.bit() as i64).push(") != 0");
+    }
+    if on(Facet::Price) {
+        match query.price {
+            Some(PriceFilter::Free) => {
+                qb.push(" AND price_cents = 0");
+            }
+            Some(PriceFilter::Paid) => {
+                qb.push(" AND price_cents > 0");
+            }
+            None => {}
+        }
+        if let Some(max) = query.max_price_cents {
+            qb.push(" AND price_cents <= ").push_bind(max as i64);
+        }
+    }
+    if query.no_ads && on(Facet::NoAds) {
+        qb.push(" AND ads = 0");
+    }
+    if query.no_in_app_purchases && on(Facet::NoInAppPurchases) {
+        qb.push(" AND in_app_purchases = 0");
+    }
+    if query.no_data_collection && on(Facet::NoDataCollection) {
+        qb.push(" AND collects_data = 0");
+    }
+    if let (Some(n), true) = (query.min_learning, on(Facet::Learning)) {
+        qb.push(" AND learning_rating >= ").push_bind(n as i64);
+    }
+}
+
+fn order_by(sort: SortOrder) -> &'static str {
+    match sort {
+        SortOrder::TopRated => " ORDER BY rating_score DESC, rating_count DESC, slug",
+        SortOrder::Newest => " ORDER BY released DESC, slug",
+        SortOrder::Name => " ORDER BY name_key, slug",
+        SortOrder::Learning => " ORDER BY learning_rating DESC, rating_score DESC, slug",
+    }
+}
+
+/// The SUM expressions that count each value of a facet, in `FacetCounts::zeroed` order.
+fn facet_sums(facet: Facet) -> Vec<String> {
+    match facet {
+        Facet::Age => (0..AgeBand::ALL.len()).map(|i| format!("SUM(age_band = {i})")).collect(),
+        Facet::Platform => Platform::ALL.iter().map(|p| format!("SUM((platforms & {}) != 0)", p.bit())).collect(),
+        Facet::Category => Category::ALL.iter().map(|c| format!("SUM((categories & {}) != 0)", c.bit())).collect(),
+        Facet::Price => vec!["SUM(price_cents = 0)".into(), "SUM(price_cents > 0)".into()],
+        Facet::NoAds => vec!["SUM(ads = 0)".into()],
+        Facet::NoInAppPurchases => vec!["SUM(in_app_purchases = 0)".into()],
+        Facet::NoDataCollection => vec!["SUM(collects_data = 0)".into()],
+        Facet::Learning => vec![],
+    }
+}
+
+/// Every word must occur in the name or the description (SQLite's `lower` folds ASCII only,
+/// as the port asks).
+fn push_words(qb: &mut QueryBuilder<Sqlite>, words: &[String]) {
+    for word in words {
+        qb.push(" AND instr(lower(name || ' ' || description), ").push_bind(word.clone()).push(") > 0");
+    }
+}
+
+impl SqliteCatalog {
+    async fn list_matching(&self, query: &CatalogQuery, words: &[String]) -> Result<AppPage, StoreError> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM apps WHERE 1=1"));
+        push_filters(&mut qb, query, None);
+        push_words(&mut qb, words);
+        qb.push(order_by(query.sort));
+        qb.push(" LIMIT ").push_bind(query.per_page as i64);
+        qb.push(" OFFSET ").push_bind(query.offset() as i64);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        let apps = rows.iter().map(app_from_row).collect::<Result<Vec<_>, _>>()?;
+        let (total, facets) = self.counts(query, words).await?;
+        Ok(AppPage { apps, total, page: query.page, per_page: query.per_page, facets })
+    }
+
+    /// Total and facet counts: one query for the count and every facet the query leaves open
+    /// (they share the full WHERE clause), plus one per constrained facet.
+    async fn counts(&self, query: &CatalogQuery, words: &[String]) -> Result<(u64, FacetCounts), StoreError> {
+        let mut counts = FacetCounts::zeroed();
+        let open: Vec<Facet> = Facet::ALL.iter().copied().filter(|&f| !query.constrains(f)).collect();
+        let mut groups: Vec<(Option<Facet>, Vec<Facet>)> = vec![(None, open)];
+        groups.extend(
+            Facet::ALL
+                .iter()
+                .copied()
+                .filter(|&f| query.constrains(f) && f != Facet::Learning)
+                .map(|f| (Some(f), vec![f])),
+        );
+        let mut total = 0;
+        for (except, facets) in groups {
+            let sums: Vec<Vec<String>> = facets.iter().map(|&f| facet_sums(f)).collect();
+            let mut exprs = vec!["COUNT(*)".to_string()];
+            exprs.extend(sums.iter().flatten().cloned());
+            let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {} FROM apps WHERE 1=1", exprs.join(", ")));
+            push_filters(&mut qb, query, except);
+            push_words(&mut qb, words);
+            let row = qb.build().fetch_one(&self.pool).await.map_err(db_err)?;
+            let value = |i: usize| -> Result<u64, StoreError> {
+                Ok(row.try_get::<Option<i64>, _>(i).map_err(db_err)?.unwrap_or(0) as u64)
+            };
+            if except.is_none() {
+                total = value(0)?;
+            }
+            let mut col = 1;
+            for (&f, sums) in facets.iter().zip(&sums) {
+                let n = sums.len();
+                let values = (col..col + n).map(value).collect::<Result<Vec<_>, _>>()?;
+                counts.set(f, &values);
+                col += n;
+            }
+        }
+        Ok((total, counts))
+    }
+}
+
+#[async_trait]
+impl Catalog for SqliteCatalog {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
+        for app in apps {
+            app.validate().map_err(|source| StoreError::Invalid { slug: app.slug.clone(), source })?;
+        }
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let sql = format!("INSERT OR REPLACE INTO apps ({COLUMNS}) VALUES ({})", vec!["?"; 23].join(", "));
+        for app in apps {
+            sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(&app.slug)
+                .bind(&app.name)
+                .bind(app.name.to_lowercase())
+                .bind(&app.developer)
+                .bind(&app.description)
+                .bind(Platform::mask_of(&app.platforms) as i64)
+                .bind(Category::mask_of(&app.categories) as i64)
+                .bind(app.price_cents as i64)
+                .bind(app.min_age as i64)
+                .bind(band_index(app.age_band()))
+                .bind(app.learning_rating as i64)
+                .bind(app.content.violence as i64)
+                .bind(app.content.scariness as i64)
+                .bind(app.content.language as i64)
+                .bind(app.content.consumerism as i64)
+                .bind(app.privacy.ads as i64)
+                .bind(app.privacy.in_app_purchases as i64)
+                .bind(app.privacy.collects_data as i64)
+                .bind(app.privacy.open_chat as i64)
+                .bind(app.rating_avg as f64)
+                .bind(app.rating_count as i64)
+                .bind(app.released.format("%Y-%m-%d").to_string())
+                .bind(app.updated.format("%Y-%m-%d").to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM apps WHERE slug = ?")))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(app_from_row).transpose()
+    }
+
+    async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM apps WHERE slug IN ("));
+        let mut list = qb.separated(", ");
+        for slug in slugs {
+            list.push_bind(slug);
+        }
+        qb.push(")");
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
+        let mut found = rows.iter().map(app_from_row).collect::<Result<Vec<_>, _>>()?;
+        let position = |slug: &str| slugs.iter().position(|s| s == slug).unwrap_or(usize::MAX);
+        found.sort_by_key(|a| position(&a.slug));
+        Ok(found)
+    }
+
+    async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM apps WHERE slug = ?").bind(slug).execute(&self.pool).await.map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.list_matching(query, &[]).await
+    }
+
+    async fn search_text(&self, words: &[String], query: &CatalogQuery) -> Result<AppPage, StoreError> {
+        self.list_matching(query, words).await
+    }
+
+    async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM apps WHERE slug != ? AND (categories & ?) != 0 \
+             AND min_age BETWEEN ? AND ? ORDER BY rating_score DESC, rating_count DESC, slug LIMIT ?"
+        )))
+        .bind(&app.slug)
+        .bind(Category::mask_of(&app.categories) as i64)
+        .bind(app.min_age as i64 - 2)
+        .bind(app.min_age as i64 + 2)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(app_from_row).collect()
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM apps").fetch_one(&self.pool).await.map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError> {
+        let rows =
+            sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM apps WHERE slug > ? ORDER BY slug LIMIT ?")))
+                .bind(after.unwrap_or(""))
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        rows.iter().map(app_from_row).collect()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! The embedded stores: SQLite files under `DATA_DIR`, each in WAL mode. `catalog.db` holds the
+//! catalog, accounts and reviews (one pool, migrations under `migrations/sqlite`); the job queue,
+//! mail outbox, sessions and trends each have a file of their own, so a busy queue never waits
+//! behind a catalog write.
+
+pub mod accounts;
+pub mod catalog;
+pub mod outbox;
+pub mod queue;
+pub mod reviews;
+pub mod sessions;
+pub mod trends;
+
+use crate::storage::Migrated;
+use accounts::SqliteAccounts;
+use app::ports::StoreError;
+use catalog::SqliteCatalog;
+use reviews::SqliteReviews;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::time::Duration;
+
+/// Maps a driver error to the port's error: connection trouble is "unavailable" (worth a retry).
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        other => StoreError::Backend(other.to_string()),
+    }
+}
+
+/// `catalog.db`: the catalog, accounts and reviews, one pool and one list of migrations.
+pub struct Sqlite {
+    pool: SqlitePool,
+}
+
+impl Sqlite {
+    /// Opens (creating if needed) `catalog.db` in `data_dir` and applies pending migrations.
+    pub async fn open(data_dir: &Path) -> Result<Sqlite, StoreError> {
+        let pool = open_pool(&data_dir.join("catalog.db")).await.map_err(db_err)?;
+        let sqlite = Sqlite { pool };
+        sqlite.migrate().await?;
+        Ok(sqlite)
+    }
+
+    /// The catalog (migrations `0001_apps`, `0005_rating_score`).
+    pub fn catalog(&self) -> SqliteCatalog {
+        SqliteCatalog::new(self.pool.clone())
+    }
+
+    /// The accounts kept in this database (migrations `0002_accounts`, `0004_digest_preference`).
+    pub fn accounts(&self) -> SqliteAccounts {
+        SqliteAccounts::new(self.pool.clone())
+    }
+
+    /// The reviews in this database (migration `0003_reviews` made their tables).
+    pub fn reviews(&self) -> SqliteReviews {
+        SqliteReviews::new(self.pool.clone())
+    }
+
+    /// Applies the migrations under `migrations/sqlite` this file has not had yet (sqlx keeps
+    /// the applied versions in `_sqlx_migrations`, one writer at a time).
+    pub async fn migrate(&self) -> Result<Migrated, StoreError> {
+        let migrator = sqlx::migrate!("./migrations/sqlite");
+        let applied_before = self.applied_migrations().await?;
+        migrator.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        let applied = migrator
+            .iter()
+            .filter(|m| !applied_before.contains(&m.version))
+            .map(|m| m.description.to_string())
+            .collect();
+        let version = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        Ok(Migrated { version, applied })
+    }
+
+    async fn applied_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let table: Option<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        if table.is_none() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    /// Checkpoints the write-ahead log and closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A pool on one SQLite file of the embedded adapters (created if missing): WAL, so readers
+/// never wait for the writer; a 5 s busy timeout, so concurrent writers queue instead of failing.
+pub async fn open_pool(file: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5));
+    SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await
+}
+
+#[async_trait::async_trait]
+impl crate::storage::Database for Sqlite {
+    async fn migrate(&self) -> Result<Migrated, StoreError> {
+        Sqlite::migrate(self).await
+    }
+
+    async fn close(&self) {
+        Sqlite::close(self).await
+    }
+}
