@@ -14,8 +14,7 @@ impl RedisServer {
     /// printed) when redis-server is not installed; `make test` installs it.
     pub fn start() -> Option<RedisServer> {
         if Command::new("redis-server").arg("--version").stdout(Stdio::null()).status().is_err() {
-            println!("skipped: redis-server not installed (scripts/test-deps.sh installs it)");
-            return None;
+            return super::skip("redis", "redis-server not installed (scripts/test-deps.sh installs it)");
         }
         for _ in 0..20 {
             let port = 20_000 + rand::random::<u16>() % 12_000;

@@ -2,7 +2,7 @@
 //! `JOB_LEASE_SECONDS` pass, then another worker process runs it again, and it finishes once in
 //! effect. Run on the embedded queue and on Redis.
 
-mod common;
+use crate::common;
 
 use app::domain::{JobKind, JobState};
 use app::ports::JobQueue;

@@ -14,6 +14,48 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
 
+/// Says why a test cannot run here (`skipped: <reason>`) and gives None — or fails the test when
+/// `FAMIGO_REQUIRE_BACKENDS` (a comma list, or `all`) names `backend`: `make test` installs
+/// those, so a missing one there is a broken setup, not a pass.
+pub fn skip<T>(backend: &str, reason: &str) -> Option<T> {
+    let required = std::env::var("FAMIGO_REQUIRE_BACKENDS").unwrap_or_default();
+    if required.split(',').map(str::trim).any(|name| name == backend || name == "all") {
+        panic!("{backend} is required here (FAMIGO_REQUIRE_BACKENDS={required}) but missing: {reason}");
+    }
+    println!("skipped: {reason}");
+    None
+}
+
+/// One test per check, each on a fresh setup of one backend: `backend_suite!(sqlite, setup_fn,
+/// [check_a, check_b])` makes module `sqlite` where test `check_a` awaits `setup_fn()` (None:
+/// the backend is missing, see `skip`), then the calling module's `check_a(&setup)`, then the
+/// teardown (`then Setup::done`; by default the setup is dropped).
+macro_rules! backend_suite {
+    ($backend:ident, $setup:path, [$($check:ident),+ $(,)?]) => {
+        $crate::common::backend_suite!($backend, $setup, [$($check),+], then $crate::common::dispose);
+    };
+    ($backend:ident, $setup:path, [$($check:ident),+ $(,)?], then $teardown:path) => {
+        mod $backend {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    let Some(setup) = $setup().await else { return };
+                    super::$check(&setup).await;
+                    $teardown(setup).await;
+                }
+            )+
+        }
+    };
+}
+pub(crate) use backend_suite;
+
+/// The default teardown of a backend suite: drop the setup (its servers and directories).
+pub async fn dispose<T>(setup: T) {
+    drop(setup);
+}
+
 /// A tool `scripts/test-deps.sh` installed under `~/.cache/famigo` (`rel` inside it), if there.
 pub fn cached_tool(rel: &str) -> Option<std::path::PathBuf> {
     let cache = std::env::var("XDG_CACHE_HOME")
@@ -26,9 +68,12 @@ pub fn cached_tool(rel: &str) -> Option<std::path::PathBuf> {
 
 /// The `famigo` binary with nothing of this process's environment but `PATH`: its data in
 /// `data`, logging at `log` (`info`, `warn`…).
-pub fn famigo_command(data: &std::path::Path, log: &str) -> std::process::Command {
+pub fn famigo_command(data: impl AsRef<std::path::Path>, log: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_famigo"));
-    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("DATA_DIR", data).env("RUST_LOG", log);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", data.as_ref())
+        .env("RUST_LOG", log);
     cmd
 }
 

@@ -17,8 +17,7 @@ impl SmtpServer {
     /// None (with the reason printed) when aiosmtpd is not installed.
     pub fn start() -> Option<SmtpServer> {
         let Some(python) = super::cached_tool("aiosmtpd/bin/python") else {
-            println!("skipped: aiosmtpd not installed (scripts/test-deps.sh installs it)");
-            return None;
+            return super::skip("smtp", "aiosmtpd not installed (scripts/test-deps.sh installs it)");
         };
         let maildir = tempfile::TempDir::new().expect("temp dir");
         let mut server = SmtpServer { port: 0, python, maildir, child: None };

@@ -2,7 +2,7 @@
 //! one, the job that sets the app's average, helpful votes, who may delete what, escaping,
 //! bad input, and moderation by an administrator.
 
-mod common;
+use crate::common;
 
 use app::api::accounts::DeleteAccount;
 use app::api::reviews::{DeleteReview, ModerateReview, ReviewQueue, SaveReview, VoteHelpful};

@@ -2,7 +2,7 @@
 //! binary: Leptos's executor is process-global, and sharing the process with the other HTTP
 //! tests' single-threaded runtimes is not how the server runs.
 
-mod common;
+use crate::common;
 
 use app::domain::CatalogQuery;
 use common::TestApp;

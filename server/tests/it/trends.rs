@@ -1,7 +1,7 @@
 //! What is rising: the trends store (one suite on SQLite and Redis), app page views counted
 //! over HTTP, `refresh_trending` ranking them per age band, and the home page's shelves.
 
-mod common;
+use crate::common;
 
 use app::domain::{AgeBand, JobKind, JobState, TrendingLists};
 use app::ports::Trends;

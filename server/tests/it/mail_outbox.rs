@@ -1,7 +1,7 @@
 //! The mail outbox (one suite, run on the embedded SQLite outbox and on Redis) and its delivery
 //! over SMTP with lettre to a real SMTP server (aiosmtpd, started here).
 
-mod common;
+use crate::common;
 
 use app::domain::{MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::Outbox;
@@ -47,95 +47,104 @@ fn mail(key: &str) -> NewMail {
     }
 }
 
-macro_rules! outbox_suite {
-    ($($name:ident => $setup:path),+ $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn a_key_is_composed_once_and_recent_is_newest_first() {
-                let Some(s) = $setup().await else { return };
-                assert!(s.outbox.put(&mail("a")).await.unwrap());
-                assert!(s.outbox.put(&mail("b")).await.unwrap());
-                assert!(!s.other.put(&mail("a")).await.unwrap(), "same key from another process");
-                let recent = s.outbox.recent(10).await.unwrap();
-                let keys: Vec<&str> = recent.iter().map(|m| m.key.as_str()).collect();
-                assert_eq!(keys, ["b", "a"]);
-                assert_eq!((recent[1].state, recent[1].attempts, recent[1].sent_at), (MailState::Pending, 0, None));
-                assert_eq!((recent[1].to.as_str(), recent[1].body.as_str()), ("parent@example.org", "Body of a\nsecond line"));
-                assert_eq!(s.outbox.recent(1).await.unwrap().len(), 1);
-            }
-
-            #[tokio::test]
-            async fn a_claim_holds_mail_for_its_lease_then_lets_it_go() {
-                let Some(s) = $setup().await else { return };
-                s.outbox.put(&mail("a")).await.unwrap();
-                let lease = Duration::from_millis(400);
-                let first = s.outbox.claim(10, lease).await.unwrap();
-                assert_eq!(first.len(), 1);
-                assert!(s.other.claim(10, lease).await.unwrap().is_empty(), "held by the first claim");
-                tokio::time::sleep(Duration::from_millis(600)).await;
-                let again = s.other.claim(10, lease).await.unwrap();
-                assert_eq!(again.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&first[0].id], "the deliverer died: due again");
-                s.other.sent(&again[0].id).await.unwrap();
-                tokio::time::sleep(Duration::from_millis(600)).await;
-                assert!(s.outbox.claim(10, lease).await.unwrap().is_empty(), "sent mail is never claimed again");
-                let sent = &s.outbox.recent(1).await.unwrap()[0];
-                assert_eq!((sent.state, sent.attempts), (MailState::Sent, 1));
-                assert!(sent.sent_at.is_some());
-            }
-
-            #[tokio::test]
-            async fn failures_retry_later_then_give_up_keeping_the_error() {
-                let Some(s) = $setup().await else { return };
-                s.outbox.put(&mail("a")).await.unwrap();
-                let id = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap()[0].id.clone();
-                let state = s.outbox.failed(&id, "421 try later", Some(now_ms() + 300)).await.unwrap();
-                assert_eq!(state, MailState::Pending);
-                assert!(s.outbox.claim(1, Duration::from_secs(60)).await.unwrap().is_empty(), "not due before retry_at");
-                tokio::time::sleep(Duration::from_millis(400)).await;
-                for attempt in 2..=MAIL_MAX_ATTEMPTS {
-                    let claimed = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap();
-                    assert_eq!(claimed.len(), 1, "attempt {attempt}");
-                    let state = s.outbox.failed(&id, &format!("421 try later ({attempt})"), Some(now_ms())).await.unwrap();
-                    assert_eq!(state, if attempt == MAIL_MAX_ATTEMPTS { MailState::Failed } else { MailState::Pending });
-                }
-                assert!(s.outbox.claim(1, Duration::from_secs(60)).await.unwrap().is_empty(), "failed mail stays out");
-                let failed = &s.outbox.recent(1).await.unwrap()[0];
-                assert_eq!((failed.state, failed.attempts), (MailState::Failed, MAIL_MAX_ATTEMPTS));
-                assert_eq!(failed.last_error.as_deref(), Some(format!("421 try later ({MAIL_MAX_ATTEMPTS})").as_str()));
-
-                s.outbox.put(&mail("b")).await.unwrap();
-                let id = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap()[0].id.clone();
-                assert_eq!(s.outbox.failed(&id, "550 no such user", None).await.unwrap(), MailState::Failed, "permanent: no retry");
-            }
-
-            #[tokio::test]
-            async fn two_deliverers_never_take_the_same_mail() {
-                let Some(s) = $setup().await else { return };
-                for i in 0..100 {
-                    s.outbox.put(&mail(&format!("m{i}"))).await.unwrap();
-                }
-                let take = |outbox: Arc<dyn Outbox>| async move {
-                    let mut ids = Vec::new();
-                    loop {
-                        let batch = outbox.claim(7, Duration::from_secs(60)).await.unwrap();
-                        if batch.is_empty() {
-                            return ids;
-                        }
-                        ids.extend(batch.into_iter().map(|m| m.id));
-                    }
-                };
-                let (a, b) = tokio::join!(tokio::spawn(take(s.outbox.clone())), tokio::spawn(take(s.other.clone())));
-                let (a, b) = (a.unwrap(), b.unwrap());
-                let all: HashSet<&String> = a.iter().chain(&b).collect();
-                assert_eq!((a.len() + b.len(), all.len()), (100, 100), "each mail claimed exactly once ({} + {})", a.len(), b.len());
-            }
-        }
-    )+};
+async fn a_key_is_composed_once_and_recent_is_newest_first(s: &Setup) {
+    assert!(s.outbox.put(&mail("a")).await.unwrap());
+    assert!(s.outbox.put(&mail("b")).await.unwrap());
+    assert!(!s.other.put(&mail("a")).await.unwrap(), "same key from another process");
+    let recent = s.outbox.recent(10).await.unwrap();
+    let keys: Vec<&str> = recent.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, ["b", "a"]);
+    assert_eq!((recent[1].state, recent[1].attempts, recent[1].sent_at), (MailState::Pending, 0, None));
+    assert_eq!((recent[1].to.as_str(), recent[1].body.as_str()), ("parent@example.org", "Body of a\nsecond line"));
+    assert_eq!(s.outbox.recent(1).await.unwrap().len(), 1);
 }
 
-outbox_suite!(sqlite => embedded, redis_outbox => redis);
+async fn a_claim_holds_mail_for_its_lease_then_lets_it_go(s: &Setup) {
+    s.outbox.put(&mail("a")).await.unwrap();
+    let lease = Duration::from_millis(400);
+    let first = s.outbox.claim(10, lease).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(s.other.claim(10, lease).await.unwrap().is_empty(), "held by the first claim");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let again = s.other.claim(10, lease).await.unwrap();
+    assert_eq!(again.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&first[0].id], "the deliverer died: due again");
+    s.other.sent(&again[0].id).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(s.outbox.claim(10, lease).await.unwrap().is_empty(), "sent mail is never claimed again");
+    let sent = &s.outbox.recent(1).await.unwrap()[0];
+    assert_eq!((sent.state, sent.attempts), (MailState::Sent, 1));
+    assert!(sent.sent_at.is_some());
+}
+
+async fn failures_retry_later_then_give_up_keeping_the_error(s: &Setup) {
+    s.outbox.put(&mail("a")).await.unwrap();
+    let id = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap()[0].id.clone();
+    let state = s.outbox.failed(&id, "421 try later", Some(now_ms() + 300)).await.unwrap();
+    assert_eq!(state, MailState::Pending);
+    assert!(s.outbox.claim(1, Duration::from_secs(60)).await.unwrap().is_empty(), "not due before retry_at");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    for attempt in 2..=MAIL_MAX_ATTEMPTS {
+        let claimed = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap();
+        assert_eq!(claimed.len(), 1, "attempt {attempt}");
+        let state = s.outbox.failed(&id, &format!("421 try later ({attempt})"), Some(now_ms())).await.unwrap();
+        assert_eq!(state, if attempt == MAIL_MAX_ATTEMPTS { MailState::Failed } else { MailState::Pending });
+    }
+    assert!(s.outbox.claim(1, Duration::from_secs(60)).await.unwrap().is_empty(), "failed mail stays out");
+    let failed = &s.outbox.recent(1).await.unwrap()[0];
+    assert_eq!((failed.state, failed.attempts), (MailState::Failed, MAIL_MAX_ATTEMPTS));
+    assert_eq!(failed.last_error.as_deref(), Some(format!("421 try later ({MAIL_MAX_ATTEMPTS})").as_str()));
+
+    s.outbox.put(&mail("b")).await.unwrap();
+    let id = s.outbox.claim(1, Duration::from_secs(60)).await.unwrap()[0].id.clone();
+    assert_eq!(s.outbox.failed(&id, "550 no such user", None).await.unwrap(), MailState::Failed, "permanent: no retry");
+}
+
+async fn two_deliverers_never_take_the_same_mail(s: &Setup) {
+    for i in 0..100 {
+        s.outbox.put(&mail(&format!("m{i}"))).await.unwrap();
+    }
+    let take = |outbox: Arc<dyn Outbox>| async move {
+        let mut ids = Vec::new();
+        loop {
+            let batch = outbox.claim(7, Duration::from_secs(60)).await.unwrap();
+            if batch.is_empty() {
+                return ids;
+            }
+            ids.extend(batch.into_iter().map(|m| m.id));
+        }
+    };
+    let (a, b) = tokio::join!(tokio::spawn(take(s.outbox.clone())), tokio::spawn(take(s.other.clone())));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let all: HashSet<&String> = a.iter().chain(&b).collect();
+    assert_eq!(
+        (a.len() + b.len(), all.len()),
+        (100, 100),
+        "each mail claimed exactly once ({} + {})",
+        a.len(),
+        b.len()
+    );
+}
+
+common::backend_suite!(
+    sqlite,
+    embedded,
+    [
+        a_key_is_composed_once_and_recent_is_newest_first,
+        a_claim_holds_mail_for_its_lease_then_lets_it_go,
+        failures_retry_later_then_give_up_keeping_the_error,
+        two_deliverers_never_take_the_same_mail
+    ]
+);
+common::backend_suite!(
+    redis_outbox,
+    redis,
+    [
+        a_key_is_composed_once_and_recent_is_newest_first,
+        a_claim_holds_mail_for_its_lease_then_lets_it_go,
+        failures_retry_later_then_give_up_keeping_the_error,
+        two_deliverers_never_take_the_same_mail
+    ]
+);
 
 #[tokio::test]
 async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_error() {

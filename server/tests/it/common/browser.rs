@@ -17,9 +17,16 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     body.finish()
 }
 
+/// A form post from a page of this site (`ORIGIN`, `HOST`), with more headers.
 pub async fn post(app: &TestApp, uri: &str, body: &str, headers: &[(&str, &str)]) -> Response {
+    let from_this_site: Vec<(&str, &str)> = [ORIGIN, HOST].iter().chain(headers).copied().collect();
+    post_with_only(app, uri, body, &from_this_site).await
+}
+
+/// A form post carrying only these headers: from another site, or from no page at all.
+pub async fn post_with_only(app: &TestApp, uri: &str, body: &str, headers: &[(&str, &str)]) -> Response {
     let mut request = axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
-    for (name, value) in [ORIGIN, HOST].iter().chain(headers) {
+    for (name, value) in headers {
         request = request.header(*name, *value);
     }
     app.send(request.body(axum::body::Body::from(body.to_string())).unwrap()).await

@@ -1,7 +1,7 @@
 //! The pages and endpoints as a browser without JavaScript sees them: status codes, the
 //! server-rendered HTML, and what it lists.
 
-mod common;
+use crate::common;
 
 use app::domain::CatalogQuery;
 use common::TestApp;

@@ -3,7 +3,7 @@
 //! or the nx-27017 stand-in `make test` installs). Answers are compared with
 //! a reference computed in memory from the same generated apps.
 
-mod common;
+use crate::common;
 
 use app::domain::{App, AppPage, CatalogQuery, Category, FacetCounts, Platform, SortOrder};
 use app::ports::{Catalog, StoreError};
@@ -65,7 +65,8 @@ fn queries() -> Vec<CatalogQuery> {
     .collect()
 }
 
-async fn round_trip_by_slug(catalog: &dyn Catalog) {
+async fn round_trip_by_slug(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = sample(20);
     catalog.upsert_many(&apps).await.unwrap();
     for app in &apps {
@@ -83,7 +84,8 @@ async fn round_trip_by_slug(catalog: &dyn Catalog) {
     assert_eq!(stored.platforms, vec![Platform::Ios, Platform::Web]);
 }
 
-async fn upsert_replaces_by_slug(catalog: &dyn Catalog) {
+async fn upsert_replaces_by_slug(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let mut apps = sample(5);
     catalog.upsert_many(&apps).await.unwrap();
     apps[2].name = "Renamed Explorer".into();
@@ -96,7 +98,8 @@ async fn upsert_replaces_by_slug(catalog: &dyn Catalog) {
     assert_eq!(top.apps[0].slug, apps[2].slug, "the write is visible to listings at once");
 }
 
-async fn invalid_batch_writes_nothing(catalog: &dyn Catalog) {
+async fn invalid_batch_writes_nothing(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let mut apps = sample(3);
     apps[1].min_age = 40;
     let err = catalog.upsert_many(&apps).await.unwrap_err();
@@ -111,7 +114,8 @@ async fn invalid_batch_writes_nothing(catalog: &dyn Catalog) {
     assert_eq!(catalog.get(&apps[0].slug).await.unwrap(), None);
 }
 
-async fn listings_match_the_reference(catalog: &dyn Catalog) {
+async fn listings_match_the_reference(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     for query in queries() {
         let page = catalog.list(&query).await.unwrap();
@@ -127,7 +131,8 @@ async fn listings_match_the_reference(catalog: &dyn Catalog) {
     }
 }
 
-async fn text_match_follows_the_reference(catalog: &dyn Catalog) {
+async fn text_match_follows_the_reference(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     let contains_all = |app: &App, words: &[String]| {
         let haystack = format!("{} {}", app.name, app.description).to_ascii_lowercase();
@@ -146,7 +151,8 @@ async fn text_match_follows_the_reference(catalog: &dyn Catalog) {
     }
 }
 
-async fn pages_cover_every_match_once(catalog: &dyn Catalog) {
+async fn pages_cover_every_match_once(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     seeded(catalog).await;
     for sort in SortOrder::ALL {
         let base = CatalogQuery { sort: *sort, per_page: 7, ..CatalogQuery::from_query_str("age=5-7").unwrap() };
@@ -161,7 +167,8 @@ async fn pages_cover_every_match_once(catalog: &dyn Catalog) {
     }
 }
 
-async fn similar_apps_follow_the_contract(catalog: &dyn Catalog) {
+async fn similar_apps_follow_the_contract(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     for app in apps.iter().step_by(37) {
         let got: Vec<String> = catalog.similar(app, 6).await.unwrap().into_iter().map(|a| a.slug).collect();
@@ -179,7 +186,8 @@ async fn similar_apps_follow_the_contract(catalog: &dyn Catalog) {
     }
 }
 
-async fn delete_removes_everywhere(catalog: &dyn Catalog) {
+async fn delete_removes_everywhere(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     let victim = &apps[10];
     assert!(catalog.delete(&victim.slug).await.unwrap());
@@ -195,7 +203,8 @@ async fn delete_removes_everywhere(catalog: &dyn Catalog) {
     assert!(!everything.contains(&victim.slug));
 }
 
-async fn scan_walks_the_catalog_in_slug_order(catalog: &dyn Catalog) {
+async fn scan_walks_the_catalog_in_slug_order(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     let mut walked = Vec::new();
     let mut after: Option<String> = None;
@@ -210,7 +219,8 @@ async fn scan_walks_the_catalog_in_slug_order(catalog: &dyn Catalog) {
     assert_eq!(walked, want);
 }
 
-async fn get_many_keeps_the_order_asked(catalog: &dyn Catalog) {
+async fn get_many_keeps_the_order_asked(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
     let apps = sample(10);
     catalog.upsert_many(&apps).await.unwrap();
     let ask = vec![apps[7].slug.clone(), "missing".to_string(), apps[2].slug.clone(), apps[5].slug.clone()];
@@ -220,28 +230,51 @@ async fn get_many_keeps_the_order_asked(catalog: &dyn Catalog) {
     catalog.ping().await.unwrap();
 }
 
-macro_rules! conformance {
-    ($adapter:ident, $make:path) => {
-        mod $adapter {
-            use super::*;
-            conformance!(@tests $make;
-                round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing,
-                listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once,
-                similar_apps_follow_the_contract, delete_removes_everywhere,
-                scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked);
-        }
-    };
-    (@tests $make:path; $($check:ident),+) => {
-        $(
-            #[tokio::test]
-            async fn $check() {
-                let Some(under_test) = $make().await else { return };
-                super::$check(&*under_test.catalog).await;
-            }
-        )+
-    };
-}
-
-conformance!(sqlite, common::sqlite);
-conformance!(browse_index_over_sqlite, common::indexed_sqlite);
-conformance!(mongodb, common::mongodb);
+common::backend_suite!(
+    sqlite,
+    common::sqlite,
+    [
+        round_trip_by_slug,
+        upsert_replaces_by_slug,
+        invalid_batch_writes_nothing,
+        listings_match_the_reference,
+        text_match_follows_the_reference,
+        pages_cover_every_match_once,
+        similar_apps_follow_the_contract,
+        delete_removes_everywhere,
+        scan_walks_the_catalog_in_slug_order,
+        get_many_keeps_the_order_asked
+    ]
+);
+common::backend_suite!(
+    browse_index_over_sqlite,
+    common::indexed_sqlite,
+    [
+        round_trip_by_slug,
+        upsert_replaces_by_slug,
+        invalid_batch_writes_nothing,
+        listings_match_the_reference,
+        text_match_follows_the_reference,
+        pages_cover_every_match_once,
+        similar_apps_follow_the_contract,
+        delete_removes_everywhere,
+        scan_walks_the_catalog_in_slug_order,
+        get_many_keeps_the_order_asked
+    ]
+);
+common::backend_suite!(
+    mongodb,
+    common::mongodb,
+    [
+        round_trip_by_slug,
+        upsert_replaces_by_slug,
+        invalid_batch_writes_nothing,
+        listings_match_the_reference,
+        text_match_follows_the_reference,
+        pages_cover_every_match_once,
+        similar_apps_follow_the_contract,
+        delete_removes_everywhere,
+        scan_walks_the_catalog_in_slug_order,
+        get_many_keeps_the_order_asked
+    ]
+);

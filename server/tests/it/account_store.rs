@@ -2,7 +2,7 @@
 //! `Reviews` port, run on SQLite always and on the MongoDB stand-in when it is installed; and
 //! one for the `Throttle` port, in memory always and on a real redis-server.
 
-mod common;
+use crate::common;
 
 use app::domain::{Moderation, NewKid, NewReview, RatingSummary, ReviewStatus, Role, MAX_KIDS};
 use app::ports::{AccountError, Accounts, NewUser, PasswordHash, ReviewDraft, Reviews, Throttle, ThrottlePolicy};
@@ -169,8 +169,8 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
 
     // Concurrent adds cannot pass the children limit.
     if !atomic_writes {
-        println!("skipped: concurrent children limit on {backend}: the MongoDB stand-in does not apply concurrent updates of one document atomically (set MONGODB_URL to test a real server)");
-        return;
+        let reason = format!("concurrent children limit on {backend}: the MongoDB stand-in does not apply concurrent updates of one document atomically (set MONGODB_URL to test a real server)");
+        return common::skip("mongodb-server", &reason).unwrap_or(());
     }
     let racing = accounts.create_user(&new_user("race@example.com")).await.unwrap();
     let adds = (0..MAX_KIDS + 6).map(|n| {

@@ -2,7 +2,7 @@
 //! server functions): sign up, sessions, throttling, cross-site refusals, escaping, the
 //! account page, admin by role.
 
-mod common;
+use crate::common;
 
 use app::api::accounts::{AddKid, ChangePassword, DeleteAccount, RemoveKid, SignIn, SignOut, SignUp};
 use app::api::jobs::ListJobs;

@@ -3,7 +3,7 @@
 //! feed down, listings answer from the store (never stale), and the indexes catch up when it
 //! returns, even if Redis lost its data.
 
-mod common;
+use crate::common;
 
 use app::domain::{App, CatalogQuery};
 use app::ports::Catalog;

@@ -1,7 +1,7 @@
 //! The page cache seen over HTTP: what is cached, what a write makes stale, and what happens
 //! when Redis comes and goes.
 
-mod common;
+use crate::common;
 
 use app::domain::{App, CatalogQuery};
 use common::redis::RedisServer;

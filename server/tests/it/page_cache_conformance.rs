@@ -1,7 +1,7 @@
 //! One suite for every `PageCache` adapter: the embedded one always, the Redis one against a
 //! redis-server started here. Then what only a shared cache can show: a second node.
 
-mod common;
+use crate::common;
 
 use app::ports::{CacheError, CachedPage, PageCache};
 use common::redis::RedisServer;
@@ -55,55 +55,65 @@ async fn redis_without_l1() -> Option<Harness> {
     Some(Harness { cache: Arc::new(cache), _redis: Some(server) })
 }
 
-macro_rules! conformance {
-    ($name:ident, $make:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn stores_and_returns_pages() {
-                let Some(h) = $make.await else { return };
-                assert_eq!(h.cache.get("/a").await.unwrap(), None);
-                let mark = h.cache.mark().await.unwrap();
-                assert!(h.cache.put("/a", page("A", &["app:a"]), mark).await.unwrap());
-                assert_eq!(h.cache.get("/a").await.unwrap().as_deref(), Some(&page("A", &["app:a"])));
-                assert_eq!(h.cache.get("/b").await.unwrap(), None, "another key");
-                h.cache.ping().await.unwrap();
-            }
-
-            #[tokio::test]
-            async fn invalidation_drops_exactly_the_pages_with_the_tag() {
-                let Some(h) = $make.await else { return };
-                let mark = h.cache.mark().await.unwrap();
-                h.cache.put("/a", page("A", &["app:a", "listings"]), mark).await.unwrap();
-                h.cache.put("/b", page("B", &["app:b"]), mark).await.unwrap();
-                h.cache.put("/a2", page("A2", &["app:a"]), mark).await.unwrap();
-                h.cache.invalidate(&tags(&["app:a"])).await.unwrap();
-                assert_eq!(h.cache.get("/a").await.unwrap(), None);
-                assert_eq!(h.cache.get("/a2").await.unwrap(), None);
-                assert!(h.cache.get("/b").await.unwrap().is_some(), "untouched tag stays cached");
-
-                // Stored again after the write, it is current again.
-                let mark = h.cache.mark().await.unwrap();
-                assert!(h.cache.put("/a", page("A'", &["app:a", "listings"]), mark).await.unwrap());
-                assert_eq!(h.cache.get("/a").await.unwrap().unwrap().body, b"A'");
-            }
-
-            #[tokio::test]
-            async fn a_page_rendered_across_a_write_is_not_stored() {
-                let Some(h) = $make.await else { return };
-                let mark = h.cache.mark().await.unwrap();
-                h.cache.invalidate(&tags(&["app:z"])).await.unwrap();
-                assert!(!h.cache.put("/a", page("A", &["app:a"]), mark).await.unwrap());
-                assert_eq!(h.cache.get("/a").await.unwrap(), None);
-            }
-        }
-    };
+async fn stores_and_returns_pages(h: &Harness) {
+    assert_eq!(h.cache.get("/a").await.unwrap(), None);
+    let mark = h.cache.mark().await.unwrap();
+    assert!(h.cache.put("/a", page("A", &["app:a"]), mark).await.unwrap());
+    assert_eq!(h.cache.get("/a").await.unwrap().as_deref(), Some(&page("A", &["app:a"])));
+    assert_eq!(h.cache.get("/b").await.unwrap(), None, "another key");
+    h.cache.ping().await.unwrap();
 }
 
-conformance!(embedded, memory());
-conformance!(redis_with_l1, redis());
-conformance!(redis_only, redis_without_l1());
+async fn invalidation_drops_exactly_the_pages_with_the_tag(h: &Harness) {
+    let mark = h.cache.mark().await.unwrap();
+    h.cache.put("/a", page("A", &["app:a", "listings"]), mark).await.unwrap();
+    h.cache.put("/b", page("B", &["app:b"]), mark).await.unwrap();
+    h.cache.put("/a2", page("A2", &["app:a"]), mark).await.unwrap();
+    h.cache.invalidate(&tags(&["app:a"])).await.unwrap();
+    assert_eq!(h.cache.get("/a").await.unwrap(), None);
+    assert_eq!(h.cache.get("/a2").await.unwrap(), None);
+    assert!(h.cache.get("/b").await.unwrap().is_some(), "untouched tag stays cached");
+
+    // Stored again after the write, it is current again.
+    let mark = h.cache.mark().await.unwrap();
+    assert!(h.cache.put("/a", page("A'", &["app:a", "listings"]), mark).await.unwrap());
+    assert_eq!(h.cache.get("/a").await.unwrap().unwrap().body, b"A'");
+}
+
+async fn a_page_rendered_across_a_write_is_not_stored(h: &Harness) {
+    let mark = h.cache.mark().await.unwrap();
+    h.cache.invalidate(&tags(&["app:z"])).await.unwrap();
+    assert!(!h.cache.put("/a", page("A", &["app:a"]), mark).await.unwrap());
+    assert_eq!(h.cache.get("/a").await.unwrap(), None);
+}
+
+common::backend_suite!(
+    embedded,
+    memory,
+    [
+        stores_and_returns_pages,
+        invalidation_drops_exactly_the_pages_with_the_tag,
+        a_page_rendered_across_a_write_is_not_stored
+    ]
+);
+common::backend_suite!(
+    redis_with_l1,
+    redis,
+    [
+        stores_and_returns_pages,
+        invalidation_drops_exactly_the_pages_with_the_tag,
+        a_page_rendered_across_a_write_is_not_stored
+    ]
+);
+common::backend_suite!(
+    redis_only,
+    redis_without_l1,
+    [
+        stores_and_returns_pages,
+        invalidation_drops_exactly_the_pages_with_the_tag,
+        a_page_rendered_across_a_write_is_not_stored
+    ]
+);
 
 /// Node B holds a page in its L1; node A's write must reach it through Redis.
 #[tokio::test]

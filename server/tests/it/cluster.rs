@@ -3,7 +3,7 @@
 //! shipped `deploy/nginx/famigo.conf.template`. Bounded in time; every process is stopped on
 //! drop. Needs `nginx` and `redis-server` (installed by `scripts/test-deps.sh`).
 
-mod common;
+use crate::common;
 
 use common::redis::RedisServer;
 use std::io::{Read, Write};
@@ -115,7 +115,7 @@ fn wait_until(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
-fn famigo(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
+fn node_command(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
     let mut cmd = common::famigo_command(data, "warn");
     cmd.env("LEPTOS_SITE_ROOT", site)
         .env("REDIS_URL", redis)
@@ -131,7 +131,7 @@ fn famigo(data: &Path, site: &Path, redis: &str, node: &str) -> Command {
 
 /// The shipped template with this run's ports and paths, inside a minimal nginx.conf.
 fn nginx_config(dir: &Path, listen: u16, nodes: [u16; 2], site: &Path) -> std::path::PathBuf {
-    let template = include_str!("../../deploy/nginx/famigo.conf.template");
+    let template = include_str!("../../../deploy/nginx/famigo.conf.template");
     let server = template
         .replace("${FAMIGO_NODE_A}", &format!("127.0.0.1:{}", nodes[0]))
         .replace("${FAMIGO_NODE_B}", &format!("127.0.0.1:{}", nodes[1]))
@@ -171,8 +171,7 @@ impl Cluster {
     /// the nodes' watchdogs check every second and send their alerts there.
     fn start(webhook: Option<u16>) -> Option<Cluster> {
         let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists()) else {
-            println!("skipped: nginx is not installed (scripts/test-deps.sh nginx installs it)");
-            return None;
+            return common::skip("nginx", "nginx is not installed (scripts/test-deps.sh nginx installs it)");
         };
         let redis = RedisServer::start()?;
         let dir = TempDir::new().unwrap();
@@ -194,10 +193,10 @@ impl Cluster {
             .unwrap();
         std::fs::write(site.join("pkg/famigo.js.gz"), &gz).unwrap();
 
-        let seeded = famigo(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
+        let seeded = node_command(&data, &site, &redis.url(), "seed").args(["seed", "--apps", "200"]).status().unwrap();
         assert!(seeded.success());
         let ports = [free_port(), free_port()];
-        let worker = Running(famigo(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
+        let worker = Running(node_command(&data, &site, &redis.url(), "worker").arg("worker").spawn().unwrap());
         let listen = free_port();
         let conf = nginx_config(dir.path(), listen, ports, &site);
         let nginx = Running(
@@ -222,7 +221,7 @@ impl Cluster {
     fn start_node(&mut self, i: usize) {
         let (data, site) = (self.dir.path().join("data"), self.dir.path().join("site"));
         let (name, port) = (["node-a", "node-b"][i], self.ports[i]);
-        let mut node = famigo(&data, &site, &self.redis.url(), name);
+        let mut node = node_command(&data, &site, &self.redis.url(), name);
         if let Some(webhook) = self.webhook {
             node.env("ALERT_WEBHOOK_URL", format!("http://127.0.0.1:{webhook}/alerts")).env("WATCHDOG_SECONDS", "1");
         }
@@ -444,8 +443,12 @@ fn the_cluster_keeps_answering_when_a_node_dies_and_when_redis_dies() {
     // The monitor also mails its alerts: into the cluster's outbox (Redis), delivered by its own
     // delivery loop to an SMTP server.
     let smtp = common::smtp::SmtpServer::start();
-    let mut monitor =
-        famigo(&cluster.dir.path().join("data"), &cluster.dir.path().join("site"), &cluster.redis.url(), "monitor");
+    let mut monitor = node_command(
+        &cluster.dir.path().join("data"),
+        &cluster.dir.path().join("site"),
+        &cluster.redis.url(),
+        "monitor",
+    );
     if let Some(smtp) = &smtp {
         monitor.env("ALERT_EMAIL", "ops@famigo.test").env("SMTP_URL", smtp.url());
     }

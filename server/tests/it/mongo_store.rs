@@ -3,7 +3,7 @@
 //! `migrate` / `export` / `import` commands moving a catalog between stores.
 //! Against `MONGODB_URL` when set, else the nx-27017 stand-in (see `common/mongo.rs`).
 
-mod common;
+use crate::common;
 
 use app::ports::{Catalog, StoreError};
 use common::mongo::MongoServer;
@@ -112,7 +112,7 @@ async fn unreachable_server_fails_fast_naming_the_host_but_not_the_password() {
     assert!(!text.contains("pa55-w0rd"), "{text}");
 
     let data = TempDir::new().unwrap();
-    let out = famigo(&data).env("MONGODB_URL", &url).arg("serve").output().unwrap();
+    let out = common::famigo_command(&data, "warn").env("MONGODB_URL", &url).arg("serve").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let last = stderr.trim_end().lines().last().unwrap_or_default();
@@ -140,8 +140,11 @@ async fn the_site_runs_on_mongodb_and_survives_losing_it() {
     assert!(ready.body.contains("mongodb"), "{}", ready.body);
 
     if !server.can_restart() {
-        println!("skipped: losing MongoDB needs the nx-27017 stand-in (a configured MongoDB is not ours to stop)");
-        return;
+        return common::skip(
+            "mongodb-stand-in",
+            "losing MongoDB needs the nx-27017 stand-in (a configured MongoDB is not ours to stop)",
+        )
+        .unwrap_or(());
     }
     server.stop();
     let started = Instant::now();
@@ -166,10 +169,6 @@ async fn the_site_runs_on_mongodb_and_survives_losing_it() {
     assert_eq!(app.get("/readyz").await.status, 200);
 }
 
-fn famigo(data: &TempDir) -> Command {
-    common::famigo_command(data.path(), "warn")
-}
-
 fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -183,14 +182,14 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
     let files = TempDir::new().unwrap();
     let (a, b, c) = (files.path().join("a.jsonl"), files.path().join("b.jsonl"), files.path().join("c.jsonl"));
     let mongo = |data: &TempDir| {
-        let mut cmd = famigo(data);
+        let mut cmd = common::famigo_command(data, "warn");
         cmd.env("MONGODB_URL", &server.url).env("MONGODB_DB", &server.database);
         cmd
     };
 
     let sqlite_data = TempDir::new().unwrap();
-    run_ok(famigo(&sqlite_data).args(["seed", "--apps", "300", "--seed", "5"]));
-    run_ok(famigo(&sqlite_data).arg("export").arg("--out").arg(&a));
+    run_ok(common::famigo_command(&sqlite_data, "warn").args(["seed", "--apps", "300", "--seed", "5"]));
+    run_ok(common::famigo_command(&sqlite_data, "warn").arg("export").arg("--out").arg(&a));
 
     let mongo_data = TempDir::new().unwrap();
     let imported = run_ok(mongo(&mongo_data).arg("import").arg(&a));
@@ -201,8 +200,8 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
     assert!(std::fs::read_to_string(&b).unwrap() == exported, "SQLite → MongoDB changed the data");
 
     let back = TempDir::new().unwrap();
-    run_ok(famigo(&back).arg("import").arg(&b));
-    run_ok(famigo(&back).arg("export").arg("--out").arg(&c));
+    run_ok(common::famigo_command(&back, "warn").arg("import").arg(&b));
+    run_ok(common::famigo_command(&back, "warn").arg("export").arg("--out").arg(&c));
     assert!(std::fs::read_to_string(&c).unwrap() == exported, "MongoDB → SQLite changed the data");
 
     let migrated = mongo(&mongo_data).arg("migrate").output().unwrap();

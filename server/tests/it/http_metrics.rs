@@ -1,6 +1,6 @@
 //! `/metrics`, `x-famigo-node` and `/readyz` as an operator and a load balancer see them.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 

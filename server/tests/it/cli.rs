@@ -1,17 +1,13 @@
 //! The `famigo` binary as an operator runs it: exit codes, configuration errors, seeding,
 //! serving and a graceful stop on SIGTERM.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-
-fn famigo(data: &TempDir) -> Command {
-    common::famigo_command(data.path(), "info")
-}
 
 #[test]
 fn bad_configuration_is_one_line_and_exit_2() {
@@ -25,7 +21,7 @@ fn bad_configuration_is_one_line_and_exit_2() {
         ("ALERT_EMAIL", "ops"),
         ("JOB_LEASE_SECONDS", "0"),
     ] {
-        let out = famigo(&data).env(var, value).arg("serve").output().unwrap();
+        let out = common::famigo_command(&data, "info").env(var, value).arg("serve").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
@@ -38,7 +34,7 @@ fn malformed_dotenv_is_a_configuration_error() {
     let data = TempDir::new().unwrap();
     let cwd = TempDir::new().unwrap();
     std::fs::write(cwd.path().join(".env"), "FAMIGO_ADDR='unterminated\n").unwrap();
-    let out = famigo(&data).current_dir(cwd.path()).arg("serve").output().unwrap();
+    let out = common::famigo_command(&data, "info").current_dir(cwd.path()).arg("serve").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"));
 }
@@ -47,7 +43,7 @@ fn malformed_dotenv_is_a_configuration_error() {
 fn bad_arguments_exit_2() {
     let data = TempDir::new().unwrap();
     for args in [&["seed", "--apps", "0"][..], &["seed", "--apps", "many"], &["frobnicate"]] {
-        let out = famigo(&data).args(args).output().unwrap();
+        let out = common::famigo_command(&data, "info").args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
@@ -56,9 +52,12 @@ fn bad_arguments_exit_2() {
 async fn seed_if_empty_seeds_once() {
     use app::ports::Catalog;
     let data = TempDir::new().unwrap();
-    let ok = famigo(&data).args(["seed", "--apps", "120", "--if-empty"]).status().unwrap();
+    let ok = common::famigo_command(&data, "info").args(["seed", "--apps", "120", "--if-empty"]).status().unwrap();
     assert!(ok.success());
-    let again = famigo(&data).args(["seed", "--apps", "50", "--seed", "9", "--if-empty"]).status().unwrap();
+    let again = common::famigo_command(&data, "info")
+        .args(["seed", "--apps", "50", "--seed", "9", "--if-empty"])
+        .status()
+        .unwrap();
     assert!(again.success());
     let store = famigo::sqlite::catalog::SqliteCatalog::open(data.path()).await.unwrap();
     assert_eq!(store.count().await.unwrap(), 120, "the second run must not add apps");
@@ -78,7 +77,7 @@ async fn outbox_lists_the_newest_mail() {
         };
         outbox.put(&mail).await.unwrap();
     }
-    let out = famigo(&data).args(["outbox", "--limit", "5"]).output().unwrap();
+    let out = common::famigo_command(&data, "info").args(["outbox", "--limit", "5"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -102,7 +101,7 @@ fn http_get(addr: &str, path: &str) -> String {
 #[test]
 fn serves_then_stops_cleanly_on_sigterm() {
     let data = TempDir::new().unwrap();
-    let mut child = famigo(&data)
+    let mut child = common::famigo_command(&data, "info")
         .env("FAMIGO_ADDR", "127.0.0.1:0")
         .arg("serve")
         .stdout(Stdio::piped())
@@ -138,7 +137,7 @@ async fn createadmin_makes_or_promotes_an_administrator() {
     use app::ports::Accounts;
     let data = TempDir::new().unwrap();
     let run = |args: &[&str], stdin: &str| {
-        let mut child = famigo(&data)
+        let mut child = common::famigo_command(&data, "info")
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

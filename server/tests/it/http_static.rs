@@ -1,7 +1,7 @@
 //! Static files and the web edge: cache headers, precompressed assets, CDN base URL, and
 //! redirects from old domains.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use std::fs;

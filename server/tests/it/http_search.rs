@@ -1,7 +1,7 @@
 //! `/search` and the suggestions server function through the whole HTTP stack, on the
 //! embedded index; and the fallback to the catalog when the search backend is down.
 
-mod common;
+use crate::common;
 
 use app::api::search::SuggestApps;
 use common::TestApp;

@@ -1,32 +1,17 @@
 //! Admin sign-in and the job server functions over HTTP: who may call them, and from where.
 
-mod common;
+use crate::common;
 
 use app::api::admin::AdminSignIn;
 use app::api::jobs::{CancelJob, EnqueueJob, ListJobs};
+use common::browser::{post_with_only as post_form, session_cookie, HOST, ORIGIN};
 use common::{Response, TestApp};
 use leptos::server_fn::ServerFn;
 
 const TOKEN: &str = "test-admin-token-0123456789";
-const ORIGIN: (&str, &str) = ("origin", "http://famigo.test");
-const HOST: (&str, &str) = ("host", "famigo.test");
 
 async fn admin_app() -> TestApp {
     TestApp::with_env(20, &[("ADMIN_TOKEN", TOKEN)]).await
-}
-
-async fn post_form(app: &TestApp, uri: &str, form: &str, headers: &[(&str, &str)]) -> Response {
-    let mut request = axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    app.send(request.body(axum::body::Body::from(form.to_string())).unwrap()).await
-}
-
-fn session_cookie(response: &Response) -> String {
-    let set_cookie = response.headers.get("set-cookie").expect("a session cookie").to_str().unwrap();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    set_cookie.split(';').next().unwrap().to_string()
 }
 
 async fn sign_in(app: &TestApp) -> String {

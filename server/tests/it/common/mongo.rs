@@ -34,8 +34,10 @@ impl MongoServer {
             }
         }
         let Some(nx) = nx_executable() else {
-            println!("skipped: MONGODB_URL not set and nx-27017 not installed (scripts/test-deps.sh installs it)");
-            return None;
+            return super::skip(
+                "mongodb",
+                "MONGODB_URL not set and nx-27017 not installed (scripts/test-deps.sh installs it)",
+            );
         };
         let mut dir = tempfile::TempDir::new().expect("temp dir");
         for _ in 0..20 {

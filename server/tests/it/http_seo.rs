@@ -1,7 +1,7 @@
 //! What crawlers see: robots, sitemaps (split at the limit), Atom feeds, canonical links,
 //! OpenGraph and JSON-LD on app pages, and a crawl of the whole seeded site.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use std::collections::{BTreeSet, HashMap, VecDeque};

@@ -3,7 +3,7 @@
 //! of its own, removed afterwards). Hand-written apps with distinctive names sit among
 //! generated ones, so every check has neighbours to beat.
 
-mod common;
+use crate::common;
 
 use app::domain::{App, CatalogQuery, Category, Platform, SearchQuery, SearchSort, SortOrder};
 use app::ports::SearchIndex;
@@ -143,8 +143,7 @@ async fn tantivy() -> Option<Setup> {
 
 async fn meilisearch() -> Option<Setup> {
     let Ok(url) = std::env::var("MEILI_URL") else {
-        println!("skipped: MEILI_URL not set");
-        return None;
+        return common::skip("meilisearch", "MEILI_URL not set");
     };
     let key = std::env::var("MEILI_KEY").ok();
     let uid = format!("famigo_test_{}", ulid::Ulid::new().to_string().to_lowercase());
@@ -303,40 +302,15 @@ fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-macro_rules! relevance {
-    ($backend:ident, $make:path) => {
-        mod $backend {
-            use super::*;
-            relevance!(@tests $make;
-                one_typo_finds_the_intended_app_first, a_prefix_finds_completions,
-                the_name_outranks_the_description, filters_intersect_with_the_text,
-                facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders,
-                pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results,
-                unicode_synonyms_and_empty_queries);
-        }
-    };
-    (@tests $make:path; $($check:ident),+) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(setup) = $make().await else { return };
-                super::$check(&setup).await;
-                setup.done().await;
-            }
-        )+
-    };
-}
-
-relevance!(tantivy, tantivy);
-relevance!(meilisearch, meilisearch);
+common::backend_suite!(tantivy, tantivy, [one_typo_finds_the_intended_app_first, a_prefix_finds_completions, the_name_outranks_the_description, filters_intersect_with_the_text, facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders, pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results, unicode_synonyms_and_empty_queries], then Setup::done);
+common::backend_suite!(meilisearch, meilisearch, [one_typo_finds_the_intended_app_first, a_prefix_finds_completions, the_name_outranks_the_description, filters_intersect_with_the_text, facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders, pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results, unicode_synonyms_and_empty_queries], then Setup::done);
 
 /// A Meilisearch index an older version wrote (documents without `rating_score`) says it is
 /// outdated, so the server queues a rebuild at start; once its apps are written again it is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meilisearch_index_written_before_rating_score_is_outdated() {
     let Ok(url) = std::env::var("MEILI_URL") else {
-        println!("skipped: MEILI_URL not set");
-        return;
+        return common::skip("meilisearch", "MEILI_URL not set").unwrap_or(());
     };
     let key = std::env::var("MEILI_KEY").ok();
     let uid = format!("famigo_test_{}", ulid::Ulid::new().to_string().to_lowercase());
