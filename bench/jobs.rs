@@ -3,7 +3,8 @@
 //!   (jobs/s from the first claim to the last completion);
 //! - `import_catalog` of 100k JSON Lines rows into the store behind the browse index and the
 //!   page-cache invalidation, as `famigo serve` wires them (end to end, index included).
-//!   cargo bench -p server --bench jobs      (BENCH_JOBS=2000, BENCH_IMPORT=100000)
+//!
+//! `cargo bench -p server --bench jobs` (BENCH_JOBS=2000, BENCH_IMPORT=100000).
 //! Starts its own redis-server on 127.0.0.1:3231 (Debian's `redis-server` must be installed).
 
 use app::domain::{JobFilter, JobKind, JobState};
@@ -138,7 +139,7 @@ async fn main() {
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(import_dir.path()).await.unwrap());
     let args = serde_json::json!({ "path": file }).to_string();
     let job = queue.enqueue(JobKind::ImportCatalog, &args, 1).await.unwrap();
-    let elapsed = drain(&[queue.clone()], &JobServices::new(catalog.clone()), 1).await;
+    let elapsed = drain(std::slice::from_ref(&queue), &JobServices::new(catalog.clone()), 1).await;
     let done = queue.get(&job.id).await.unwrap().unwrap();
     println!(
         "\nimport_catalog: {import_rows} rows in {:.1} s ({:.0} rows/s), {} apps in the catalog; result {}",
@@ -148,4 +149,5 @@ async fn main() {
         done.result.unwrap_or_default().chars().take(80).collect::<String>()
     );
     let _ = redis.kill();
+    let _ = redis.wait();
 }

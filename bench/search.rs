@@ -123,7 +123,7 @@ async fn index_latency(name: &str, index: Arc<dyn SearchIndex>, queries: &[Strin
         one_at_a_time.len() as f64 / one_at_a_time.iter().sum::<Duration>().as_secs_f64()
     );
     if std::env::var("BENCH_SLOWEST").is_ok() {
-        alone.sort_by(|a, b| b.0.cmp(&a.0));
+        alone.sort_by_key(|b| std::cmp::Reverse(b.0));
         for (took, qs, total) in alone.iter().take(8) {
             eprintln!("{name}: {:.2} ms alone, {total} hits: ?{qs}", took.as_secs_f64() * 1e3);
         }

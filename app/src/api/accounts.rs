@@ -23,7 +23,7 @@ pub struct AccountOverview {
 pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
     let ip_key = format!("signup:ip:{}", ssr::client_ip());
-    ssr::check_throttle(&state, &[ip_key.clone()]).await?;
+    ssr::check_throttle(&state, std::slice::from_ref(&ip_key)).await?;
     let values =
         vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
     let account = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;

@@ -44,7 +44,7 @@ pub async fn save_review(slug: String, form: ReviewForm) -> Result<Review, ApiEr
     let values = vec![("stars".to_string(), form.stars.clone()), ("text".to_string(), form.text.clone())];
     let review = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     let key = format!("reviews:account:{}", user.id);
-    super::accounts::ssr::check_throttle(&state, &[key.clone()]).await?;
+    super::accounts::ssr::check_throttle(&state, std::slice::from_ref(&key)).await?;
     if state.catalog.get(&slug).await?.is_none() {
         return Err(ApiError::NotFound(format!("app {slug:?}")));
     }

@@ -14,9 +14,7 @@ pub fn SearchBox() -> impl IntoView {
     let location = use_location();
     // On a results page the box shows that search.
     let current = move || {
-        (location.pathname.get() == "/search")
-            .then(|| SearchQuery::from_query_str(&location.search.get()).map(|q| q.text).unwrap_or_default())
-            .unwrap_or_default()
+        if location.pathname.get() == "/search" { SearchQuery::from_query_str(&location.search.get()).map(|q| q.text).unwrap_or_default() } else { Default::default() }
     };
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     let open = RwSignal::new(false);

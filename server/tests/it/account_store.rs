@@ -60,7 +60,7 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert!(!accounts.set_digest("no-such-id", false).await.unwrap());
 
     // Children: in the order added, at most MAX_KIDS, only the owner removes one.
-    let kid = |n: u16| NewKid { nickname: (n % 2 == 0).then(|| format!("Kid {n}")), birth_year: 2010 + n };
+    let kid = |n: u16| NewKid { nickname: n.is_multiple_of(2).then(|| format!("Kid {n}")), birth_year: 2010 + n };
     let first = accounts.add_kid(&sam.id, &kid(0)).await.unwrap().expect("added");
     assert_eq!(first.nickname.as_deref(), Some("Kid 0"));
     for n in 1..MAX_KIDS as u16 {

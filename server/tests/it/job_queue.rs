@@ -88,7 +88,7 @@ async fn wait_for(queue: &Arc<dyn JobQueue>, id: &str, state: JobState, limit: D
 async fn a_job_runs_to_done_with_its_result_and_progress(s: &Setup) {
     let job = s.queue.enqueue(JobKind::Noop, r#"{"steps": 5}"#, 3).await.unwrap();
     assert_eq!(job.state, JobState::Queued);
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("w1"));
     let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
     assert_eq!(done.result.as_deref(), Some(r#"{"steps":5}"#));
     assert_eq!((done.attempts, done.progress.percent()), (1, 100));
@@ -100,7 +100,7 @@ async fn a_job_runs_to_done_with_its_result_and_progress(s: &Setup) {
 async fn failures_retry_with_backoff_then_die_keeping_the_error(s: &Setup) {
     let recovers = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 2}"#, 4).await.unwrap();
     let dies = s.queue.enqueue(JobKind::Noop, r#"{"fail_attempts": 99}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("w1"));
     let recovered = wait_for(&s.queue, &recovers.id, JobState::Done, Duration::from_secs(5)).await;
     assert_eq!(recovered.attempts, 3, "two failures, then success");
     let dead = wait_for(&s.queue, &dies.id, JobState::Dead, Duration::from_secs(5)).await;
@@ -128,7 +128,7 @@ async fn a_job_whose_worker_died_runs_again_once_and_the_dead_worker_cannot_fini
         "leased jobs are not handed out twice"
     );
 
-    let (stop, worker) = start(&s, s.queue.clone(), fast("survivor"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("survivor"));
     let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(5)).await;
     assert_eq!(done.attempts, 2);
     assert_eq!(s.queue.complete(&job.id, &lost.token, "{}").await.unwrap(), Lease::Lost, "the old lease is fenced off");
@@ -144,8 +144,8 @@ async fn two_workers_run_each_of_200_jobs_exactly_once(s: &Setup) {
         s.queue.enqueue(JobKind::Noop, &args, 3).await.unwrap();
     }
     let second = s.second_handle().await;
-    let (stop_a, a) = start(&s, s.queue.clone(), fast("a"));
-    let (stop_b, b) = start(&s, second, fast("b"));
+    let (stop_a, a) = start(s, s.queue.clone(), fast("a"));
+    let (stop_b, b) = start(s, second, fast("b"));
     let started = Instant::now();
     loop {
         let counts = s.queue.list(&JobFilter::default(), 1, 1).await.unwrap().counts;
@@ -172,7 +172,7 @@ async fn queued_jobs_cancel_at_once_and_running_ones_at_their_next_step(s: &Setu
     assert_eq!(s.queue.cancel("no-such-job").await.unwrap(), None);
 
     let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("w1"));
     wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
     assert_eq!(s.queue.cancel(&long.id).await.unwrap(), Some(JobState::Running), "asked to stop");
     let cancelled = wait_for(&s.queue, &long.id, JobState::Cancelled, Duration::from_secs(5)).await;
@@ -183,7 +183,7 @@ async fn queued_jobs_cancel_at_once_and_running_ones_at_their_next_step(s: &Setu
 
 async fn a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt(s: &Setup) {
     let long = s.queue.enqueue(JobKind::Noop, r#"{"steps": 1000, "step_ms": 20}"#, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("w1"));
     wait_for(&s.queue, &long.id, JobState::Running, Duration::from_secs(5)).await;
     stop.send(true).unwrap();
     worker.await.unwrap();
@@ -204,7 +204,7 @@ async fn import_upserts_good_lines_and_reports_each_bad_one(s: &Setup) {
 
     let args = serde_json::json!({ "path": path }).to_string();
     let job = s.queue.enqueue(JobKind::ImportCatalog, &args, 3).await.unwrap();
-    let (stop, worker) = start(&s, s.queue.clone(), fast("w1"));
+    let (stop, worker) = start(s, s.queue.clone(), fast("w1"));
     let done = wait_for(&s.queue, &job.id, JobState::Done, Duration::from_secs(20)).await;
     stop.send(true).unwrap();
     worker.await.unwrap();
