@@ -10,7 +10,6 @@ use app::ports::Catalog;
 use famigo::catalog::browse_index::BrowseIndex;
 use famigo::mongo::catalog::MongoCatalog;
 use famigo::mongo::Mongo;
-use famigo::sqlite::catalog::SqliteCatalog;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,7 +27,7 @@ async fn mean_time(catalog: &dyn Catalog, query: &CatalogQuery, budget: Duration
 async fn main() {
     let apps: usize = std::env::var("BENCH_APPS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::TempDir::new().expect("temp dir");
-    let store = Arc::new(SqliteCatalog::open(dir.path()).await.expect("open"));
+    let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.expect("open").catalog());
     let started = Instant::now();
     famigo::catalog::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
     let seeded = started.elapsed();

@@ -14,7 +14,6 @@ use famigo::catalog::cache_invalidation::CacheInvalidatingCatalog;
 use famigo::jobs::{JobServices, Worker, WorkerConfig};
 use famigo::memory::page_cache::MemoryPageCache;
 use famigo::redis::queue::RedisJobQueue;
-use famigo::sqlite::catalog::SqliteCatalog;
 use famigo::sqlite::queue::SqliteJobQueue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -103,13 +102,20 @@ async fn noop_row(name: &str, backend: &Backend, services: &JobServices, jobs: u
     println!("| {name} | {} | {} |", cells[0], cells[1]);
 }
 
+/// Every other port a job may use, embedded in `dir`, over `catalog`.
+async fn services_over(dir: &tempfile::TempDir, catalog: Arc<dyn Catalog>) -> JobServices {
+    let data_dir = dir.path().to_str().expect("utf-8 temp path");
+    let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs([("DATA_DIR", data_dir)])).unwrap();
+    famigo::wiring::job_services_over(&config, catalog).await.expect("job services")
+}
+
 #[tokio::main]
 async fn main() {
     let jobs = env_number("BENCH_JOBS", 2000) as u64;
     let import_rows = env_number("BENCH_IMPORT", 100_000);
     let dir = tempfile::TempDir::new().unwrap();
-    let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
-    let services = JobServices::new(store.clone());
+    let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.unwrap().catalog());
+    let services = services_over(&dir, store.clone()).await;
 
     let mut redis = std::process::Command::new("redis-server")
         .args(["--port", &REDIS_PORT.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
@@ -132,14 +138,15 @@ async fn main() {
         famigo::catalog::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
     let import_dir = tempfile::TempDir::new().unwrap();
-    let store = Arc::new(SqliteCatalog::open(import_dir.path()).await.unwrap());
+    let store = Arc::new(famigo::sqlite::Sqlite::open(import_dir.path()).await.unwrap().catalog());
     let indexed = Arc::new(BrowseIndex::build(store).await.unwrap());
     let cache = Arc::new(MemoryPageCache::new(64 << 20, Duration::from_secs(3600)));
     let catalog: Arc<dyn Catalog> = Arc::new(CacheInvalidatingCatalog::new(indexed, cache));
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(import_dir.path()).await.unwrap());
     let args = serde_json::json!({ "path": file }).to_string();
     let job = queue.enqueue(JobKind::ImportCatalog, &args, 1).await.unwrap();
-    let elapsed = drain(std::slice::from_ref(&queue), &JobServices::new(catalog.clone()), 1).await;
+    let services = services_over(&import_dir, catalog.clone()).await;
+    let elapsed = drain(std::slice::from_ref(&queue), &services, 1).await;
     let done = queue.get(&job.id).await.unwrap().unwrap();
     println!(
         "\nimport_catalog: {import_rows} rows in {:.1} s ({:.0} rows/s), {} apps in the catalog; result {}",

@@ -143,7 +143,7 @@ async fn main() {
     let apps: usize = std::env::var("BENCH_APPS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let dir = tempfile::TempDir::new().expect("temp dir");
-    let store = Arc::new(SqliteCatalog::open(dir.path()).await.expect("open"));
+    let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.expect("open").catalog());
     famigo::catalog::seed::seed(store.as_ref(), apps, 1).await.expect("seed");
     let sample = store.scan(None, 5_000).await.expect("scan");
     let queries = queries(&sample);

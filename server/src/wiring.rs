@@ -5,6 +5,7 @@
 
 use crate::catalog::browse_index::BrowseIndex;
 use crate::catalog::change_feed::ChangeFeed;
+use crate::catalog::review_effects::RatingSyncedReviews;
 use crate::config::Config;
 use crate::http::sessions::SessionBackend;
 use crate::http::Site;
@@ -227,20 +228,23 @@ impl Backends {
             println!("ADMIN_TOKEN is not set; this run's admin token (sign in at /admin): {token}");
             token
         });
+        let (page_cache, jobs) = (self.page_cache, self.jobs);
+        let catalog = crate::catalog::stack(index, page_cache.clone(), jobs.clone());
+        let reviews = Arc::new(RatingSyncedReviews::new(self.store.reviews.clone(), page_cache.clone(), jobs.clone()));
         let state = AppState {
             leptos_options: config.leptos_options(),
-            catalog: crate::catalog::stack(index, self.page_cache.clone(), self.jobs.clone()),
+            catalog,
             asset_url: config.web.asset_url.clone(),
             canonical_url: config.web.canonical_url.clone(),
-            page_cache: self.page_cache,
+            page_cache,
             page_cache_stats: Arc::default(),
             admin_token: Arc::new(AdminToken::new(admin_token)),
-            jobs: self.jobs,
+            jobs,
             search: self.search,
             outbox: self.outbox,
             trends: self.trends,
             accounts: self.store.accounts.clone(),
-            reviews: self.store.reviews.clone(),
+            reviews,
             throttle: self.throttle,
         };
         Ok(Site {
@@ -256,6 +260,15 @@ impl Backends {
 /// What the jobs of a worker in this process use: the site's ports, and the site itself.
 pub fn job_services(site: &Site, router: axum::Router) -> JobServices {
     JobServices::of(&site.state, router)
+}
+
+/// Every port a job may use, opened as `config` says, with jobs reading and writing `catalog`
+/// itself (tests and benchmarks drive a worker over a store of their own).
+pub async fn job_services_over(config: &Config, catalog: Arc<dyn Catalog>) -> anyhow::Result<JobServices> {
+    let store = Store::open(config).await.context("cannot open the catalog")?;
+    let site = Backends::around(config, store).await?.into_site(config).await?;
+    let router = crate::http::router(site.clone(), &config.web);
+    Ok(JobServices { catalog, ..JobServices::of(&site.state, router) })
 }
 
 /// The webhook and, with `ALERT_EMAIL`, the outbox.

@@ -3,6 +3,8 @@
 //! stamp; a new password changes the stamp, which signs every other browser out. Sign-in and
 //! sign-up are throttled per client address and per account (`ports::Throttle`).
 
+#[cfg(feature = "ssr")]
+use super::auth;
 use super::ApiError;
 use crate::domain::{Kid, KidForm, PasswordForm, SignUpForm, User};
 use leptos::prelude::*;
@@ -22,14 +24,14 @@ pub struct AccountOverview {
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
-    let ip_key = format!("signup:ip:{}", ssr::client_ip());
-    ssr::check_throttle(&state, std::slice::from_ref(&ip_key)).await?;
+    let ip_key = format!("signup:ip:{}", auth::client_ip());
+    auth::check_throttle(&state, std::slice::from_ref(&ip_key)).await?;
     let values =
         vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
     let account = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     // Every valid attempt counts, created or not: an address may make a few accounts an hour.
-    ssr::count_failure(&state, &ip_key, &ssr::SIGN_UP_PER_IP).await;
-    let password_hash = super::password::hash(account.password).await.map_err(ssr::hashing_failed)?;
+    auth::count_failure(&state, &ip_key, &auth::SIGN_UP_PER_IP).await;
+    let password_hash = super::password::hash(account.password).await.map_err(auth::hashing_failed)?;
     let new = crate::ports::NewUser {
         email: account.email,
         display_name: account.display_name,
@@ -49,8 +51,8 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiEr
     };
     tracing::info!(user = %user.id, "account created");
     let record = state.accounts.user(&user.id).await?.ok_or(ApiError::Unavailable)?;
-    ssr::start_session(&record).await?;
-    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    auth::start_session(&record).await?;
+    leptos_axum::redirect(&auth::safe_next(next.as_deref()));
     Ok(())
 }
 
@@ -59,27 +61,27 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email)
         .unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
-    let keys = [format!("signin:ip:{}", ssr::client_ip()), format!("signin:account:{email}")];
-    ssr::check_throttle(&state, &keys).await?;
-    let record = ssr::verified_user(&state, &email, password).await?;
+    let keys = [format!("signin:ip:{}", auth::client_ip()), format!("signin:account:{email}")];
+    auth::check_throttle(&state, &keys).await?;
+    let record = auth::verified_user(&state, &email, password).await?;
     let Some(record) = record else {
-        ssr::count_failure(&state, &keys[0], &ssr::SIGN_IN_PER_IP).await;
-        ssr::count_failure(&state, &keys[1], &ssr::SIGN_IN_PER_ACCOUNT).await;
+        auth::count_failure(&state, &keys[0], &auth::SIGN_IN_PER_IP).await;
+        auth::count_failure(&state, &keys[1], &auth::SIGN_IN_PER_ACCOUNT).await;
         tracing::info!("sign-in refused: wrong email or password");
         return Err(ApiError::SignInFailed);
     };
     if let Err(e) = state.throttle.clear(&keys[1]).await {
         tracing::warn!("throttle: {e}");
     }
-    ssr::start_session(&record).await?;
-    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    auth::start_session(&record).await?;
+    leptos_axum::redirect(&auth::safe_next(next.as_deref()));
     Ok(())
 }
 
 /// Signs this browser out (of the admin token's session too).
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ApiError> {
-    super::session().await?.flush().await.map_err(super::session_failed)?;
+    auth::session().await?.flush().await.map_err(auth::session_failed)?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -100,7 +102,7 @@ impl Viewer {
 
 #[server]
 pub async fn current_viewer() -> Result<Option<Viewer>, ApiError> {
-    let Some(user) = ssr::signed_in_user().await? else { return Ok(None) };
+    let Some(user) = auth::signed_in_user().await? else { return Ok(None) };
     let favorites = super::state()?.accounts.favorites(&user.id).await?;
     Ok(Some(Viewer { user, favorites }))
 }
@@ -131,17 +133,17 @@ impl ViewerResource {
 
 #[server]
 pub async fn my_account() -> Result<AccountOverview, ApiError> {
-    let user = ssr::require_user().await?;
+    let user = auth::require_user().await?;
     let kids = super::state()?.accounts.kids(&user.id).await?;
-    Ok(AccountOverview { user, kids, year: ssr::this_year() })
+    Ok(AccountOverview { user, kids, year: super::this_year() })
 }
 
 #[server]
 pub async fn add_kid(form: KidForm) -> Result<Kid, ApiError> {
-    let user = ssr::require_user().await?;
+    let user = auth::require_user().await?;
     let values = vec![("nickname".to_string(), form.nickname.clone()), ("age".to_string(), form.age.clone())];
     let kid =
-        form.validate(ssr::this_year()).map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
+        form.validate(super::this_year()).map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     match super::state()?.accounts.add_kid(&user.id, &kid).await {
         Ok(Some(kid)) => Ok(kid),
         Ok(None) => Err(ApiError::SignInRequired),
@@ -158,7 +160,7 @@ pub async fn add_kid(form: KidForm) -> Result<Kid, ApiError> {
 
 #[server]
 pub async fn remove_kid(id: String) -> Result<(), ApiError> {
-    let user = ssr::require_user().await?;
+    let user = auth::require_user().await?;
     if super::state()?.accounts.remove_kid(&user.id, &id).await? {
         Ok(())
     } else {
@@ -170,18 +172,18 @@ pub async fn remove_kid(id: String) -> Result<(), ApiError> {
 /// signed out (this one stays in).
 #[server]
 pub async fn change_password(form: PasswordForm) -> Result<(), ApiError> {
-    let user = ssr::require_user().await?;
+    let user = auth::require_user().await?;
     let state = super::state()?;
     crate::domain::check_password(&form.new).map_err(|message| ApiError::field("new", message))?;
-    let record = ssr::verified_user(&state, &user.email, form.current).await?;
+    let record = auth::verified_user(&state, &user.email, form.current).await?;
     let Some(record) = record else {
-        ssr::count_failure(&state, &format!("signin:account:{}", user.email), &ssr::SIGN_IN_PER_ACCOUNT).await;
+        auth::count_failure(&state, &format!("signin:account:{}", user.email), &auth::SIGN_IN_PER_ACCOUNT).await;
         return Err(ApiError::field("current", "this is not your current password"));
     };
-    let hash = super::password::hash(form.new).await.map_err(ssr::hashing_failed)?;
+    let hash = super::password::hash(form.new).await.map_err(auth::hashing_failed)?;
     state.accounts.set_password(&record.user.id, &hash).await?;
     let record = state.accounts.user(&record.user.id).await?.ok_or(ApiError::SignInRequired)?;
-    ssr::start_session(&record).await?;
+    auth::start_session(&record).await?;
     tracing::info!(user = %record.user.id, "password changed");
     Ok(())
 }
@@ -189,18 +191,16 @@ pub async fn change_password(form: PasswordForm) -> Result<(), ApiError> {
 /// Deletes the account and everything that is its own, given the password; signs out.
 #[server]
 pub async fn delete_account(password: String) -> Result<(), ApiError> {
-    let user = ssr::require_user().await?;
+    let user = auth::require_user().await?;
     let state = super::state()?;
-    if ssr::verified_user(&state, &user.email, password).await?.is_none() {
-        ssr::count_failure(&state, &format!("signin:account:{}", user.email), &ssr::SIGN_IN_PER_ACCOUNT).await;
+    if auth::verified_user(&state, &user.email, password).await?.is_none() {
+        auth::count_failure(&state, &format!("signin:account:{}", user.email), &auth::SIGN_IN_PER_ACCOUNT).await;
         return Err(ApiError::field("password", "this is not your password"));
     }
     // Reviews first: a deletion failing part-way leaves an account that can be deleted again.
-    for slug in state.reviews.delete_user_reviews(&user.id).await? {
-        super::reviews::ssr::reviews_changed(&state, &slug).await;
-    }
+    state.reviews.delete_user_reviews(&user.id).await?;
     state.accounts.delete_user(&user.id).await?;
-    super::session().await?.flush().await.map_err(super::session_failed)?;
+    auth::session().await?.flush().await.map_err(auth::session_failed)?;
     tracing::info!(user = %user.id, "account deleted");
     leptos_axum::redirect("/?account=deleted");
     Ok(())
@@ -212,10 +212,10 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
 pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email).map_err(|message| ApiError::field("email", message))?;
-    let keys = [format!("reset:ip:{}", ssr::client_ip()), format!("reset:account:{email}")];
-    ssr::check_throttle(&state, &keys).await?;
-    ssr::count_failure(&state, &keys[0], &ssr::SIGN_UP_PER_IP).await;
-    ssr::count_failure(&state, &keys[1], &ssr::RESETS_PER_ACCOUNT).await;
+    let keys = [format!("reset:ip:{}", auth::client_ip()), format!("reset:account:{email}")];
+    auth::check_throttle(&state, &keys).await?;
+    auth::count_failure(&state, &keys[0], &auth::SIGN_UP_PER_IP).await;
+    auth::count_failure(&state, &keys[1], &ssr::RESETS_PER_ACCOUNT).await;
     if let Some(record) = state.accounts.user_by_email(&email).await? {
         ssr::send_reset_link(&state, &record.user).await?;
     }
@@ -233,12 +233,12 @@ pub async fn reset_password(token: String, password: String) -> Result<(), ApiEr
     let Some(user_id) = state.accounts.take_reset_token(&ssr::token_hash(token.trim()), now).await? else {
         return Err(ApiError::field("token", "this link has expired or was used already: ask for a new one"));
     };
-    let hash = super::password::hash(password).await.map_err(ssr::hashing_failed)?;
+    let hash = super::password::hash(password).await.map_err(auth::hashing_failed)?;
     if !state.accounts.set_password(&user_id, &hash).await? {
         return Err(ApiError::field("token", "this account no longer exists"));
     }
     let record = state.accounts.user(&user_id).await?.ok_or(ApiError::SignInRequired)?;
-    ssr::start_session(&record).await?;
+    auth::start_session(&record).await?;
     tracing::info!(user = %user_id, "password reset");
     leptos_axum::redirect("/account");
     Ok(())
@@ -246,36 +246,11 @@ pub async fn reset_password(token: String, password: String) -> Result<(), ApiEr
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use super::super::{session, session_failed, state, ApiError};
+    use super::super::ApiError;
     use crate::domain::User;
-    use crate::ports::{AppState, ClientIp, ThrottlePolicy, UserRecord};
+    use crate::ports::{AppState, ThrottlePolicy};
     use std::time::Duration;
 
-    /// The session key of a signed-in parent.
-    pub const ACCOUNT_KEY: &str = "account";
-
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct SignedIn {
-        user_id: String,
-        stamp: String,
-    }
-
-    const MINUTE: Duration = Duration::from_secs(60);
-    /// A family behind one address may mistype a few times; a guesser gets a second, doubling.
-    pub const SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy {
-        free: 20,
-        window: Duration::from_secs(15 * 60),
-        base: Duration::from_secs(1),
-        max: Duration::from_secs(15 * 60),
-    };
-    pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
-        free: 5,
-        window: Duration::from_secs(15 * 60),
-        base: Duration::from_secs(2),
-        max: Duration::from_secs(15 * 60),
-    };
-    pub const SIGN_UP_PER_IP: ThrottlePolicy =
-        ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
     /// A few reset mails an hour to one address: enough for a lost mail, not a mail bomb.
     pub const RESETS_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
         free: 3,
@@ -331,108 +306,5 @@ pub(crate) mod ssr {
             ApiError::Unavailable
         })?;
         Ok(())
-    }
-
-    pub fn this_year() -> i32 {
-        use chrono::Datelike;
-        chrono::Utc::now().year()
-    }
-
-    /// The client's address as the server's middleware worked it out (see `http::client_ip`).
-    pub fn client_ip() -> String {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
-            .map_or_else(|| "unknown".to_string(), |ip| ip.0.to_string())
-    }
-
-    /// Refuses with the longest wait among `keys`; a throttle that cannot answer lets the
-    /// attempt through (it is logged): sign-in must not depend on it.
-    pub async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
-        let mut longest = Duration::ZERO;
-        for key in keys {
-            match state.throttle.wait(key).await {
-                Ok(Some(wait)) => longest = longest.max(wait),
-                Ok(None) => {}
-                Err(e) => tracing::warn!("throttle: {e}"),
-            }
-        }
-        if longest.is_zero() {
-            return Ok(());
-        }
-        tracing::info!(seconds = longest.as_secs(), "attempt throttled");
-        Err(ApiError::TooManyAttempts { retry_after_secs: longest.as_secs_f64().ceil() as u64 })
-    }
-
-    pub async fn count_failure(state: &AppState, key: &str, policy: &ThrottlePolicy) {
-        if let Err(e) = state.throttle.fail(key, policy).await {
-            tracing::warn!("throttle: {e}");
-        }
-    }
-
-    /// The account with this email if `password` is its password. Takes the time of one
-    /// hash either way.
-    pub async fn verified_user(
-        state: &AppState,
-        email: &str,
-        password: String,
-    ) -> Result<Option<UserRecord>, ApiError> {
-        if password.chars().count() > crate::domain::MAX_PASSWORD_CHARS {
-            return Ok(None);
-        }
-        let record = state.accounts.user_by_email(email).await?;
-        let hash = record.as_ref().map(|r| r.password_hash.clone());
-        let matches = super::super::password::verify(password, hash).await.map_err(hashing_failed)?;
-        Ok(record.filter(|_| matches))
-    }
-
-    pub fn hashing_failed(e: String) -> ApiError {
-        tracing::error!("password hashing failed: {e}");
-        ApiError::Unavailable
-    }
-
-    /// Signs this browser in as `record`'s user, under a new session id (an id planted
-    /// before sign-in is worthless after it).
-    pub async fn start_session(record: &UserRecord) -> Result<(), ApiError> {
-        let session = session().await?;
-        session.cycle_id().await.map_err(session_failed)?;
-        let signed_in = SignedIn { user_id: record.user.id.clone(), stamp: record.session_stamp.clone() };
-        session.insert(ACCOUNT_KEY, signed_in).await.map_err(session_failed)
-    }
-
-    /// The user this session is signed in as, if the account still exists and its password
-    /// has not changed since.
-    pub async fn signed_in_user() -> Result<Option<User>, ApiError> {
-        user_of_session(&session().await?, &*state()?.accounts).await
-    }
-
-    /// `signed_in_user` for a given session (plain axum handlers have no Leptos context).
-    pub async fn user_of_session(
-        session: &tower_sessions::Session,
-        accounts: &dyn crate::ports::Accounts,
-    ) -> Result<Option<User>, ApiError> {
-        let Some(signed_in) = session.get::<SignedIn>(ACCOUNT_KEY).await.map_err(session_failed)? else {
-            return Ok(None);
-        };
-        match accounts.user(&signed_in.user_id).await? {
-            Some(record) if record.session_stamp == signed_in.stamp => Ok(Some(record.user)),
-            _ => {
-                session.remove_value(ACCOUNT_KEY).await.map_err(session_failed)?;
-                Ok(None)
-            }
-        }
-    }
-
-    pub async fn require_user() -> Result<User, ApiError> {
-        signed_in_user().await?.ok_or(ApiError::SignInRequired)
-    }
-
-    /// `next` if it is a path on this site, else `/account`.
-    pub fn safe_next(next: Option<&str>) -> String {
-        match next {
-            Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => {
-                path.to_string()
-            }
-            _ => "/account".to_string(),
-        }
     }
 }

@@ -3,32 +3,10 @@
 //! browser's session (HttpOnly, SameSite=Lax cookie) as admin. Every admin server function
 //! checks one or the other.
 
+#[cfg(feature = "ssr")]
+use super::auth::{require_admin, session, session_failed, ADMIN_KEY};
 use super::ApiError;
-#[cfg(feature = "ssr")]
-use super::{session, session_failed};
 use leptos::prelude::*;
-
-/// The session key that marks an administrator's session.
-#[cfg(feature = "ssr")]
-pub const ADMIN_KEY: &str = "admin";
-
-/// Passes for an administrator's session, by token or by role; else `Forbidden` for a
-/// signed-in parent and `Unauthorized` for anyone else. (For plain axum handlers, outside a
-/// server function; server functions call `require_admin`.)
-#[cfg(feature = "ssr")]
-pub async fn check_admin(
-    session: &tower_sessions::Session,
-    accounts: &dyn crate::ports::Accounts,
-) -> Result<(), ApiError> {
-    if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
-        return Ok(());
-    }
-    match super::accounts::ssr::user_of_session(session, accounts).await? {
-        Some(user) if user.is_admin() => Ok(()),
-        Some(_) => Err(ApiError::Forbidden),
-        None => Err(ApiError::Unauthorized),
-    }
-}
 
 /// Signs this browser in as administrator; a plain form post without JavaScript works too
 /// (it is redirected to `/admin/jobs`).
@@ -58,11 +36,6 @@ pub async fn admin_sign_out() -> Result<(), ApiError> {
 #[server]
 pub async fn is_admin() -> Result<bool, ApiError> {
     Ok(require_admin().await.is_ok())
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn require_admin() -> Result<(), ApiError> {
-    check_admin(&session().await?, &*super::state()?.accounts).await
 }
 
 /// The newest mail in the outbox (alerts, digests), for `/admin/mail`.

@@ -12,7 +12,7 @@ pub const ADMIN_APPS_PER_PAGE: u32 = 25;
 /// The newest apps first, for the admin's list.
 #[server(input = Json)]
 pub async fn admin_list_apps(page: u32) -> Result<AppPage<AppSummary>, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     let query = crate::domain::CatalogQuery {
         sort: crate::domain::SortOrder::Newest,
@@ -26,7 +26,7 @@ pub async fn admin_list_apps(page: u32) -> Result<AppPage<AppSummary>, ApiError>
 /// The form for an app: filled from the stored app, or blank for a new one (`slug` empty).
 #[server(input = Json)]
 pub async fn admin_app_form(slug: String) -> Result<AppForm, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     if slug.is_empty() {
         return Ok(AppForm::new_app(chrono::Utc::now().date_naive()));
     }
@@ -39,7 +39,7 @@ pub async fn admin_app_form(slug: String) -> Result<AppForm, ApiError> {
 /// (whose slug does not change: it is the app's address). Goes to the app's page when saved.
 #[server]
 pub async fn save_app(original_slug: String, form: AppForm) -> Result<String, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     let invalid = |form: &AppForm, errors| ApiError::InvalidApp { form: Box::new(form.clone()), errors };
     let creating = original_slug.is_empty();

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// Turns the signed-in parent's weekly digest on or off.
 #[server]
 pub async fn set_digest(on: bool) -> Result<(), ApiError> {
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     if !super::state()?.accounts.set_digest(&user.id, on).await? {
         return Err(ApiError::SignInRequired);
     }

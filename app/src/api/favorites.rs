@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// Without JavaScript the form post comes back to the page it was sent from.
 #[server(endpoint = "set_favorite")]
 pub async fn set_favorite(slug: String, on: bool) -> Result<bool, ApiError> {
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     let state = super::state()?;
     if on {
         if state.catalog.get(&slug).await?.is_none() {
@@ -25,7 +25,7 @@ pub async fn set_favorite(slug: String, on: bool) -> Result<bool, ApiError> {
 /// first, one page of them.
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn my_apps(query: CatalogQuery) -> Result<AppPage<AppSummary>, ApiError> {
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     let state = super::state()?;
     let query = query.sanitized();
     let slugs = state.accounts.favorites(&user.id).await?;

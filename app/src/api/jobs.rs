@@ -26,7 +26,7 @@ fn queue_failed(e: crate::ports::QueueError) -> ApiError {
 /// Queues a job; `args` is a JSON object (empty means none).
 #[server]
 pub async fn enqueue_job(kind: JobKind, args: String) -> Result<JobInfo, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let args = if args.trim().is_empty() { "{}".to_string() } else { args };
     if !matches!(serde_json::from_str::<serde_json::Value>(&args), Ok(serde_json::Value::Object(_))) {
         return Err(ApiError::BadRequest("the job's arguments must be a JSON object".into()));
@@ -37,14 +37,14 @@ pub async fn enqueue_job(kind: JobKind, args: String) -> Result<JobInfo, ApiErro
 
 #[server(input = Json)]
 pub async fn list_jobs(filter: JobFilter, page: u32) -> Result<JobList, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     state.jobs.list(&filter, page.max(1), JOBS_PER_PAGE).await.map_err(queue_failed)
 }
 
 #[server(input = Json)]
 pub async fn job_status(id: String) -> Result<JobInfo, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     find_job(&state, &id).await
 }
@@ -52,7 +52,7 @@ pub async fn job_status(id: String) -> Result<JobInfo, ApiError> {
 /// Cancels a queued job now, or asks a running one to stop.
 #[server]
 pub async fn cancel_job(id: String) -> Result<JobInfo, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     state.jobs.cancel(&id).await.map_err(queue_failed)?;
     find_job(&state, &id).await
@@ -61,7 +61,7 @@ pub async fn cancel_job(id: String) -> Result<JobInfo, ApiError> {
 /// Queues a dead or cancelled job again.
 #[server]
 pub async fn retry_job(id: String) -> Result<JobInfo, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     let job = find_job(&state, &id).await?;
     if !state.jobs.retry(&id).await.map_err(queue_failed)? {

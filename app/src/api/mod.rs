@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_apps;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod catalog;
 pub mod digest;
 mod error;
@@ -38,17 +40,9 @@ pub(crate) fn declare_cache_tags(tags: impl IntoIterator<Item = String>) {
     }
 }
 
-/// This request's session (the layer is on every route).
+/// This year, for children's ages (UTC).
 #[cfg(feature = "ssr")]
-pub(crate) async fn session() -> Result<tower_sessions::Session, ApiError> {
-    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
-        tracing::error!("no session layer: {e}");
-        ApiError::Unavailable
-    })
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn session_failed(e: tower_sessions::session::Error) -> ApiError {
-    tracing::error!("session store failed: {e}");
-    ApiError::Unavailable
+pub(crate) fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
 }

@@ -24,11 +24,11 @@ pub struct KidPicks {
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn home_picks() -> Result<Option<Vec<KidPicks>>, ApiError> {
     use crate::domain::{summaries, CatalogQuery, SortOrder, MAX_AGE, MIN_AGE};
-    let Some(user) = super::accounts::ssr::signed_in_user().await? else { return Ok(None) };
+    let Some(user) = super::auth::signed_in_user().await? else { return Ok(None) };
     let state = super::state()?;
     let kids = state.accounts.kids(&user.id).await?;
     let mine = state.accounts.favorites(&user.id).await?;
-    let year = super::accounts::ssr::this_year();
+    let year = super::this_year();
     let mut shelves = Vec::new();
     for kid in kids.iter().take(PICK_SHELVES) {
         let age = kid.age_in(year).clamp(u16::from(MIN_AGE), u16::from(MAX_AGE)) as u8;

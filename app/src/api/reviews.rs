@@ -1,6 +1,7 @@
 //! Parents' reviews: the list on an app's page, writing, editing and deleting one's own,
 //! "helpful" votes, and moderation. Every change drops the cached pages of the app and queues
-//! `recompute_ratings` for it, which sets the app's average from the published reviews.
+//! `recompute_ratings` for it, which sets the app's average from the published reviews: the
+//! server wraps the `Reviews` port so (`server/src/catalog/review_effects.rs`).
 
 use super::ApiError;
 use crate::domain::{Review, ReviewForm, ReviewPage, ReviewStatus};
@@ -29,7 +30,7 @@ pub async fn app_reviews(slug: String, page: u32) -> Result<ReviewPage, ApiError
 /// when they have not written one.
 #[server]
 pub async fn my_review(slug: String) -> Result<Option<Review>, ApiError> {
-    let Some(user) = super::accounts::ssr::signed_in_user().await? else { return Ok(None) };
+    let Some(user) = super::auth::signed_in_user().await? else { return Ok(None) };
     Ok(super::state()?.reviews.user_review(&user.id, &slug).await?)
 }
 
@@ -39,12 +40,12 @@ pub async fn my_review(slug: String) -> Result<Option<Review>, ApiError> {
 pub async fn save_review(slug: String, form: ReviewForm) -> Result<Review, ApiError> {
     use crate::domain::{moderation_reason, ReviewStatus};
     use crate::ports::ReviewDraft;
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     let state = super::state()?;
     let values = vec![("stars".to_string(), form.stars.clone()), ("text".to_string(), form.text.clone())];
     let review = form.validate().map_err(|errors| ApiError::InvalidForm { errors, values: values.clone() })?;
     let key = format!("reviews:account:{}", user.id);
-    super::accounts::ssr::check_throttle(&state, std::slice::from_ref(&key)).await?;
+    super::auth::check_throttle(&state, std::slice::from_ref(&key)).await?;
     if state.catalog.get(&slug).await?.is_none() {
         return Err(ApiError::NotFound(format!("app {slug:?}")));
     }
@@ -65,19 +66,16 @@ pub async fn save_review(slug: String, form: ReviewForm) -> Result<Review, ApiEr
         reason,
     };
     let saved = state.reviews.put_review(&draft).await?;
-    super::accounts::ssr::count_failure(&state, &key, &ssr::REVIEW_WRITES).await;
-    ssr::reviews_changed(&state, &slug).await;
+    super::auth::count_failure(&state, &key, &ssr::REVIEW_WRITES).await;
     Ok(saved)
 }
 
 /// Deletes one of the signed-in parent's reviews; someone else's is "not found".
 #[server(endpoint = "delete_review")]
 pub async fn delete_review(id: String) -> Result<(), ApiError> {
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     let state = super::state()?;
-    let deleted =
-        state.reviews.delete_review(&user.id, &id).await?.ok_or_else(|| ApiError::NotFound("review".into()))?;
-    ssr::reviews_changed(&state, &deleted.app_slug).await;
+    state.reviews.delete_review(&user.id, &id).await?.ok_or_else(|| ApiError::NotFound("review".into()))?;
     Ok(())
 }
 
@@ -85,7 +83,7 @@ pub async fn delete_review(id: String) -> Result<(), ApiError> {
 /// answers the review's count.
 #[server(endpoint = "vote_helpful")]
 pub async fn vote_helpful(id: String) -> Result<u32, ApiError> {
-    let user = super::accounts::ssr::require_user().await?;
+    let user = super::auth::require_user().await?;
     let state = super::state()?;
     let not_found = || ApiError::NotFound("review".into());
     let review =
@@ -112,7 +110,7 @@ pub struct ModerationList {
 
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn review_queue(status: ReviewStatus, page: u32) -> Result<ModerationList, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let page = page.clamp(1, crate::domain::MAX_PAGE);
     let offset = u64::from(page - 1) * u64::from(MODERATION_PER_PAGE);
     let (reviews, total) = super::state()?.reviews.by_status(status, offset, MODERATION_PER_PAGE).await?;
@@ -122,7 +120,7 @@ pub async fn review_queue(status: ReviewStatus, page: u32) -> Result<ModerationL
 /// A moderator's decision: `decision` is `approve` or `hide` (with a `reason` the author sees).
 #[server(endpoint = "moderate_review")]
 pub async fn moderate_review(id: String, decision: String, reason: String) -> Result<Review, ApiError> {
-    super::admin::require_admin().await?;
+    super::auth::require_admin().await?;
     let state = super::state()?;
     let decision = crate::domain::Moderation::from_form(&decision, &reason).map_err(|error| ApiError::InvalidForm {
         errors: vec![error],
@@ -130,14 +128,12 @@ pub async fn moderate_review(id: String, decision: String, reason: String) -> Re
     })?;
     let review = state.reviews.moderate(&id, &decision).await?.ok_or_else(|| ApiError::NotFound("review".into()))?;
     tracing::info!(review = %review.id, app = %review.app_slug, status = review.status.slug(), "review moderated");
-    ssr::reviews_changed(&state, &review.app_slug).await;
     Ok(review)
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::domain::JobKind;
-    use crate::ports::{cache_tags, AppState, ThrottlePolicy};
+    use crate::ports::ThrottlePolicy;
     use std::time::Duration;
 
     /// Reviews written (or rewritten) per account: plenty for a parent, little for a spammer.
@@ -147,18 +143,4 @@ pub(crate) mod ssr {
         base: Duration::from_secs(60),
         max: Duration::from_secs(3600),
     };
-    const RECOMPUTE_ATTEMPTS: u32 = 5;
-
-    /// After the reviews of an app changed: its cached pages go (the list is on them), and
-    /// its average is recomputed by a job. Neither failing undoes the change: the page cache
-    /// expires on its own, and the next change (or a full `recompute_ratings`) catches up.
-    pub async fn reviews_changed(state: &AppState, slug: &str) {
-        if let Err(e) = state.page_cache.invalidate(&[cache_tags::app(slug)]).await {
-            tracing::warn!("cached pages of {slug} keep old reviews until they expire: {e}");
-        }
-        let args = serde_json::json!({ "apps": [slug] }).to_string();
-        if let Err(e) = state.jobs.enqueue(JobKind::RecomputeRatings, &args, RECOMPUTE_ATTEMPTS).await {
-            tracing::warn!("rating of {slug} not recomputed ({e}); run recompute_ratings from /admin/jobs");
-        }
-    }
 }

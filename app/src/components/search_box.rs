@@ -14,7 +14,11 @@ pub fn SearchBox() -> impl IntoView {
     let location = use_location();
     // On a results page the box shows that search.
     let current = move || {
-        if location.pathname.get() == "/search" { SearchQuery::from_query_str(&location.search.get()).map(|q| q.text).unwrap_or_default() } else { Default::default() }
+        if location.pathname.get() == "/search" {
+            SearchQuery::from_query_str(&location.search.get()).map(|q| q.text).unwrap_or_default()
+        } else {
+            Default::default()
+        }
     };
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     let open = RwSignal::new(false);

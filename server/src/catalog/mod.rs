@@ -10,11 +10,15 @@
 //!        └ the store           SQLite or MongoDB: the truth
 //! ```
 //!
+//! Reviews change what an app page shows too: `review_effects` wraps the `Reviews` port the same
+//! way (a review write drops the app's cached pages and queues `recompute_ratings`).
+//!
 //! Beside it: `seed` (generated demo catalogs) and `transfer` (JSON Lines import and export).
 
 pub mod browse_index;
 pub mod cache_invalidation;
 pub mod change_feed;
+pub mod review_effects;
 pub mod search_sync;
 pub mod seed;
 pub mod transfer;

@@ -25,9 +25,11 @@ pub async fn run(
         }
         None => (AlertSinks::new(config.alert_webhook.clone(), None), None),
     };
-    let result =
-        crate::ops::monitor::run(MonitorConfig { nodes, every, down_after, listen, alerts }, super::shutdown_signal())
-            .await;
+    let result = crate::ops::monitor::run(
+        MonitorConfig { nodes, every, down_after, listen, alerts },
+        super::shutdown::shutdown_signal(),
+    )
+    .await;
     let _ = stop.send(true);
     if let Some(delivery) = delivery {
         let _ = delivery.await;

@@ -30,7 +30,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!("listening on http://{}", listener.local_addr()?);
     let (lifecycle, drain) = (site.lifecycle.clone(), config.web.drain);
     let stopping = async move {
-        super::shutdown_signal().await;
+        super::shutdown::shutdown_signal().await;
         lifecycle.start_draining();
         tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the server stops");
         tokio::time::sleep(drain).await;

@@ -14,7 +14,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let router = crate::http::router(site.clone(), &config.web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = start(&config, &site, router, stopped)?;
-    super::shutdown_signal().await;
+    super::shutdown::shutdown_signal().await;
     let _ = stop.send(true);
     let _ = worker.await;
     Ok(())

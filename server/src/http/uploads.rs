@@ -3,7 +3,7 @@
 //! it. A plain multipart form, so it works without JavaScript; answers with a redirect back to
 //! `/admin/jobs`.
 
-use app::api::admin::check_admin;
+use app::api::auth::check_admin;
 use app::domain::JobKind;
 use app::ports::AppState;
 use axum::extract::{Multipart, State};
@@ -52,31 +52,64 @@ pub async fn upload_catalog(
     } else {
         return refuse(StatusCode::BAD_REQUEST, "the file must be JSON Lines (.jsonl) or CSV (.csv)");
     };
-    let bytes = match field.bytes().await {
-        Ok(bytes) => bytes,
-        Err(e) => return refuse(e.status(), &format!("the upload failed: {}", e.body_text())),
-    };
-    if bytes.is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "the file is empty");
-    }
     let path = dir.join(format!("{}.{extension}", ulid::Ulid::new()));
-    let saved = async {
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&path, &bytes).await
+    let bytes = match save(field, &dir, &path).await {
+        Ok(0) => return refuse(StatusCode::BAD_REQUEST, "the file is empty"),
+        Ok(bytes) => bytes,
+        Err(Saving::Upload(e)) => return refuse(e.status(), &format!("the upload failed: {}", e.body_text())),
+        Err(Saving::Disk(e)) => {
+            tracing::error!("cannot save an upload to {}: {e}", path.display());
+            return refuse(StatusCode::SERVICE_UNAVAILABLE, "the upload could not be saved; please try again");
+        }
     };
-    if let Err(e) = saved.await {
-        tracing::error!("cannot save an upload to {}: {e}", path.display());
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "the upload could not be saved; please try again");
-    }
     let args = serde_json::json!({ "path": path, "format": extension }).to_string();
     match state.jobs.enqueue(JobKind::ImportCatalog, &args, IMPORT_ATTEMPTS).await {
         Ok(job) => {
-            tracing::info!(job = %job.id, bytes = bytes.len(), "catalog upload queued for import");
+            tracing::info!(job = %job.id, bytes, "catalog upload queued for import");
             (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/admin/jobs?queued={}", job.id))]).into_response()
         }
         Err(e) => {
             tracing::error!("cannot queue an import: {e}");
             refuse(StatusCode::SERVICE_UNAVAILABLE, "the job queue is unavailable; please try again")
+        }
+    }
+}
+
+enum Saving {
+    Upload(axum::extract::multipart::MultipartError),
+    Disk(std::io::Error),
+}
+
+/// Streams the file to `path` as it arrives (never whole in memory): written to a `.part` file
+/// renamed into place once complete, so a broken or refused upload leaves nothing behind.
+/// Answers the bytes written; an empty file is removed too.
+async fn save(
+    mut field: axum::extract::multipart::Field<'_>,
+    dir: &std::path::Path,
+    path: &std::path::Path,
+) -> Result<u64, Saving> {
+    use tokio::io::AsyncWriteExt;
+    tokio::fs::create_dir_all(dir).await.map_err(Saving::Disk)?;
+    let part = path.with_extension("part");
+    let written = async {
+        let mut file = tokio::fs::File::create(&part).await.map_err(Saving::Disk)?;
+        let mut bytes = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(Saving::Upload)? {
+            file.write_all(&chunk).await.map_err(Saving::Disk)?;
+            bytes += chunk.len() as u64;
+        }
+        file.flush().await.map_err(Saving::Disk)?;
+        file.sync_all().await.map_err(Saving::Disk)?;
+        Ok(bytes)
+    };
+    match written.await {
+        Ok(bytes) if bytes > 0 => {
+            tokio::fs::rename(&part, path).await.map_err(Saving::Disk)?;
+            Ok(bytes)
+        }
+        other => {
+            let _ = tokio::fs::remove_file(&part).await;
+            other
         }
     }
 }

@@ -2,9 +2,16 @@
 //! columns (any order). Lists (`platforms`, `categories`) are slugs separated by `;`, flags are
 //! `true`/`false` (or `1`/`0`, `yes`/`no`), dates `YYYY-MM-DD`, the price in cents.
 
-use super::import_catalog::RowError;
 use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
 use std::collections::HashMap;
+
+/// A bad row of an import (JSON Lines or CSV): where, which field, and why.
+#[derive(Debug, serde::Serialize, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
 
 pub const COLUMNS: &[&str] = &[
     "slug",

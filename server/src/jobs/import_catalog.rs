@@ -5,6 +5,7 @@
 //! Arguments: `{"path": "<file readable by the worker>", "format": "jsonl" | "csv"}` (the
 //! format defaults from the file's extension). The file is read on a blocking thread.
 
+pub use super::catalog_csv::RowError;
 use super::{JobContext, JobError};
 use app::domain::App;
 use serde::Serialize;
@@ -24,13 +25,6 @@ enum Parsed {
     Total(u64),
     Row(Result<App, RowError>),
     Unreadable(String),
-}
-
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct RowError {
-    pub line: u64,
-    pub field: String,
-    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -19,7 +19,7 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
 /// Indexes the apps among `slugs` the catalog has, removes the others; then search pages are
 /// stale. Returns (indexed, removed).
 pub async fn sync(services: &JobServices, slugs: &[String]) -> Result<(usize, usize), JobError> {
-    let search = services.search()?;
+    let search = &services.search;
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(e.to_string());
     let mut indexed = 0;
     let mut removed = 0;

@@ -16,9 +16,7 @@ pub struct Args {
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let args: Args = if ctx.args.trim().is_empty() { Args::default() } else { ctx.args()? };
-    let Some(reviews) = ctx.services.reviews.clone() else {
-        return Err(JobError::Failed("this worker has no review store".into()));
-    };
+    let reviews = &ctx.services.reviews;
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(e.to_string());
     let ratings: Vec<(String, RatingSummary)> = if args.apps.is_empty() {
         reviews.ratings().await.map_err(|e| failed(&e))?

@@ -17,9 +17,7 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
 
 /// The lists for the week ending `today`, saved.
 pub async fn compute(ctx: &JobContext, today: NaiveDate) -> Result<TrendingLists, JobError> {
-    let Some(trends) = ctx.services.trends.clone() else {
-        return Err(JobError::Failed("this worker has no trends store".into()));
-    };
+    let trends = &ctx.services.trends;
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(e.to_string());
     let day =
         |back: u64| today.checked_sub_days(Days::new(back)).ok_or_else(|| JobError::Failed("date out of range".into()));
@@ -50,10 +48,8 @@ pub async fn compute(ctx: &JobContext, today: NaiveDate) -> Result<TrendingLists
     ctx.progress(2, 3, "saving the lists").await?;
     let lists = TrendingLists { computed_at: chrono::Utc::now().timestamp_millis(), by_age };
     trends.save_trending(&lists).await.map_err(|e| failed(&e))?;
-    if let Some(cache) = &ctx.services.page_cache {
-        if let Err(e) = cache.invalidate(&[cache_tags::TRENDING.to_string()]).await {
-            tracing::warn!("{e}");
-        }
+    if let Err(e) = ctx.services.page_cache.invalidate(&[cache_tags::TRENDING.to_string()]).await {
+        tracing::warn!("{e}");
     }
     Ok(lists)
 }

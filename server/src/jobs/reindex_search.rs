@@ -11,7 +11,7 @@ const CLOCK_SLACK_MS: i64 = 5_000;
 const PAGE: u32 = 200;
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
-    let search = ctx.services.search()?;
+    let search = &ctx.services.search;
     let started = chrono::Utc::now().timestamp_millis();
     let (tx, mut rx) = tokio::sync::watch::channel((0u64, 0u64));
     let report = move |done: u64, total: u64| {

@@ -18,9 +18,7 @@ const NEW_WITHIN_DAYS: u64 = 7;
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(e.to_string());
-    let (Some(accounts), Some(outbox)) = (ctx.services.accounts.clone(), ctx.services.outbox.clone()) else {
-        return Err(JobError::Failed("this worker has no accounts or no mail outbox".into()));
-    };
+    let (accounts, outbox) = (&ctx.services.accounts, &ctx.services.outbox);
     let today = chrono::Utc::now().date_naive();
     let since = today
         .checked_sub_days(Days::new(NEW_WITHIN_DAYS))

@@ -13,9 +13,7 @@ const TOP_APPS: u32 = 24;
 const ENCODINGS: &[&str] = &["br, gzip", "gzip", ""];
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
-    let Some(router) = ctx.services.router.clone() else {
-        return Err(JobError::Failed("this worker has no site to render".into()));
-    };
+    let router = ctx.services.router.clone();
     let mut uris = vec!["/".to_string(), "/apps".to_string()];
     uris.extend(AgeBand::ALL.iter().map(|b| CatalogQuery { age: Some(*b), ..Default::default() }.href()));
     let top = ctx

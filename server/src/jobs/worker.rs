@@ -2,7 +2,8 @@
 //! while it runs, and records the outcome. On stop it claims nothing more, gives running jobs
 //! `grace` to finish, and puts the rest back in the queue.
 
-use super::{run, JobContext, JobError, JobServices, RunFlags};
+use super::registry::run;
+use super::{JobContext, JobError, JobServices, RunFlags};
 use crate::storage::now_ms;
 use app::ports::{ClaimedJob, JobQueue, Lease};
 use std::sync::atomic::Ordering;

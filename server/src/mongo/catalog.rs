@@ -41,11 +41,6 @@ impl MongoCatalog {
         MongoCatalog { db: db.clone(), apps: db.collection(APPS) }
     }
 
-    /// Connects and migrates, for a test or a benchmark that wants the catalog alone.
-    pub async fn open(url: &str, db_name: &str) -> Result<MongoCatalog, StoreError> {
-        Ok(super::Mongo::open(url, db_name).await?.catalog())
-    }
-
     /// The page of apps matching `filter` in `sort` order, with the total and facet counts.
     async fn list_matching(&self, query: &CatalogQuery, words: &[String]) -> Result<AppPage, StoreError> {
         let filter = filter_document(query, words, None);

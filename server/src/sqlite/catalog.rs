@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
-use std::path::Path;
 
 pub struct SqliteCatalog {
     pool: SqlitePool,
@@ -20,12 +19,6 @@ impl SqliteCatalog {
     /// The catalog in the `catalog.db` pool (the schema is `Sqlite::migrate`'s).
     pub fn new(pool: SqlitePool) -> SqliteCatalog {
         SqliteCatalog { pool }
-    }
-
-    /// Opens `catalog.db` in `data_dir` and migrates it, for a test or a benchmark that wants
-    /// the catalog alone.
-    pub async fn open(data_dir: &Path) -> Result<SqliteCatalog, StoreError> {
-        Ok(super::Sqlite::open(data_dir).await?.catalog())
     }
 }
 

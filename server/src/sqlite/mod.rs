@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod outbox;
+mod pool;
 pub mod queue;
 pub mod reviews;
 pub mod sessions;
@@ -15,21 +16,11 @@ use crate::storage::Migrated;
 use accounts::SqliteAccounts;
 use app::ports::StoreError;
 use catalog::SqliteCatalog;
+pub(crate) use pool::db_err;
+pub use pool::open_pool;
 use reviews::SqliteReviews;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
-use std::time::Duration;
-
-/// Maps a driver error to the port's error: connection trouble is "unavailable" (worth a retry).
-pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            StoreError::Unavailable(e.to_string())
-        }
-        other => StoreError::Backend(other.to_string()),
-    }
-}
 
 /// `catalog.db`: the catalog, accounts and reviews, one pool and one list of migrations.
 pub struct Sqlite {
@@ -94,18 +85,6 @@ impl Sqlite {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// A pool on one SQLite file of the embedded adapters (created if missing): WAL, so readers
-/// never wait for the writer; a 5 s busy timeout, so concurrent writers queue instead of failing.
-pub async fn open_pool(file: &Path) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::new()
-        .filename(file)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await
 }
 
 #[async_trait::async_trait]

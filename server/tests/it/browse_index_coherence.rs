@@ -32,7 +32,7 @@ fn by_name() -> CatalogQuery {
 async fn a_write_through_one_process_shows_in_every_other_at_once() {
     let Some(redis) = RedisServer::start() else { return };
     let dir = TempDir::new().unwrap();
-    let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
+    let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.unwrap().catalog());
     famigo::catalog::seed::seed(&*store, 60, 3).await.unwrap();
     let (a, b) = (node(&store, &redis, "t1").await, node(&store, &redis, "t1").await);
     let before = b.list(&by_name()).await.unwrap();
@@ -57,7 +57,7 @@ async fn a_write_through_one_process_shows_in_every_other_at_once() {
 async fn with_the_feed_down_listings_come_from_the_store_then_catch_up() {
     let Some(mut redis) = RedisServer::start() else { return };
     let dir = TempDir::new().unwrap();
-    let store = Arc::new(SqliteCatalog::open(dir.path()).await.unwrap());
+    let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.unwrap().catalog());
     famigo::catalog::seed::seed(&*store, 40, 4).await.unwrap();
     let (a, b) = (node(&store, &redis, "t2").await, node(&store, &redis, "t2").await);
     let mut apps = store.scan(None, 40).await.unwrap();

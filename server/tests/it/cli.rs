@@ -59,7 +59,7 @@ async fn seed_if_empty_seeds_once() {
         .status()
         .unwrap();
     assert!(again.success());
-    let store = famigo::sqlite::catalog::SqliteCatalog::open(data.path()).await.unwrap();
+    let store = famigo::sqlite::Sqlite::open(data.path()).await.unwrap().catalog();
     assert_eq!(store.count().await.unwrap(), 120, "the second run must not add apps");
 }
 

@@ -275,8 +275,7 @@ async fn admin_functions_refuse_parents_with_403_and_admit_the_admin_role() {
     let page = app.get_with("/admin/jobs", &[("cookie", cookie.as_str())]).await;
     assert!(page.body.contains("only administrators"), "the dashboard refuses a parent");
 
-    let id = app.state.accounts.user_by_email("boss@example.com").await.unwrap().unwrap().user.id;
-    app.state.accounts.set_role(&id, app::domain::Role::Admin).await.unwrap();
+    app.make_admin("boss@example.com").await;
     let listed = list(cookie.clone()).await;
     assert_eq!(listed.status, 200, "{}", listed.body);
     let page = app.get_with("/admin/jobs", &[("cookie", cookie.as_str())]).await;

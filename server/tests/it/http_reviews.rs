@@ -21,10 +21,6 @@ async fn review(app: &TestApp, cookie: &str, slug: &str, stars: &str, text: &str
     .await
 }
 
-async fn user_id(app: &TestApp, email: &str) -> String {
-    app.state.accounts.user_by_email(email).await.unwrap().expect("account").user.id
-}
-
 async fn rating(app: &TestApp, slug: &str) -> (f32, u32) {
     let stored = app.state.catalog.get(slug).await.unwrap().expect("app");
     (stored.rating_avg, stored.rating_count)
@@ -204,7 +200,7 @@ async fn bad_reviews_are_refused_with_reasons_and_write_nothing() {
         app.send(request).await
     };
     assert_eq!(cross_site.status, 403, "{}", cross_site.body);
-    let user = user_id(&app, "cy@example.com").await;
+    let user = app.user_id("cy@example.com").await;
     assert_eq!(app.state.reviews.user_review(&user, &slug).await.unwrap(), None, "nothing was written");
 }
 
@@ -236,14 +232,8 @@ async fn only_the_author_deletes_a_review_and_votes_count_once() {
     let ana = sign_up(&app, "ana@example.com", "Ana").await;
     let ben = sign_up(&app, "ben@example.com", "Ben").await;
     assert!(review(&app, &ana, &slug, "5", "Wonderful for early readers.").await.status < 400);
-    let id = app
-        .state
-        .reviews
-        .user_review(&user_id(&app, "ana@example.com").await, &slug)
-        .await
-        .unwrap()
-        .expect("stored")
-        .id;
+    let id =
+        app.state.reviews.user_review(&app.user_id("ana@example.com").await, &slug).await.unwrap().expect("stored").id;
 
     let vote = |cookie: String| {
         let (app, id) = (&app, id.clone());
@@ -283,14 +273,14 @@ async fn held_reviews_wait_for_a_moderator_and_hidden_ones_leave_the_average() {
     // A parent is no moderator; an administrator is.
     let queue = r#"{"status":"pending","page":1}"#;
     assert_eq!(post_json(&app, ReviewQueue::PATH, queue, &ana).await.status, 403);
-    app.state.accounts.set_role(&user_id(&app, "ana@example.com").await, app::domain::Role::Admin).await.unwrap();
+    app.make_admin("ana@example.com").await;
     let listed = post_json(&app, ReviewQueue::PATH, queue, &ana).await;
     assert_eq!(listed.status, 200, "{}", listed.body);
     assert!(listed.body.contains("Free gems") && !listed.body.contains("Good puzzles"), "{}", listed.body);
     let admin_page = app.get_with("/admin/reviews", &[("cookie", ana.as_str())]).await;
     assert!(admin_page.body.contains("Free gems") && admin_page.body.contains("contains a link"));
     let spam_id =
-        app.state.reviews.user_review(&user_id(&app, "spam@example.com").await, &slug).await.unwrap().unwrap().id;
+        app.state.reviews.user_review(&app.user_id("spam@example.com").await, &slug).await.unwrap().unwrap().id;
 
     let moderate = |decision: &'static str, reason: &'static str| {
         let (app, id, cookie) = (&app, spam_id.clone(), ana.clone());

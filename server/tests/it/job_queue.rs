@@ -33,11 +33,18 @@ impl Setup {
     }
 }
 
+/// Every other port a job may use, embedded in `dir`, over `catalog`.
+async fn services_over(dir: &TempDir, catalog: &common::TestCatalog) -> JobServices {
+    let data_dir = dir.path().to_str().expect("utf-8 temp path");
+    let config = famigo::config::Config::from_env(&famigo::config::Env::from_pairs([("DATA_DIR", data_dir)])).unwrap();
+    famigo::wiring::job_services_over(&config, catalog.catalog.clone()).await.expect("job services")
+}
+
 async fn embedded() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(SqliteJobQueue::open(dir.path()).await.unwrap());
     let catalog = common::sqlite().await.expect("sqlite is always there");
-    let services = JobServices::new(catalog.catalog.clone());
+    let services = services_over(&dir, &catalog).await;
     Some(Setup { queue, services, dir, redis: None, _catalog: catalog })
 }
 
@@ -46,7 +53,7 @@ async fn redis() -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
     let catalog = common::sqlite().await.expect("sqlite is always there");
-    let services = JobServices::new(catalog.catalog.clone());
+    let services = services_over(&dir, &catalog).await;
     Some(Setup { queue, services, dir, redis: Some(server), _catalog: catalog })
 }
 

@@ -8,7 +8,7 @@ use crate::common;
 use app::ports::{Catalog, StoreError};
 use common::mongo::MongoServer;
 use common::TestApp;
-use famigo::mongo::catalog::{indexes, MongoCatalog, APPS};
+use famigo::mongo::catalog::{indexes, APPS};
 use famigo::mongo::{Mongo, MIGRATIONS};
 use mongodb::bson::{doc, Document};
 use std::collections::HashSet;
@@ -104,7 +104,7 @@ async fn unreachable_server_fails_fast_naming_the_host_but_not_the_password() {
     let port = closed_port();
     let url = format!("mongodb://famigo:pa55-w0rd@127.0.0.1:{port}/?serverSelectionTimeoutMS=800");
     let started = Instant::now();
-    let err = MongoCatalog::open(&url, "famigo").await.err().expect("no server there");
+    let err = famigo::mongo::Mongo::open(&url, "famigo").await.err().expect("no server there");
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     let text = err.to_string();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
@@ -127,7 +127,7 @@ async fn unreachable_server_fails_fast_naming_the_host_but_not_the_password() {
 async fn the_site_runs_on_mongodb_and_survives_losing_it() {
     let Some(mut server) = MongoServer::start() else { return };
     let url = format!("{}?serverSelectionTimeoutMS=1000", server.url);
-    let store: Arc<dyn Catalog> = Arc::new(MongoCatalog::open(&url, &server.database).await.unwrap());
+    let store: Arc<dyn Catalog> = Arc::new(famigo::mongo::Mongo::open(&url, &server.database).await.unwrap().catalog());
     let app = TestApp::on_store(store.clone(), 120).await;
     let slugs: Vec<String> = store.scan(None, 120).await.unwrap().into_iter().map(|a| a.slug).collect();
     assert_eq!(slugs.len(), 120);

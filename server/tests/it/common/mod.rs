@@ -9,7 +9,6 @@ pub mod smtp;
 use app::domain::{App, SortOrder};
 use app::ports::Catalog;
 use famigo::catalog::browse_index::BrowseIndex;
-use famigo::sqlite::catalog::SqliteCatalog;
 use std::cmp::Ordering;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -85,14 +84,14 @@ pub struct TestCatalog {
 
 pub async fn sqlite() -> Option<TestCatalog> {
     let dir = TempDir::new().expect("temp dir");
-    let catalog = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
+    let catalog = famigo::sqlite::Sqlite::open(dir.path()).await.expect("open sqlite").catalog();
     Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(dir) })
 }
 
 /// The browse index in front of SQLite, as `famigo serve` runs it.
 pub async fn indexed_sqlite() -> Option<TestCatalog> {
     let dir = TempDir::new().expect("temp dir");
-    let store = SqliteCatalog::open(dir.path()).await.expect("open sqlite");
+    let store = famigo::sqlite::Sqlite::open(dir.path()).await.expect("open sqlite").catalog();
     let catalog = BrowseIndex::build(Arc::new(store)).await.expect("build index");
     Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(dir) })
 }
@@ -100,11 +99,11 @@ pub async fn indexed_sqlite() -> Option<TestCatalog> {
 /// The MongoDB adapter on a fresh database (see `mongo::MongoServer`); None when there is
 /// no MongoDB to test against (the reason is printed).
 pub async fn mongodb() -> Option<TestCatalog> {
-    use famigo::mongo::catalog::MongoCatalog;
     let server = mongo::MongoServer::start()?;
-    let catalog = MongoCatalog::open(&server.url, &server.database)
+    let catalog = famigo::mongo::Mongo::open(&server.url, &server.database)
         .await
-        .unwrap_or_else(|e| panic!("open the MongoDB catalog on {}: {e}", server.kind));
+        .unwrap_or_else(|e| panic!("open the MongoDB catalog on {}: {e}", server.kind))
+        .catalog();
     Some(TestCatalog { catalog: Arc::new(catalog), _keep: Box::new(server) })
 }
 
@@ -210,6 +209,24 @@ impl TestApp {
         }
         stop.send(true).expect("stop worker");
         worker.await.expect("worker");
+    }
+
+    /// A parent signed up through the site's own form (five at most per test app: sign-ups are
+    /// limited per address): the session cookie their browser holds.
+    pub async fn signed_in_parent(&self, email: &str, name: &str) -> String {
+        browser::sign_up(self, email, name).await
+    }
+
+    /// The id of the account with this email.
+    pub async fn user_id(&self, email: &str) -> String {
+        self.state.accounts.user_by_email(email).await.expect("accounts").expect("an account").user.id
+    }
+
+    /// The account with this email gets the administrator role (what `famigo createadmin`
+    /// does); its browsers stay signed in.
+    pub async fn make_admin(&self, email: &str) {
+        let id = self.user_id(email).await;
+        assert!(self.state.accounts.set_role(&id, app::domain::Role::Admin).await.expect("accounts"));
     }
 
     pub async fn get(&self, uri: &str) -> Response {
