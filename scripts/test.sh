@@ -11,6 +11,8 @@ scripts/test-deps.sh
 echo "== formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+python3 scripts/module-cycles.py server/src
+python3 scripts/module-cycles.py app/src
 
 echo "== Rust tests"
 # Every backend test-deps.sh installs must be there: a suite that would skip fails instead.

@@ -1,7 +1,7 @@
 //! The collector that filters the text matches, counts their facets and orders them by numbers
 //! read from fast fields; and the page read out of the ordered hits.
 
-use super::backend;
+use super::errors::backend;
 use super::schema::{unpack_filters, Fields};
 use app::domain::{CatalogQuery, FacetCounts, SearchSort, SortOrder};
 use app::ports::SearchError;

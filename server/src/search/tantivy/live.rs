@@ -1,7 +1,7 @@
 //! One open index directory, and the `current` link that names the live one (swapped whole
 //! by a rebuild).
 
-use super::backend;
+use super::errors::backend;
 use super::schema::{analyzer, schema, Fields, TOKENIZER};
 use app::ports::SearchError;
 use std::path::{Path, PathBuf};

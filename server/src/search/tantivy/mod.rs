@@ -10,6 +10,7 @@
 //! domain's own `CatalogQuery` and `FacetCounts` rules, so they agree with browse exactly.
 
 mod collector;
+mod errors;
 mod live;
 mod query;
 mod schema;
@@ -18,6 +19,7 @@ use app::domain::{App, SearchQuery};
 use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use collector::{page_of, stored_strings, MatchCollector};
+use errors::backend;
 use live::{point_current_at, remove_stray_builds, Live, CURRENT};
 use query::text_query;
 use schema::document;
@@ -30,10 +32,6 @@ const WRITER_BUDGET: usize = 20_000_000;
 const REBUILD_BUDGET: usize = 200_000_000;
 const REBUILD_BATCH: usize = 2_000;
 const LINK_CHECK: Duration = Duration::from_secs(1);
-
-pub(super) fn backend(e: impl std::fmt::Display) -> SearchError {
-    SearchError::Backend(e.to_string())
-}
 
 pub struct TantivySearch {
     root: PathBuf,

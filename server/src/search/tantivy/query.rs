@@ -1,7 +1,7 @@
 //! A parent's words as a Tantivy query: every word (or any, for suggestions) in any text field,
 //! exact, with a typo, as a prefix or as a synonym, ranked by field.
 
-use super::backend;
+use super::errors::backend;
 use super::live::Live;
 use super::schema::BOOSTS;
 use app::domain::{synonyms_of, typo_budget, MAX_QUERY_WORDS};
