@@ -139,6 +139,33 @@ async fn an_uploaded_catalog_file_is_saved_and_queued_for_import() {
     assert_eq!(saved, content);
 }
 
+/// An upload cut off halfway (the connection dropped) or an empty file is refused with a 4xx
+/// and leaves nothing behind: no file under `DATA_DIR/uploads`, no import queued.
+#[tokio::test]
+async fn a_broken_or_empty_upload_leaves_no_file_and_queues_nothing() {
+    use app::domain::{JobFilter, JobKind};
+    let app = admin_app().await;
+    let cookie = sign_in(&app).await;
+    let auth = [ORIGIN, HOST, ("cookie", cookie.as_str())];
+    let (content_type, body) = multipart("apps.jsonl", &"{\"slug\": \"half-sent\"}\n".repeat(20_000));
+    let mut request = axum::http::Request::post("/admin/uploads").header("content-type", content_type);
+    for (name, value) in auth {
+        request = request.header(name, value);
+    }
+    let cut = body[..body.len() / 2].to_string();
+    let truncated = app.send(request.body(axum::body::Body::from(cut)).unwrap()).await;
+    assert!((400..500).contains(&truncated.status), "{} {}", truncated.status, truncated.body);
+    let empty = upload(&app, "apps.jsonl", "", &auth).await;
+    assert_eq!(empty.status, 400, "{}", empty.body);
+
+    let left: Vec<_> = std::fs::read_dir(app.data_dir().join("uploads"))
+        .map(|dir| dir.flatten().map(|entry| entry.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "nothing of a refused upload is kept: {left:?}");
+    let imports = JobFilter { kind: Some(JobKind::ImportCatalog), state: None };
+    assert_eq!(app.state.jobs.list(&imports, 1, 10).await.unwrap().total, 0, "no import queued");
+}
+
 /// A form body for `save_app`: `fields` as (name inside `form[…]`, value).
 fn app_form(original_slug: &str, fields: &[(&str, &str)]) -> String {
     let mut body = form_urlencoded::Serializer::new(String::new());

@@ -217,6 +217,11 @@ impl TestApp {
         browser::sign_up(self, email, name).await
     }
 
+    /// The app's `DATA_DIR` (a temporary directory removed with the app).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// The id of the account with this email.
     pub async fn user_id(&self, email: &str) -> String {
         self.state.accounts.user_by_email(email).await.expect("accounts").expect("an account").user.id
