@@ -125,26 +125,7 @@ async fn two_deliverers_never_take_the_same_mail(s: &Setup) {
     );
 }
 
-common::backend_suite!(
-    sqlite,
-    embedded,
-    [
-        a_key_is_composed_once_and_recent_is_newest_first,
-        a_claim_holds_mail_for_its_lease_then_lets_it_go,
-        failures_retry_later_then_give_up_keeping_the_error,
-        two_deliverers_never_take_the_same_mail
-    ]
-);
-common::backend_suite!(
-    redis_outbox,
-    redis,
-    [
-        a_key_is_composed_once_and_recent_is_newest_first,
-        a_claim_holds_mail_for_its_lease_then_lets_it_go,
-        failures_retry_later_then_give_up_keeping_the_error,
-        two_deliverers_never_take_the_same_mail
-    ]
-);
+common::backend_suite!([sqlite: embedded, redis_outbox: redis], [ a_key_is_composed_once_and_recent_is_newest_first, a_claim_holds_mail_for_its_lease_then_lets_it_go, failures_retry_later_then_give_up_keeping_the_error, two_deliverers_never_take_the_same_mail ]);
 
 #[tokio::test]
 async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_error() {

@@ -87,33 +87,7 @@ async fn a_page_rendered_across_a_write_is_not_stored(h: &Harness) {
     assert_eq!(h.cache.get("/a").await.unwrap(), None);
 }
 
-common::backend_suite!(
-    embedded,
-    memory,
-    [
-        stores_and_returns_pages,
-        invalidation_drops_exactly_the_pages_with_the_tag,
-        a_page_rendered_across_a_write_is_not_stored
-    ]
-);
-common::backend_suite!(
-    redis_with_l1,
-    redis,
-    [
-        stores_and_returns_pages,
-        invalidation_drops_exactly_the_pages_with_the_tag,
-        a_page_rendered_across_a_write_is_not_stored
-    ]
-);
-common::backend_suite!(
-    redis_only,
-    redis_without_l1,
-    [
-        stores_and_returns_pages,
-        invalidation_drops_exactly_the_pages_with_the_tag,
-        a_page_rendered_across_a_write_is_not_stored
-    ]
-);
+common::backend_suite!([embedded: memory, redis_with_l1: redis, redis_only: redis_without_l1], [ stores_and_returns_pages, invalidation_drops_exactly_the_pages_with_the_tag, a_page_rendered_across_a_write_is_not_stored ]);
 
 /// Node B holds a page in its L1; node A's write must reach it through Redis.
 #[tokio::test]

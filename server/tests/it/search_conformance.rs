@@ -302,8 +302,7 @@ fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-common::backend_suite!(tantivy, tantivy, [one_typo_finds_the_intended_app_first, a_prefix_finds_completions, the_name_outranks_the_description, filters_intersect_with_the_text, facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders, pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results, unicode_synonyms_and_empty_queries], then Setup::done);
-common::backend_suite!(meilisearch, meilisearch, [one_typo_finds_the_intended_app_first, a_prefix_finds_completions, the_name_outranks_the_description, filters_intersect_with_the_text, facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders, pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results, unicode_synonyms_and_empty_queries], then Setup::done);
+common::backend_suite!([tantivy: tantivy, meilisearch: meilisearch], [one_typo_finds_the_intended_app_first, a_prefix_finds_completions, the_name_outranks_the_description, filters_intersect_with_the_text, facet_counts_equal_the_filtered_hits, sorts_follow_the_catalog_orders, pages_cover_every_match_once, a_deleted_or_renamed_app_leaves_the_results, unicode_synonyms_and_empty_queries], then Setup::done);
 
 /// A Meilisearch index an older version wrote (documents without `rating_score`) says it is
 /// outdated, so the server queues a rebuild at start; once its apps are written again it is not.

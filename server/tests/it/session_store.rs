@@ -71,21 +71,4 @@ async fn expired_sessions_are_not_loaded(h: &Harness) {
     assert!(h.store.load(&session.id).await.unwrap().is_none());
 }
 
-common::backend_suite!(
-    embedded,
-    sqlite,
-    [
-        sessions_are_created_read_by_any_node_updated_and_deleted,
-        create_never_overwrites_an_existing_session,
-        expired_sessions_are_not_loaded
-    ]
-);
-common::backend_suite!(
-    with_redis,
-    redis,
-    [
-        sessions_are_created_read_by_any_node_updated_and_deleted,
-        create_never_overwrites_an_existing_session,
-        expired_sessions_are_not_loaded
-    ]
-);
+common::backend_suite!([embedded: sqlite, with_redis: redis], [ sessions_are_created_read_by_any_node_updated_and_deleted, create_never_overwrites_an_existing_session, expired_sessions_are_not_loaded ]);

@@ -25,11 +25,18 @@ pub fn skip<T>(backend: &str, reason: &str) -> Option<T> {
     None
 }
 
-/// One test per check, each on a fresh setup of one backend: `backend_suite!(sqlite, setup_fn,
-/// [check_a, check_b])` makes module `sqlite` where test `check_a` awaits `setup_fn()` (None:
-/// the backend is missing, see `skip`), then the calling module's `check_a(&setup)`, then the
-/// teardown (`then Setup::done`; by default the setup is dropped).
+/// One test per check and backend, each on a fresh setup: `backend_suite!([sqlite: setup_fn,
+/// redis: other_fn], [check_a, check_b])` makes module `sqlite` where test `check_a` awaits
+/// `setup_fn()` (None: the backend is missing, see `skip`), then the calling module's
+/// `check_a(&setup)`, then the teardown (`then Setup::done`; by default the setup is dropped);
+/// and the same in module `redis`.
 macro_rules! backend_suite {
+    ([$($backend:ident: $setup:path),+ $(,)?], $checks:tt $(,)?) => {
+        $($crate::common::backend_suite!($backend, $setup, $checks);)+
+    };
+    ([$($backend:ident: $setup:path),+ $(,)?], $checks:tt, then $teardown:path) => {
+        $($crate::common::backend_suite!($backend, $setup, $checks, then $teardown);)+
+    };
     ($backend:ident, $setup:path, [$($check:ident),+ $(,)?]) => {
         $crate::common::backend_suite!($backend, $setup, [$($check),+], then $crate::common::dispose);
     };
