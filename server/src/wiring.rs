@@ -131,18 +131,20 @@ impl Shared {
         let prefix = &cache.redis_prefix;
         let at = || format!("cannot set up redis at {}", crate::redis::redis_host(url));
         // The page cache and the change feed keep their own clients (shorter timeouts, and a
-        // subscriber); the queue, outbox, throttle and trends share one.
+        // subscriber); the queue and outbox share one fred client, throttle and trends one
+        // redis-rs connection.
         let page_cache = RedisPageCache::connect(url, prefix, cache.l1_bytes, cache.ttl).await.with_context(at)?;
         let feed = RedisChangeFeed::connect(url, prefix).await.with_context(at)?;
         let client = crate::redis::redis_client(url).await.with_context(at)?;
+        let connection = crate::redis::redis_connection(url).with_context(at)?;
         Ok(Shared {
             page_cache: Arc::new(page_cache),
             sessions: SessionBackend::redis(url).await.with_context(at)?,
             change_feed: Some(Arc::new(feed)),
             jobs: Arc::new(RedisJobQueue::on(client.clone(), prefix)),
-            outbox: Arc::new(RedisOutbox::on(client.clone(), prefix)),
-            trends: Arc::new(RedisTrends::on(client.clone(), prefix)),
-            throttle: Arc::new(RedisThrottle::on(client, prefix)),
+            outbox: Arc::new(RedisOutbox::on(client, prefix)),
+            trends: Arc::new(RedisTrends::on(connection.clone(), prefix)),
+            throttle: Arc::new(RedisThrottle::on(connection, prefix)),
         })
     }
 }

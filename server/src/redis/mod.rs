@@ -2,9 +2,11 @@
 //! browse index's change feed, the job queue, the mail outbox, sign-in throttles and trends,
 //! every key under `REDIS_PREFIX`. Sessions use the same settings (`http::sessions`).
 //!
-//! The queue, outbox, throttle and trends share one client (`redis_client`): one connection,
-//! commands pipelined on it. The page cache and the change feed keep clients of their own, with
-//! the shorter timeouts a page render can afford, and the page cache a subscriber beside it.
+//! The throttle and trends run on the `redis` crate (redis-rs): one `ConnectionManager` per
+//! process (`redis_connection`), which reconnects by itself. The queue, outbox, page cache,
+//! change feed and sessions are still on `fred` (the move of the rest is issue 21): the queue
+//! and outbox share one fred client (`redis_client`); the page cache and the change feed keep
+//! their own, with the shorter timeouts a page render can afford.
 
 pub mod change_feed;
 pub mod outbox;
@@ -49,4 +51,16 @@ pub async fn redis_client(url: &str) -> Result<fred::clients::Client, fred::erro
     client.connect();
     let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
     Ok(client)
+}
+
+/// The process's redis-rs connection (throttle, trends): made lazily, so a Redis that is down at
+/// start only makes calls fail until it is up; it reconnects by itself after that. Connecting
+/// times out after 2 s, a command after 5 s. A malformed URL is an error at once.
+pub fn redis_connection(url: &str) -> ::redis::RedisResult<::redis::aio::ConnectionManager> {
+    let client = ::redis::Client::open(url)?;
+    let config = ::redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(Duration::from_secs(5)))
+        .set_max_delay(Duration::from_secs(2));
+    ::redis::aio::ConnectionManager::new_lazy_with_config(client, config)
 }

@@ -4,12 +4,15 @@
 
 use app::ports::{Throttle, ThrottleError, ThrottlePolicy};
 use async_trait::async_trait;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script};
 use std::time::Duration;
 
 pub struct RedisThrottle {
-    client: Client,
+    connection: ConnectionManager,
     prefix: String,
+    wait: Script,
+    fail: Script,
 }
 
 const NOW: &str = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
@@ -48,12 +51,17 @@ fn wait_of(ms: i64) -> Option<Duration> {
 impl RedisThrottle {
     /// Connects its own client (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisThrottle, ThrottleError> {
-        Ok(Self::on(super::redis_client(url).await.map_err(failed)?, prefix))
+        Ok(Self::on(super::redis_connection(url).map_err(failed)?, prefix))
     }
 
-    /// On a client the process already has (`redis_client`), shared with the other adapters.
-    pub fn on(client: fred::clients::Client, prefix: &str) -> RedisThrottle {
-        RedisThrottle { client, prefix: format!("{prefix}:throttle") }
+    /// On the connection the process already has (`redis_connection`).
+    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisThrottle {
+        RedisThrottle {
+            connection,
+            prefix: format!("{prefix}:throttle"),
+            wait: Script::new(&format!("{NOW}\n{WAIT}")),
+            fail: Script::new(&format!("{NOW}\n{FAIL}")),
+        }
     }
 
     fn key(&self, key: &str) -> String {
@@ -68,22 +76,26 @@ impl Throttle for RedisThrottle {
     }
 
     async fn wait(&self, key: &str) -> Result<Option<Duration>, ThrottleError> {
+        let ms: i64 = self.wait.key(self.key(key)).invoke_async(&mut self.connection.clone()).await.map_err(failed)?;
+        Ok(wait_of(ms))
+    }
+
+    async fn fail(&self, key: &str, policy: &ThrottlePolicy) -> Result<Option<Duration>, ThrottleError> {
         let ms: i64 = self
-            .client
-            .eval(format!("{NOW}\n{WAIT}"), vec![self.key(key)], Vec::<String>::new())
+            .fail
+            .key(self.key(key))
+            .arg(policy.free)
+            .arg(millis(policy.window))
+            .arg(millis(policy.base))
+            .arg(millis(policy.max))
+            .invoke_async(&mut self.connection.clone())
             .await
             .map_err(failed)?;
         Ok(wait_of(ms))
     }
 
-    async fn fail(&self, key: &str, policy: &ThrottlePolicy) -> Result<Option<Duration>, ThrottleError> {
-        let args = vec![policy.free.to_string(), millis(policy.window), millis(policy.base), millis(policy.max)];
-        let ms: i64 = self.client.eval(format!("{NOW}\n{FAIL}"), vec![self.key(key)], args).await.map_err(failed)?;
-        Ok(wait_of(ms))
-    }
-
     async fn clear(&self, key: &str) -> Result<(), ThrottleError> {
-        let _: i64 = self.client.del(self.key(key)).await.map_err(failed)?;
+        let _: i64 = self.connection.clone().del(self.key(key)).await.map_err(failed)?;
         Ok(())
     }
 }

@@ -6,13 +6,14 @@ use app::domain::TrendingLists;
 use app::ports::{Trends, TrendsError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use redis::AsyncCommands;
 use std::collections::HashMap;
 
 const KEEP_SECONDS: i64 = 60 * 24 * 3600;
 
 pub struct RedisTrends {
-    client: Client,
+    connection: ConnectionManager,
     prefix: String,
 }
 
@@ -23,12 +24,12 @@ fn failed(e: impl std::fmt::Display) -> TrendsError {
 impl RedisTrends {
     /// Connects its own client (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisTrends, TrendsError> {
-        Ok(Self::on(super::redis_client(url).await.map_err(failed)?, prefix))
+        Ok(Self::on(super::redis_connection(url).map_err(failed)?, prefix))
     }
 
-    /// On a client the process already has (`redis_client`), shared with the other adapters.
-    pub fn on(client: fred::clients::Client, prefix: &str) -> RedisTrends {
-        RedisTrends { client, prefix: format!("{prefix}:trends") }
+    /// On the connection the process already has (`redis_connection`).
+    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisTrends {
+        RedisTrends { connection, prefix: format!("{prefix}:trends") }
     }
 
     fn day_key(&self, day: NaiveDate) -> String {
@@ -47,13 +48,13 @@ impl Trends for RedisTrends {
             return Ok(());
         }
         let key = self.day_key(day);
-        let tx = self.client.multi();
+        let mut tx = redis::pipe();
+        tx.atomic();
         for (slug, count) in views {
-            let _: () =
-                tx.hincrby(&key, slug.as_str(), i64::try_from(*count).unwrap_or(i64::MAX)).await.map_err(failed)?;
+            tx.hincr(&key, slug.as_str(), i64::try_from(*count).unwrap_or(i64::MAX)).ignore();
         }
-        let _: () = tx.expire(&key, KEEP_SECONDS, None).await.map_err(failed)?;
-        let _: Value = tx.exec(true).await.map_err(failed)?;
+        tx.expire(&key, KEEP_SECONDS).ignore();
+        let () = tx.query_async(&mut self.connection.clone()).await.map_err(failed)?;
         Ok(())
     }
 
@@ -61,7 +62,8 @@ impl Trends for RedisTrends {
         let mut total: HashMap<String, u64> = HashMap::new();
         let mut day = from;
         while day <= to {
-            let counts: HashMap<String, u64> = self.client.hgetall(self.day_key(day)).await.map_err(failed)?;
+            let counts: HashMap<String, u64> =
+                self.connection.clone().hgetall(self.day_key(day)).await.map_err(failed)?;
             for (slug, views) in counts {
                 *total.entry(slug).or_default() += views;
             }
@@ -72,13 +74,13 @@ impl Trends for RedisTrends {
 
     async fn save_trending(&self, lists: &TrendingLists) -> Result<(), TrendsError> {
         let json = serde_json::to_string(lists).map_err(failed)?;
-        let _: () =
-            self.client.set(format!("{}:trending", self.prefix), json, None, None, false).await.map_err(failed)?;
+        let () = self.connection.clone().set(format!("{}:trending", self.prefix), json).await.map_err(failed)?;
         Ok(())
     }
 
     async fn trending(&self) -> Result<Option<TrendingLists>, TrendsError> {
-        let json: Option<String> = self.client.get(format!("{}:trending", self.prefix)).await.map_err(failed)?;
+        let json: Option<String> =
+            self.connection.clone().get(format!("{}:trending", self.prefix)).await.map_err(failed)?;
         json.map(|j| serde_json::from_str(&j).map_err(failed)).transpose()
     }
 }
