@@ -7,23 +7,26 @@ use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
 mod accounts;
+mod backend_error;
 mod reviews;
 pub use accounts::{
     AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord,
 };
-pub use reviews::{ReviewDraft, Reviews};
+use backend_error::from_backend_error;
+pub use backend_error::{BackendError, Causes};
+pub use reviews::{ReviewDraft, ReviewError, Reviews};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The store cannot be reached right now; the request may succeed later.
     #[error("store unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
     /// A record broke a rule of the domain; nothing was written.
     #[error("invalid app {slug:?}: {source}")]
     Invalid { slug: String, source: AppFieldError },
     /// Anything else the backend reported.
     #[error("store error: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
 }
 
 /// The catalog of apps: the source of truth for everything the site lists.
@@ -171,7 +174,7 @@ pub struct CachedPage {
 pub enum CacheError {
     /// The cache cannot be trusted right now; requests go to the renderer instead.
     #[error("page cache unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
 }
 
 /// Taken before a page renders: `PageCache::put` keeps nothing when a write was invalidated
@@ -231,9 +234,9 @@ pub mod cache_tags {
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("job queue unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
     #[error("job queue error: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
 }
 
 /// A job a worker has claimed, with the lease token that proves it is still its own.
@@ -331,9 +334,9 @@ pub trait JobQueue: Send + Sync + 'static {
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
     #[error("mail outbox unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
     #[error("mail outbox error: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
 }
 
 /// Mail waiting to be delivered, shared by every node: whoever composes a mail puts it here,
@@ -371,7 +374,22 @@ pub trait Outbox: Send + Sync + 'static {
 
 #[derive(Debug, thiserror::Error)]
 #[error("trends unavailable: {0}")]
-pub struct TrendsError(pub String);
+pub struct TrendsError(#[source] pub BackendError);
+
+impl From<BackendError> for TrendsError {
+    fn from(e: BackendError) -> Self {
+        TrendsError(e)
+    }
+}
+
+from_backend_error!(StoreError, QueueError, OutboxError, SearchError);
+
+impl From<BackendError> for CacheError {
+    /// Any failure of the cache means it cannot be trusted now.
+    fn from(e: BackendError) -> Self {
+        CacheError::Unavailable(e)
+    }
+}
 
 /// App page views per day, and the trending lists `refresh_trending` computes from them; shared
 /// by every node (Redis with `REDIS_URL`, else SQLite under `DATA_DIR`).
@@ -399,9 +417,9 @@ pub trait Trends: Send + Sync + 'static {
 pub enum SearchError {
     /// The search backend cannot answer now; pages fall back to the catalog's text match.
     #[error("search unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
     #[error("search error: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
 }
 
 /// What the index found: slugs of one page in order (the catalog stays the truth for what

@@ -115,7 +115,7 @@ pub async fn run_delivery(outbox: Arc<dyn Outbox>, mailer: Mailer, every: Durati
         match deliver_due(&*outbox, &mailer).await {
             Ok(Delivered { sent: 0, failed: 0 }) => {}
             Ok(d) => tracing::info!(sent = d.sent, failed = d.failed, "mail delivery"),
-            Err(e) => tracing::warn!("mail delivery paused: {e}"),
+            Err(e) => tracing::warn!("mail delivery paused: {}", app::ports::Causes(&e)),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

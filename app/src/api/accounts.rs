@@ -302,7 +302,7 @@ pub(crate) mod ssr {
             ),
         };
         state.outbox.put(&mail).await.map_err(|e| {
-            tracing::error!("cannot put a reset mail into the outbox: {e}");
+            tracing::error!("cannot put a reset mail into the outbox: {}", crate::ports::Causes(&e));
             ApiError::Unavailable
         })?;
         Ok(())

@@ -44,7 +44,7 @@ pub async fn admin_outbox() -> Result<Vec<crate::domain::Mail>, ApiError> {
     require_admin().await?;
     let state = super::state()?;
     state.outbox.recent(100).await.map_err(|e| {
-        tracing::error!("mail outbox failed: {e}");
+        tracing::error!("mail outbox failed: {}", crate::ports::Causes(&e));
         ApiError::Unavailable
     })
 }

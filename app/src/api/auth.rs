@@ -10,13 +10,13 @@ use std::time::Duration;
 /// This request's session (the layer is on every route).
 pub(crate) async fn session() -> Result<tower_sessions::Session, ApiError> {
     leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
-        tracing::error!("no session layer: {e}");
+        tracing::error!("no session layer: {}", crate::ports::Causes(&e));
         ApiError::Unavailable
     })
 }
 
 pub(crate) fn session_failed(e: tower_sessions::session::Error) -> ApiError {
-    tracing::error!("session store failed: {e}");
+    tracing::error!("session store failed: {}", crate::ports::Causes(&e));
     ApiError::Unavailable
 }
 
@@ -60,7 +60,7 @@ pub async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), Api
         match state.throttle.wait(key).await {
             Ok(Some(wait)) => longest = longest.max(wait),
             Ok(None) => {}
-            Err(e) => tracing::warn!("throttle: {e}"),
+            Err(e) => tracing::warn!("throttle: {}", crate::ports::Causes(&e)),
         }
     }
     if longest.is_zero() {
@@ -72,7 +72,7 @@ pub async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), Api
 
 pub async fn count_failure(state: &AppState, key: &str, policy: &ThrottlePolicy) {
     if let Err(e) = state.throttle.fail(key, policy).await {
-        tracing::warn!("throttle: {e}");
+        tracing::warn!("throttle: {}", crate::ports::Causes(&e));
     }
 }
 

@@ -118,7 +118,7 @@ impl From<crate::ports::StoreError> for ApiError {
     /// Store failures are logged here with their detail; the visitor only learns that the
     /// catalog is unavailable.
     fn from(err: crate::ports::StoreError) -> Self {
-        tracing::error!(error = %err, "catalog store failed");
+        tracing::error!(error = %crate::ports::Causes(&err), "catalog store failed");
         ApiError::Unavailable
     }
 }
@@ -126,7 +126,20 @@ impl From<crate::ports::StoreError> for ApiError {
 #[cfg(feature = "ssr")]
 impl From<crate::ports::AccountError> for ApiError {
     fn from(err: crate::ports::AccountError) -> Self {
-        tracing::error!(error = %err, "account store failed");
+        tracing::error!(error = %crate::ports::Causes(&err), "account store failed");
         ApiError::Unavailable
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ports::ReviewError> for ApiError {
+    fn from(err: crate::ports::ReviewError) -> Self {
+        match err {
+            crate::ports::ReviewError::NoSuchAuthor(_) => ApiError::SignInRequired,
+            err => {
+                tracing::error!(error = %crate::ports::Causes(&err), "review store failed");
+                ApiError::Unavailable
+            }
+        }
     }
 }

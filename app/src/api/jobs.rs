@@ -19,7 +19,7 @@ async fn find_job(state: &crate::ports::AppState, id: &str) -> Result<JobInfo, A
 
 #[cfg(feature = "ssr")]
 fn queue_failed(e: crate::ports::QueueError) -> ApiError {
-    tracing::error!("job queue failed: {e}");
+    tracing::error!("job queue failed: {}", crate::ports::Causes(&e));
     ApiError::Unavailable
 }
 

@@ -1,6 +1,7 @@
 //! The ports of parents' accounts: the store of users (with their children and favorites),
 //! and the throttle that slows down password guessing.
 
+use super::backend_error::{from_backend_error, BackendError};
 use crate::domain::{Kid, NewKid, Role, User};
 use async_trait::async_trait;
 use std::time::Duration;
@@ -14,10 +15,12 @@ pub enum AccountError {
     #[error("an account has at most {0} children")]
     TooManyKids(usize),
     #[error("account store unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] BackendError),
     #[error("account store error: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
 }
+
+from_backend_error!(AccountError);
 
 /// An argon2id hash in PHC string form. Not `Serialize`, and `Debug` hides it: a hash never
 /// leaves the server or reaches a log.
@@ -151,7 +154,13 @@ impl ThrottlePolicy {
 
 #[derive(Debug, thiserror::Error)]
 #[error("throttle unavailable: {0}")]
-pub struct ThrottleError(pub String);
+pub struct ThrottleError(#[source] pub BackendError);
+
+impl From<BackendError> for ThrottleError {
+    fn from(e: BackendError) -> Self {
+        ThrottleError(e)
+    }
+}
 
 /// Counts failures per key and says how long a key must wait; shared by every node with
 /// `REDIS_URL`, in this process otherwise (an embedded site is one process).

@@ -26,7 +26,7 @@ impl CacheInvalidatingCatalog {
         // The write itself succeeded; a cache that cannot take the invalidation now keeps it
         // and retries, and bypasses itself meanwhile (see the adapters).
         if let Err(e) = self.cache.invalidate(&tags).await {
-            tracing::warn!("{e}");
+            tracing::warn!("{}", app::ports::Causes(&e));
         }
     }
 }

@@ -5,7 +5,7 @@
 //! on its own, and the next change (or a full `recompute_ratings`) catches up.
 
 use app::domain::{JobKind, Moderation, RatingSummary, Review, ReviewStatus};
-use app::ports::{cache_tags, AccountError, JobQueue, PageCache, ReviewDraft, Reviews};
+use app::ports::{cache_tags, JobQueue, PageCache, ReviewDraft, ReviewError, Reviews};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ impl RatingSyncedReviews {
 
     async fn changed(&self, slug: &str) {
         if let Err(e) = self.page_cache.invalidate(&[cache_tags::app(slug)]).await {
-            tracing::warn!("cached pages of {slug} keep old reviews until they expire: {e}");
+            tracing::warn!("cached pages of {slug} keep old reviews until they expire: {}", app::ports::Causes(&e));
         }
         let args = serde_json::json!({ "apps": [slug] }).to_string();
         if let Err(e) = self.jobs.enqueue(JobKind::RecomputeRatings, &args, RECOMPUTE_ATTEMPTS).await {
@@ -39,21 +39,21 @@ impl Reviews for RatingSyncedReviews {
         self.inner.backend()
     }
 
-    async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, AccountError> {
+    async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, ReviewError> {
         let saved = self.inner.put_review(draft).await?;
         self.changed(&saved.app_slug).await;
         Ok(saved)
     }
 
-    async fn review(&self, id: &str) -> Result<Option<Review>, AccountError> {
+    async fn review(&self, id: &str) -> Result<Option<Review>, ReviewError> {
         self.inner.review(id).await
     }
 
-    async fn user_review(&self, user_id: &str, app_slug: &str) -> Result<Option<Review>, AccountError> {
+    async fn user_review(&self, user_id: &str, app_slug: &str) -> Result<Option<Review>, ReviewError> {
         self.inner.user_review(user_id, app_slug).await
     }
 
-    async fn delete_review(&self, user_id: &str, id: &str) -> Result<Option<Review>, AccountError> {
+    async fn delete_review(&self, user_id: &str, id: &str) -> Result<Option<Review>, ReviewError> {
         let deleted = self.inner.delete_review(user_id, id).await?;
         if let Some(review) = &deleted {
             self.changed(&review.app_slug).await;
@@ -61,19 +61,19 @@ impl Reviews for RatingSyncedReviews {
         Ok(deleted)
     }
 
-    async fn app_reviews(&self, app_slug: &str, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
+    async fn app_reviews(&self, app_slug: &str, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), ReviewError> {
         self.inner.app_reviews(app_slug, offset, limit).await
     }
 
-    async fn vote_helpful(&self, user_id: &str, id: &str) -> Result<Option<u32>, AccountError> {
+    async fn vote_helpful(&self, user_id: &str, id: &str) -> Result<Option<u32>, ReviewError> {
         self.inner.vote_helpful(user_id, id).await
     }
 
-    async fn rating(&self, app_slug: &str) -> Result<RatingSummary, AccountError> {
+    async fn rating(&self, app_slug: &str) -> Result<RatingSummary, ReviewError> {
         self.inner.rating(app_slug).await
     }
 
-    async fn ratings(&self) -> Result<Vec<(String, RatingSummary)>, AccountError> {
+    async fn ratings(&self) -> Result<Vec<(String, RatingSummary)>, ReviewError> {
         self.inner.ratings().await
     }
 
@@ -82,11 +82,11 @@ impl Reviews for RatingSyncedReviews {
         status: ReviewStatus,
         offset: u64,
         limit: u32,
-    ) -> Result<(Vec<Review>, u64), AccountError> {
+    ) -> Result<(Vec<Review>, u64), ReviewError> {
         self.inner.by_status(status, offset, limit).await
     }
 
-    async fn moderate(&self, id: &str, decision: &Moderation) -> Result<Option<Review>, AccountError> {
+    async fn moderate(&self, id: &str, decision: &Moderation) -> Result<Option<Review>, ReviewError> {
         let moderated = self.inner.moderate(id, decision).await?;
         if let Some(review) = &moderated {
             self.changed(&review.app_slug).await;
@@ -94,7 +94,7 @@ impl Reviews for RatingSyncedReviews {
         Ok(moderated)
     }
 
-    async fn delete_user_reviews(&self, user_id: &str) -> Result<Vec<String>, AccountError> {
+    async fn delete_user_reviews(&self, user_id: &str) -> Result<Vec<String>, ReviewError> {
         let slugs = self.inner.delete_user_reviews(user_id).await?;
         for slug in &slugs {
             self.changed(slug).await;

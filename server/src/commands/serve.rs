@@ -67,6 +67,6 @@ async fn queue_reindex_if_needed(state: &AppState) {
     }
     match state.jobs.enqueue(JobKind::ReindexSearch, "{}", 3).await {
         Ok(job) => tracing::info!(apps, job = %job.id, "search index: {why}; rebuild queued"),
-        Err(e) => tracing::warn!("search index: {why}, and a rebuild cannot be queued: {e}"),
+        Err(e) => tracing::warn!("search index: {why}, and a rebuild cannot be queued: {}", app::ports::Causes(&e)),
     }
 }

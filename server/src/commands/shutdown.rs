@@ -12,7 +12,7 @@ pub async fn shutdown_signal() {
                 s.recv().await;
             }
             Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
+                tracing::warn!("cannot listen for SIGTERM: {}", app::ports::Causes(&e));
                 std::future::pending::<()>().await
             }
         }

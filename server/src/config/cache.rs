@@ -41,10 +41,13 @@ impl Env {
         let text = text.trim();
         // The error names the variable but never echoes the URL: it may hold a password.
         let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
-        if !["redis://", "rediss://", "redis-cluster://", "redis-sentinel://"].iter().any(|s| text.starts_with(s)) {
-            return Err(bad("expected a redis:// URL".into()));
+        // One server only for now: both Redis clients in use (fred and redis-rs) read these two
+        // schemes the same way; Cluster and Sentinel URLs they spell differently.
+        if !["redis://", "rediss://"].iter().any(|s| text.starts_with(s)) {
+            return Err(bad("expected a redis:// or rediss:// URL of one Redis server".into()));
         }
         fred::types::config::Config::from_url(text).map_err(|e| bad(e.to_string()))?;
+        redis::Client::open(text).map_err(|e| bad(e.to_string()))?;
         Ok(Some(text.to_string()))
     }
 }

@@ -267,6 +267,10 @@ mod tests {
         assert_eq!(search.meili_index, "apps");
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
+        for url in ["redis-cluster://h1:6379,h2:6379", "redis-sentinel://h1:26379/mymaster", "redis://h:port"] {
+            let err = Config::from_env(&Env::from_pairs([("REDIS_URL", url)])).unwrap_err();
+            assert_eq!(err.var, "REDIS_URL", "{url} is refused at start (neither client would run on it)");
+        }
         for (var, value) in [
             ("PAGE_CACHE_MB", "lots"),
             ("PAGE_CACHE_TTL", "-1"),

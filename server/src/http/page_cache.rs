@@ -161,7 +161,7 @@ async fn render_and_store(layer: PageCacheLayer, key: String, request: Request, 
     let body = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(e) => {
-            tracing::error!("page body failed while rendering {key}: {e}");
+            tracing::error!("page body failed while rendering {key}: {}", app::ports::Causes(&e));
             layer.flights.land(&key);
             return Arc::new(Rendered {
                 status: StatusCode::INTERNAL_SERVER_ERROR,

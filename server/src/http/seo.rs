@@ -120,7 +120,7 @@ pub async fn sitemap_part(
 }
 
 fn unavailable(e: app::ports::StoreError) -> Response {
-    tracing::error!("sitemap: {e}");
+    tracing::error!("sitemap: {}", app::ports::Causes(&e));
     (StatusCode::SERVICE_UNAVAILABLE, "the catalog is unavailable").into_response()
 }
 
@@ -149,7 +149,7 @@ fn urlset(state: AppState, origin: String, skip: usize, take: usize, with_fixed:
         let batch = match state.catalog.scan(walk.after.as_deref(), SCAN_BATCH).await {
             Ok(batch) => batch,
             Err(e) => {
-                tracing::error!("sitemap stopped early: {e}");
+                tracing::error!("sitemap stopped early: {}", app::ports::Causes(&e));
                 return None;
             }
         };

@@ -46,7 +46,7 @@ impl SessionBackend {
                 loop {
                     every_hour.tick().await;
                     if let Err(e) = store.delete_expired().await {
-                        tracing::warn!("cannot delete expired sessions: {e}");
+                        tracing::warn!("cannot delete expired sessions: {}", app::ports::Causes(&e));
                     }
                 }
             }

@@ -69,7 +69,7 @@ pub async fn upload_catalog(
             (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/admin/jobs?queued={}", job.id))]).into_response()
         }
         Err(e) => {
-            tracing::error!("cannot queue an import: {e}");
+            tracing::error!("cannot queue an import: {}", app::ports::Causes(&e));
             refuse(StatusCode::SERVICE_UNAVAILABLE, "the job queue is unavailable; please try again")
         }
     }

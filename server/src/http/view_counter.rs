@@ -33,7 +33,7 @@ impl ViewTally {
             return;
         }
         if let Err(e) = trends.record_views(chrono::Utc::now().date_naive(), &views).await {
-            tracing::warn!("page views kept for later: {e}");
+            tracing::warn!("page views kept for later: {}", app::ports::Causes(&e));
             let mut tally = self.0.lock().unwrap_or_else(|e| e.into_inner());
             for (slug, n) in views {
                 *tally.entry(slug).or_default() += n;

@@ -47,7 +47,7 @@ impl JobServices {
     /// Cached search result pages are stale once the index changed.
     pub async fn search_changed(&self) {
         if let Err(e) = self.page_cache.invalidate(&[cache_tags::SEARCH.to_string()]).await {
-            tracing::warn!("{e}");
+            tracing::warn!("{}", app::ports::Causes(&e));
         }
     }
 }
@@ -107,7 +107,7 @@ impl JobContext {
             Ok(Lease::Lost) => self.flags.lost.store(true, Ordering::Release),
             Ok(Lease::Held { cancel_requested: true }) => self.flags.cancel.store(true, Ordering::Release),
             Ok(Lease::Held { .. }) => {}
-            Err(e) => tracing::warn!(job = %self.id, "cannot record progress: {e}"),
+            Err(e) => tracing::warn!(job = %self.id, "cannot record progress: {}", app::ports::Causes(&e)),
         }
         self.checkpoint()
     }

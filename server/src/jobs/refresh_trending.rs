@@ -49,7 +49,7 @@ pub async fn compute(ctx: &JobContext, today: NaiveDate) -> Result<TrendingLists
     let lists = TrendingLists { computed_at: chrono::Utc::now().timestamp_millis(), by_age };
     trends.save_trending(&lists).await.map_err(|e| failed(&e))?;
     if let Err(e) = ctx.services.page_cache.invalidate(&[cache_tags::TRENDING.to_string()]).await {
-        tracing::warn!("{e}");
+        tracing::warn!("{}", app::ports::Causes(&e));
     }
     Ok(lists)
 }

@@ -39,7 +39,7 @@ pub async fn run_scheduler(
             match queue.enqueue_once(*kind, "{}", SCHEDULED_ATTEMPTS, &key).await {
                 Ok(Some(job)) => tracing::info!(job = %job.id, kind = %kind, "scheduled job queued"),
                 Ok(None) => tracing::debug!(kind = %kind, "another node queued this tick"),
-                Err(e) => tracing::warn!(kind = %kind, "cannot queue a scheduled job: {e}"),
+                Err(e) => tracing::warn!(kind = %kind, "cannot queue a scheduled job: {}", app::ports::Causes(&e)),
             }
         }
     }

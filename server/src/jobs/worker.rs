@@ -89,7 +89,7 @@ impl Worker {
                 }
                 Err(e) => {
                     drop(permit);
-                    tracing::warn!("cannot claim a job: {e}");
+                    tracing::warn!("cannot claim a job: {}", app::ports::Causes(&e));
                     tokio::select! {
                         _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                         _ = stop.changed() => {}
@@ -185,7 +185,7 @@ async fn keep_lease(queue: Arc<dyn JobQueue>, id: String, token: String, lease: 
                 flags.lost.store(true, Ordering::Release);
                 return;
             }
-            Err(e) => tracing::warn!(job = %id, "cannot renew the lease: {e}"),
+            Err(e) => tracing::warn!(job = %id, "cannot renew the lease: {}", app::ports::Causes(&e)),
         }
     }
 }

@@ -4,10 +4,10 @@
 //! Deleting a user removes the favorites first and the user last, so a deletion interrupted
 //! part-way leaves a user that can be deleted again, never favorites without their user.
 
-use super::{account_err, db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
+use super::{db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
 use crate::storage::new_id;
 use app::domain::{Kid, NewKid, Role, User, MAX_KIDS};
-use app::ports::{AccountError, Accounts, NewUser, PasswordHash, StoreError, UserRecord};
+use app::ports::{AccountError, Accounts, BackendError, NewUser, PasswordHash, StoreError, UserRecord};
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::bson::doc;
@@ -91,8 +91,9 @@ struct FavoriteDocument {
 
 impl UserDocument {
     fn into_record(self) -> Result<UserRecord, AccountError> {
-        let role = Role::from_slug(&self.role)
-            .ok_or_else(|| AccountError::Backend(format!("unknown role {:?} in store", self.role)))?;
+        let role = Role::from_slug(&self.role).ok_or_else(|| {
+            AccountError::Backend(BackendError::other(format!("unknown role {:?} in store", self.role)))
+        })?;
         Ok(UserRecord {
             user: User {
                 id: self.id,
@@ -129,7 +130,7 @@ pub(crate) async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         IndexModel::builder().keys(doc! { "user_id": 1, "added": -1 }).build(),
         IndexModel::builder().keys(doc! { "slug": 1 }).build(),
     ];
-    timed(WRITE_TIMEOUT, favorites.create_indexes(models)).await.map(|_| ())
+    timed(WRITE_TIMEOUT, favorites.create_indexes(models)).await.map(|_| ()).map_err(Into::into)
 }
 
 #[derive(Clone)]
@@ -149,7 +150,7 @@ impl MongoAccounts {
     }
 
     async fn find_user(&self, filter: mongodb::bson::Document) -> Result<Option<UserRecord>, AccountError> {
-        let found = timed(READ_TIMEOUT, self.users.find_one(filter)).await.map_err(account_err)?;
+        let found = timed(READ_TIMEOUT, self.users.find_one(filter)).await?;
         found.map(UserDocument::into_record).transpose()
     }
 
@@ -161,9 +162,7 @@ impl MongoAccounts {
         mut change: impl FnMut(&mut Vec<KidDocument>) -> Result<bool, AccountError> + Send,
     ) -> Result<Option<bool>, AccountError> {
         for _ in 0..CHANGE_ATTEMPTS {
-            let Some(user) =
-                timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)?
-            else {
+            let Some(user) = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await? else {
                 return Ok(None);
             };
             let mut kids = user.kids;
@@ -171,20 +170,20 @@ impl MongoAccounts {
                 return Ok(Some(false));
             }
             let years: Vec<i32> = kids.iter().map(|k| k.birth_year).collect();
-            let kids = mongodb::bson::to_bson(&kids).map_err(|e| AccountError::Backend(e.to_string()))?;
+            let kids =
+                mongodb::bson::to_bson(&kids).map_err(|e| AccountError::Backend(BackendError::other(e.to_string())))?;
             let filter = doc! { "_id": user_id, "kids_version": user.kids_version };
             let update =
                 doc! { "$set": { "kids": kids, "kids_version": user.kids_version + 1, "kid_birth_years": years } };
-            if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await.map_err(account_err)?.matched_count > 0
-            {
+            if timed(WRITE_TIMEOUT, self.users.update_one(filter, update)).await?.matched_count > 0 {
                 return Ok(Some(true));
             }
         }
-        Err(AccountError::Unavailable("the children list kept changing; try again".into()))
+        Err(AccountError::Unavailable(BackendError::unavailable("the children list kept changing; try again")))
     }
 
     async fn exists(&self, id: &str) -> Result<bool, AccountError> {
-        Ok(timed(READ_TIMEOUT, self.users.count_documents(doc! { "_id": id }).limit(1)).await.map_err(account_err)? > 0)
+        Ok(timed(READ_TIMEOUT, self.users.count_documents(doc! { "_id": id }).limit(1)).await? > 0)
     }
 }
 
@@ -212,8 +211,8 @@ impl Accounts for MongoAccounts {
         match inserted {
             Ok(Ok(_)) => Ok(document.into_record()?.user),
             Ok(Err(e)) if is_duplicate_key(&e) => Err(AccountError::EmailTaken),
-            Ok(Err(e)) => Err(account_err(db_err(e))),
-            Err(_) => Err(AccountError::Unavailable("MongoDB did not answer in time".into())),
+            Ok(Err(e)) => Err(db_err(e).into()),
+            Err(_) => Err(AccountError::Unavailable(BackendError::unavailable("MongoDB did not answer in time"))),
         }
     }
 
@@ -227,29 +226,26 @@ impl Accounts for MongoAccounts {
 
     async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "password_hash": &hash.0, "session_stamp": new_id() } };
-        let done =
-            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await?;
         Ok(done.matched_count > 0)
     }
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "role": role.slug() } };
-        let done =
-            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await?;
         Ok(done.matched_count > 0)
     }
 
     async fn set_digest(&self, id: &str, on: bool) -> Result<bool, AccountError> {
         let update = doc! { "$set": { "digest": on } };
-        let done =
-            timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await.map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await?;
         Ok(done.matched_count > 0)
     }
 
     async fn delete_user(&self, id: &str) -> Result<bool, AccountError> {
-        timed(WRITE_TIMEOUT, self.favorites.delete_many(doc! { "user_id": id })).await.map_err(account_err)?;
-        timed(WRITE_TIMEOUT, self.resets.delete_many(doc! { "user_id": id })).await.map_err(account_err)?;
-        let done = timed(WRITE_TIMEOUT, self.users.delete_one(doc! { "_id": id })).await.map_err(account_err)?;
+        timed(WRITE_TIMEOUT, self.favorites.delete_many(doc! { "user_id": id })).await?;
+        timed(WRITE_TIMEOUT, self.resets.delete_many(doc! { "user_id": id })).await?;
+        let done = timed(WRITE_TIMEOUT, self.users.delete_one(doc! { "_id": id })).await?;
         Ok(done.deleted_count > 0)
     }
 
@@ -270,7 +266,7 @@ impl Accounts for MongoAccounts {
     }
 
     async fn kids(&self, user_id: &str) -> Result<Vec<Kid>, AccountError> {
-        let found = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await.map_err(account_err)?;
+        let found = timed(READ_TIMEOUT, self.users.find_one(doc! { "_id": user_id })).await?;
         Ok(found.map(|user| user.kids.into_iter().map(Kid::from).collect()).unwrap_or_default())
     }
 
@@ -293,15 +289,13 @@ impl Accounts for MongoAccounts {
         match tokio::time::timeout(WRITE_TIMEOUT, self.favorites.insert_one(&favorite)).await {
             Ok(Ok(_)) => Ok(true),
             Ok(Err(e)) if is_duplicate_key(&e) => Ok(true),
-            Ok(Err(e)) => Err(account_err(db_err(e))),
-            Err(_) => Err(AccountError::Unavailable("MongoDB did not answer in time".into())),
+            Ok(Err(e)) => Err(db_err(e).into()),
+            Err(_) => Err(AccountError::Unavailable(BackendError::unavailable("MongoDB did not answer in time"))),
         }
     }
 
     async fn remove_favorite(&self, user_id: &str, slug: &str) -> Result<bool, AccountError> {
-        let done = timed(WRITE_TIMEOUT, self.favorites.delete_one(doc! { "user_id": user_id, "slug": slug }))
-            .await
-            .map_err(account_err)?;
+        let done = timed(WRITE_TIMEOUT, self.favorites.delete_one(doc! { "user_id": user_id, "slug": slug })).await?;
         Ok(done.deleted_count > 0)
     }
 
@@ -309,8 +303,7 @@ impl Accounts for MongoAccounts {
         let found: Vec<FavoriteDocument> = timed(READ_TIMEOUT, async {
             self.favorites.find(doc! { "user_id": user_id }).sort(doc! { "added": -1 }).await?.try_collect().await
         })
-        .await
-        .map_err(account_err)?;
+        .await?;
         Ok(found.into_iter().map(|f| f.slug).collect())
     }
 
@@ -318,9 +311,7 @@ impl Accounts for MongoAccounts {
         let years: Vec<i32> = (from..=to).map(i32::from).collect();
         let filter = doc! { "kid_birth_years": { "$in": years } };
         let families: Vec<UserDocument> =
-            timed(READ_TIMEOUT, async { self.users.find(filter).await?.try_collect().await })
-                .await
-                .map_err(account_err)?;
+            timed(READ_TIMEOUT, async { self.users.find(filter).await?.try_collect().await }).await?;
         let ids: Vec<String> = families.into_iter().map(|u| u.id).collect();
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -332,9 +323,7 @@ impl Accounts for MongoAccounts {
             doc! { "$limit": limit as i64 },
         ];
         let counted: Vec<mongodb::bson::Document> =
-            timed(READ_TIMEOUT, async { self.favorites.aggregate(pipeline).await?.try_collect().await })
-                .await
-                .map_err(account_err)?;
+            timed(READ_TIMEOUT, async { self.favorites.aggregate(pipeline).await?.try_collect().await }).await?;
         Ok(counted
             .into_iter()
             .filter_map(|d| {
@@ -352,8 +341,7 @@ impl Accounts for MongoAccounts {
         let found: Vec<UserDocument> = timed(READ_TIMEOUT, async {
             self.users.find(filter).sort(doc! { "_id": 1 }).limit(limit as i64).await?.try_collect().await
         })
-        .await
-        .map_err(account_err)?;
+        .await?;
         found
             .into_iter()
             .map(|user| {
@@ -368,22 +356,19 @@ impl Accounts for MongoAccounts {
             return Ok(());
         }
         let reset = ResetDocument { token_hash: token_hash.into(), user_id: user_id.into(), expires_at };
-        timed(WRITE_TIMEOUT, self.resets.insert_one(&reset)).await.map(|_| ()).map_err(account_err)
+        timed(WRITE_TIMEOUT, self.resets.insert_one(&reset)).await.map(|_| ()).map_err(Into::into)
     }
 
     async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
-        let Some(reset) =
-            timed(READ_TIMEOUT, self.resets.find_one(doc! { "_id": token_hash })).await.map_err(account_err)?
-        else {
+        let Some(reset) = timed(READ_TIMEOUT, self.resets.find_one(doc! { "_id": token_hash })).await? else {
             return Ok(None);
         };
         // Whoever deletes it uses it: of two requests with the same token, one gets it.
-        let deleted =
-            timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await.map_err(account_err)?;
+        let deleted = timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await?;
         Ok((deleted.deleted_count == 1 && reset.expires_at > now).then_some(reset.user_id))
     }
 
     async fn ping(&self) -> Result<(), AccountError> {
-        timed(READ_TIMEOUT, self.users.count_documents(doc! {}).limit(1)).await.map(|_| ()).map_err(account_err)
+        timed(READ_TIMEOUT, self.users.count_documents(doc! {}).limit(1)).await.map(|_| ()).map_err(Into::into)
     }
 }

@@ -7,7 +7,7 @@
 //! backs the age filter and its facet counts.
 
 use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
-use app::ports::StoreError;
+use app::ports::{BackendError, StoreError};
 use chrono::NaiveDate;
 use mongodb::bson::{self, oid::ObjectId, DateTime, Document};
 use serde::{Deserialize, Serialize};
@@ -46,11 +46,13 @@ fn to_bson_date(date: NaiveDate) -> DateTime {
 fn from_bson_date(slug: &str, date: DateTime) -> Result<NaiveDate, StoreError> {
     chrono::DateTime::from_timestamp_millis(date.timestamp_millis())
         .map(|d| d.date_naive())
-        .ok_or_else(|| StoreError::Backend(format!("app {slug:?}: date out of range in store")))
+        .ok_or_else(|| StoreError::Backend(BackendError::other(format!("app {slug:?}: date out of range in store"))))
 }
 
 fn in_range<T: TryFrom<i64>>(slug: &str, field: &str, value: i64) -> Result<T, StoreError> {
-    T::try_from(value).map_err(|_| StoreError::Backend(format!("app {slug:?}: {field} {value} out of range in store")))
+    T::try_from(value).map_err(|_| {
+        StoreError::Backend(BackendError::other(format!("app {slug:?}: {field} {value} out of range in store")))
+    })
 }
 
 impl AppDocument {
@@ -80,7 +82,8 @@ impl AppDocument {
     }
 
     pub fn to_document(&self) -> Result<Document, StoreError> {
-        bson::to_document(self).map_err(|e| StoreError::Backend(format!("cannot encode app {:?}: {e}", self.slug)))
+        bson::to_document(self)
+            .map_err(|e| StoreError::Backend(BackendError::other(format!("cannot encode app {:?}: {e}", self.slug))))
     }
 
     pub fn into_app(self) -> Result<App, StoreError> {

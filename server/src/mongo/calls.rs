@@ -1,7 +1,7 @@
 //! Every MongoDB call's timeout, and what the driver's errors mean to a port; the URL helpers
 //! that keep credentials out of messages.
 
-use app::ports::{AccountError, StoreError};
+use app::ports::BackendError;
 use mongodb::error::{ErrorKind, WriteFailure};
 use std::time::Duration;
 
@@ -10,15 +10,16 @@ pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest one batch write may take.
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Maps a driver error to the port's: no server, a broken connection or a timeout is
-/// "unavailable" (worth retrying later), anything else a backend error.
-pub(crate) fn db_err(e: mongodb::error::Error) -> StoreError {
+/// What a driver error means to every MongoDB port (each port error converts from it): no
+/// server, a broken connection or a timeout is "unavailable" (worth retrying later), anything
+/// else a backend error.
+pub(crate) fn db_err(e: mongodb::error::Error) -> BackendError {
     match *e.kind {
         ErrorKind::ServerSelection { .. }
         | ErrorKind::Io(_)
         | ErrorKind::ConnectionPoolCleared { .. }
-        | ErrorKind::DnsResolve { .. } => StoreError::Unavailable(e.to_string()),
-        _ => StoreError::Backend(e.to_string()),
+        | ErrorKind::DnsResolve { .. } => BackendError::unavailable(e),
+        _ => BackendError::other(e),
     }
 }
 
@@ -29,10 +30,10 @@ pub(crate) fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
 pub(crate) async fn timed<T>(
     limit: Duration,
     work: impl std::future::IntoFuture<Output = Result<T, mongodb::error::Error>>,
-) -> Result<T, StoreError> {
+) -> Result<T, BackendError> {
     match tokio::time::timeout(limit, work.into_future()).await {
         Ok(result) => result.map_err(db_err),
-        Err(_) => Err(StoreError::Unavailable(format!("MongoDB did not answer within {} s", limit.as_secs()))),
+        Err(_) => Err(BackendError::unavailable(format!("MongoDB did not answer within {} s", limit.as_secs()))),
     }
 }
 
@@ -50,13 +51,5 @@ pub fn redact(url: &str, message: &str) -> String {
     match authority.rsplit_once('@').and_then(|(user_info, _)| user_info.split_once(':')) {
         Some((_, password)) if !password.is_empty() => message.replace(password, "***"),
         _ => message.to_string(),
-    }
-}
-
-/// A port error of the accounts and reviews from a store error: "unavailable" stays so.
-pub(crate) fn account_err(e: StoreError) -> AccountError {
-    match e {
-        StoreError::Unavailable(reason) => AccountError::Unavailable(reason),
-        other => AccountError::Backend(other.to_string()),
     }
 }

@@ -16,7 +16,7 @@ use super::{db_err, timed, READ_TIMEOUT, WRITE_TIMEOUT};
 use app::domain::{
     AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder,
 };
-use app::ports::{Catalog, StoreError};
+use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::bson::{doc, Bson, Document};
@@ -47,7 +47,11 @@ impl MongoCatalog {
         let find =
             self.apps.find(filter).sort(sort_document(query.sort)).skip(query.offset()).limit(query.per_page as i64);
         let (page, (total, facets)) = tokio::try_join!(
-            timed(READ_TIMEOUT, async { find.await?.try_collect::<Vec<AppDocument>>().await }),
+            async {
+                Ok::<_, StoreError>(
+                    timed(READ_TIMEOUT, async { find.await?.try_collect::<Vec<AppDocument>>().await }).await?,
+                )
+            },
             self.counts(query, words),
         )?;
         let apps = page.into_iter().map(AppDocument::into_app).collect::<Result<Vec<_>, _>>()?;
@@ -104,7 +108,7 @@ impl MongoCatalog {
 /// Migration 1: the indexes the catalog shipped with.
 pub(super) async fn create_first_indexes(db: &Database) -> Result<(), StoreError> {
     let apps: Collection<AppDocument> = db.collection(APPS);
-    timed(WRITE_TIMEOUT, apps.create_indexes(first_indexes())).await.map(|_| ())
+    timed(WRITE_TIMEOUT, apps.create_indexes(first_indexes())).await.map(|_| ()).map_err(Into::into)
 }
 
 /// Migration 4: `rating_score` on every app stored without one (a page at a time; two
@@ -138,7 +142,7 @@ pub(super) async fn add_rating_scores(db: &Database) -> Result<(), StoreError> {
         let Some(name) = index.options.and_then(|options| options.name) else { continue };
         // Gone already when another process got here first.
         if let Err(e) = timed(WRITE_TIMEOUT, apps.drop_index(name.as_str())).await {
-            tracing::info!("index {name} not dropped: {e}");
+            tracing::info!("index {name} not dropped: {}", app::ports::Causes(&e));
         }
     }
     Ok(())
@@ -316,7 +320,8 @@ impl Catalog for MongoCatalog {
                 .collect();
             let mut command = doc! { "update": APPS, "updates": updates, "ordered": true };
             if let Some(concern) = self.apps.write_concern() {
-                let concern = mongodb::bson::to_document(concern).map_err(|e| StoreError::Backend(e.to_string()))?;
+                let concern = mongodb::bson::to_document(concern)
+                    .map_err(|e| StoreError::Backend(BackendError::other(e.to_string())))?;
                 if !concern.is_empty() {
                     command.insert("writeConcern", concern);
                 }
@@ -368,7 +373,7 @@ impl Catalog for MongoCatalog {
     }
 
     async fn count(&self) -> Result<u64, StoreError> {
-        timed(READ_TIMEOUT, self.apps.count_documents(doc! {})).await
+        Ok(timed(READ_TIMEOUT, self.apps.count_documents(doc! {})).await?)
     }
 
     async fn scan(&self, after: Option<&str>, limit: usize) -> Result<Vec<App>, StoreError> {
@@ -381,7 +386,7 @@ impl Catalog for MongoCatalog {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed(Duration::from_secs(5), self.db.run_command(doc! { "ping": 1 })).await.map(|_| ())
+        timed(Duration::from_secs(5), self.db.run_command(doc! { "ping": 1 })).await.map(|_| ()).map_err(Into::into)
     }
 }
 
@@ -391,14 +396,17 @@ fn write_reply_errors(reply: &Document) -> Result<(), StoreError> {
     if let Ok(errors) = reply.get_array("writeErrors") {
         if let Some(first) = errors.first().and_then(Bson::as_document) {
             let message = first.get_str("errmsg").unwrap_or("write refused");
-            return Err(StoreError::Backend(format!("MongoDB refused {} write(s): {message}", errors.len())));
+            return Err(StoreError::Backend(BackendError::other(format!(
+                "MongoDB refused {} write(s): {message}",
+                errors.len()
+            ))));
         }
     }
     if let Ok(concern) = reply.get_document("writeConcernError") {
-        return Err(StoreError::Unavailable(format!(
+        return Err(StoreError::Unavailable(BackendError::unavailable(format!(
             "write concern not met: {}",
             concern.get_str("errmsg").unwrap_or("unknown")
-        )));
+        ))));
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ pub mod reviews;
 
 use crate::storage::Migrated;
 use accounts::MongoAccounts;
-use app::ports::StoreError;
-pub(crate) use calls::{account_err, db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
+use app::ports::{BackendError, StoreError};
+pub(crate) use calls::{db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
 pub use calls::{host_of, redact};
 use catalog::MongoCatalog;
 use futures::TryStreamExt;
@@ -40,7 +40,10 @@ impl Mongo {
     pub async fn open(url: &str, db_name: &str) -> Result<Mongo, StoreError> {
         let host = host_of(url);
         let fail = |e: mongodb::error::Error| {
-            StoreError::Unavailable(format!("MongoDB at {host}: {}", redact(url, &e.to_string())))
+            StoreError::Unavailable(BackendError::unavailable(format!(
+                "MongoDB at {host}: {}",
+                redact(url, &e.to_string())
+            )))
         };
         let mut options = ClientOptions::parse(url).await.map_err(fail)?;
         // Fail fast instead of hanging a request; a URL may still set its own values.
@@ -50,7 +53,10 @@ impl Mongo {
         let client = Client::with_options(options).map_err(fail)?;
         let db = client.database(db_name);
         timed(Duration::from_secs(5), db.run_command(doc! { "ping": 1 })).await.map_err(|e| {
-            StoreError::Unavailable(format!("MongoDB at {host} is not answering: {}", redact(url, &e.to_string())))
+            StoreError::Unavailable(BackendError::unavailable(format!(
+                "MongoDB at {host} is not answering: {}",
+                redact(url, &e.to_string())
+            )))
         })?;
         let mongo = Mongo { client, db, host };
         mongo.migrate().await?;
@@ -126,7 +132,7 @@ impl Mongo {
             2 => accounts::create_indexes(&self.db).await,
             3 => reviews::create_indexes(&self.db).await,
             4 => catalog::add_rating_scores(&self.db).await,
-            other => Err(StoreError::Backend(format!("no migration {other}"))),
+            other => Err(StoreError::Backend(BackendError::other(format!("no migration {other}")))),
         }
     }
 }

@@ -47,7 +47,7 @@ impl AlertSinks {
             if still.is_empty() {
                 match outbox.put(&mail).await {
                     Ok(_) => continue,
-                    Err(e) => tracing::warn!("alert mail kept until the outbox answers: {e}"),
+                    Err(e) => tracing::warn!("alert mail kept until the outbox answers: {}", app::ports::Causes(&e)),
                 }
             }
             still.push(mail);
@@ -84,7 +84,7 @@ async fn post_alert(client: &reqwest::Client, webhook: &str, alert: &impl Serial
     for attempt in 0..3u32 {
         match client.post(webhook).json(alert).send().await.and_then(|r| r.error_for_status()) {
             Ok(_) => return,
-            Err(e) => tracing::warn!("alert webhook: {e}"),
+            Err(e) => tracing::warn!("alert webhook: {}", app::ports::Causes(&e)),
         }
         if attempt < 2 {
             tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;

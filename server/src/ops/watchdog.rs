@@ -25,7 +25,7 @@ where
         match tokio::spawn(start()).await {
             Ok(()) => return,
             Err(e) if *stop.borrow() => {
-                tracing::warn!(task = name, "ended while stopping: {e}");
+                tracing::warn!(task = name, "ended while stopping: {}", app::ports::Causes(&e));
                 return;
             }
             Err(e) => {

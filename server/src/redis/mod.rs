@@ -15,8 +15,26 @@ pub mod queue;
 pub mod throttle;
 pub mod trends;
 
+use app::ports::BackendError;
 use fred::prelude::*;
 use std::time::Duration;
+
+/// What a redis-rs error means to a port (each port error converts from it): a connection
+/// that is refused, dropped or timed out is "unavailable", anything else (a script's error, a
+/// reply of the wrong type) a backend error.
+pub(crate) fn redis_err(e: ::redis::RedisError) -> BackendError {
+    if e.is_io_error() || e.is_connection_refusal() || e.is_connection_dropped() || e.is_timeout() {
+        BackendError::unavailable(e)
+    } else {
+        BackendError::other(e)
+    }
+}
+
+/// A fred error for a port: every failure of the fred adapters counts as "unavailable" (they
+/// degrade the same way whatever Redis said).
+pub(crate) fn fred_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> BackendError {
+    BackendError::unavailable(e)
+}
 
 /// `host:port` of a Redis URL, for messages (never the password).
 pub fn redis_host(url: &str) -> String {

@@ -8,7 +8,7 @@
 
 use crate::storage::now_ms;
 use app::domain::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
-use app::ports::{Outbox, OutboxError};
+use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
 use fred::prelude::*;
 use std::collections::HashMap;
@@ -66,8 +66,8 @@ pub struct RedisOutbox {
     prefix: String,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> OutboxError {
-    OutboxError::Unavailable(e.to_string())
+fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> OutboxError {
+    super::fred_err(e).into()
 }
 
 fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxError> {
@@ -79,8 +79,9 @@ fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxErr
         to: take("to").unwrap_or_default(),
         subject: take("subject").unwrap_or_default(),
         body: take("body").unwrap_or_default(),
-        state: MailState::from_slug(&state)
-            .ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
+        state: MailState::from_slug(&state).ok_or_else(|| {
+            OutboxError::Backend(BackendError::other(format!("stored mail has an unknown state {state:?}")))
+        })?,
         attempts: take("attempts").and_then(|v| v.parse().ok()).unwrap_or(0),
         last_error: take("last_error"),
         created_at: take("created_at").and_then(|v| v.parse().ok()).unwrap_or(0),
@@ -141,8 +142,9 @@ impl RedisOutbox {
             KEEP_MS.to_string(),
         ];
         let state: Option<String> = self.script(FINISH, args).await?;
-        let state = state.ok_or_else(|| OutboxError::Backend(format!("no pending mail {id}")))?;
-        MailState::from_slug(&state).ok_or_else(|| OutboxError::Backend(format!("unknown state {state:?}")))
+        let state = state.ok_or_else(|| OutboxError::Backend(BackendError::other(format!("no pending mail {id}"))))?;
+        MailState::from_slug(&state)
+            .ok_or_else(|| OutboxError::Backend(BackendError::other(format!("unknown state {state:?}"))))
     }
 }
 

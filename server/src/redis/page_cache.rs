@@ -65,8 +65,8 @@ struct Shared {
     has_pending: AtomicBool,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> CacheError {
-    CacheError::Unavailable(e.to_string())
+fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CacheError {
+    super::fred_err(e).into()
 }
 
 impl RedisPageCache {
@@ -265,7 +265,7 @@ impl PageCache for RedisPageCache {
             Err(e) => Err(e),
         };
         if let Err(e) = &result {
-            tracing::warn!("page cache invalidation postponed until redis answers: {e}");
+            tracing::warn!("page cache invalidation postponed until redis answers: {}", app::ports::Causes(e));
             s.pending.lock().unwrap_or_else(|e| e.into_inner()).extend(tags.iter().cloned());
             s.has_pending.store(true, Ordering::Release);
         }
@@ -324,7 +324,7 @@ async fn watch_subscription(shared: std::sync::Weak<Shared>) {
                             }
                             s.l1_trusted.store(true, Ordering::Release);
                         }
-                        Err(e) => tracing::debug!("cannot subscribe to {channel}: {e}"),
+                        Err(e) => tracing::debug!("cannot subscribe to {channel}: {}", app::ports::Causes(&e)),
                     }
                 }
             }

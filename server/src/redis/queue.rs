@@ -9,7 +9,7 @@
 
 use crate::storage::now_ms;
 use app::domain::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
-use app::ports::{ClaimedJob, JobQueue, Lease, QueueError};
+use app::ports::{BackendError, ClaimedJob, JobQueue, Lease, QueueError};
 use async_trait::async_trait;
 use fred::prelude::*;
 use std::collections::HashMap;
@@ -175,7 +175,7 @@ pub struct RedisJobQueue {
 }
 
 fn unavailable(e: fred::error::Error) -> QueueError {
-    QueueError::Unavailable(e.to_string())
+    super::fred_err(e).into()
 }
 
 fn ms(d: Duration) -> i64 {
@@ -186,7 +186,7 @@ fn job_from_hash(fields: HashMap<String, String>) -> Result<JobInfo, QueueError>
     let text = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let optional = |name: &str| fields.get(name).filter(|v| !v.is_empty()).cloned();
-    let bad = |what: &str| QueueError::Backend(format!("stored job has an unknown {what}"));
+    let bad = |what: &str| QueueError::Backend(BackendError::other(format!("stored job has an unknown {what}")));
     Ok(JobInfo {
         id: text("id"),
         kind: JobKind::from_slug(&text("kind")).ok_or_else(|| bad("kind"))?,
@@ -254,7 +254,7 @@ impl JobQueue for RedisJobQueue {
     async fn enqueue(&self, kind: JobKind, args: &str, max_attempts: u32) -> Result<JobInfo, QueueError> {
         self.enqueue_once(kind, args, max_attempts, "")
             .await?
-            .ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+            .ok_or_else(|| QueueError::Backend(BackendError::other("enqueued job vanished")))
     }
 
     async fn enqueue_once(
@@ -364,7 +364,8 @@ impl JobQueue for RedisJobQueue {
             .script(CLAIM, vec![now.to_string(), (now + ms(lease)).to_string(), token.clone(), worker.into()])
             .await?;
         let Some(id) = id else { return Ok(None) };
-        let info = self.get(&id).await?.ok_or_else(|| QueueError::Backend("claimed job vanished".into()))?;
+        let info =
+            self.get(&id).await?.ok_or_else(|| QueueError::Backend(BackendError::other("claimed job vanished")))?;
         Ok(Some(ClaimedJob { info, token }))
     }
 

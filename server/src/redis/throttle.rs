@@ -36,8 +36,8 @@ if blocked_until > now then return blocked_until - now end
 return 0
 "#;
 
-fn failed(e: impl std::fmt::Display) -> ThrottleError {
-    ThrottleError(e.to_string())
+fn failed(e: redis::RedisError) -> ThrottleError {
+    super::redis_err(e).into()
 }
 
 fn millis(d: Duration) -> String {

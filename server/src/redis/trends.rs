@@ -3,7 +3,7 @@
 //! `:trends`.
 
 use app::domain::TrendingLists;
-use app::ports::{Trends, TrendsError};
+use app::ports::{BackendError, Trends, TrendsError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use redis::aio::ConnectionManager;
@@ -17,8 +17,8 @@ pub struct RedisTrends {
     prefix: String,
 }
 
-fn failed(e: impl std::fmt::Display) -> TrendsError {
-    TrendsError(e.to_string())
+fn failed(e: redis::RedisError) -> TrendsError {
+    super::redis_err(e).into()
 }
 
 impl RedisTrends {
@@ -67,13 +67,13 @@ impl Trends for RedisTrends {
             for (slug, views) in counts {
                 *total.entry(slug).or_default() += views;
             }
-            day = day.succ_opt().ok_or_else(|| failed("date out of range"))?;
+            day = day.succ_opt().ok_or_else(|| TrendsError(BackendError::other("date out of range")))?;
         }
         Ok(total)
     }
 
     async fn save_trending(&self, lists: &TrendingLists) -> Result<(), TrendsError> {
-        let json = serde_json::to_string(lists).map_err(failed)?;
+        let json = serde_json::to_string(lists).map_err(|e| TrendsError(BackendError::other(e)))?;
         let () = self.connection.clone().set(format!("{}:trending", self.prefix), json).await.map_err(failed)?;
         Ok(())
     }
@@ -81,6 +81,6 @@ impl Trends for RedisTrends {
     async fn trending(&self) -> Result<Option<TrendingLists>, TrendsError> {
         let json: Option<String> =
             self.connection.clone().get(format!("{}:trending", self.prefix)).await.map_err(failed)?;
-        json.map(|j| serde_json::from_str(&j).map_err(failed)).transpose()
+        json.map(|j| serde_json::from_str(&j).map_err(|e| TrendsError(BackendError::other(e)))).transpose()
     }
 }

@@ -9,7 +9,7 @@
 use app::domain::{
     AgeBand, App, CatalogQuery, Facet, FacetCounts, PriceFilter, SearchQuery, SearchSort, SortOrder, SYNONYM_GROUPS,
 };
-use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
+use app::ports::{BackendError, Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
@@ -145,16 +145,22 @@ pub fn host_of(url: &str) -> String {
 
 fn error(e: MeiliError) -> SearchError {
     match e {
-        MeiliError::Meilisearch(e) => SearchError::Backend(format!("{:?}: {}", e.error_code, e.error_message)),
-        MeiliError::Timeout => SearchError::Unavailable("a Meilisearch task did not finish in time".into()),
-        other => SearchError::Unavailable(other.to_string()),
+        MeiliError::Meilisearch(e) => {
+            SearchError::Backend(BackendError::other(format!("{:?}: {}", e.error_code, e.error_message)))
+        }
+        MeiliError::Timeout => {
+            SearchError::Unavailable(BackendError::unavailable("a Meilisearch task did not finish in time"))
+        }
+        other => SearchError::Unavailable(BackendError::unavailable(other)),
     }
 }
 
 async fn within<T>(limit: Duration, work: impl Future<Output = Result<T, MeiliError>>) -> Result<T, SearchError> {
     match tokio::time::timeout(limit, work).await {
         Ok(result) => result.map_err(error),
-        Err(_) => Err(SearchError::Unavailable(format!("Meilisearch did not answer within {limit:?}"))),
+        Err(_) => Err(SearchError::Unavailable(BackendError::unavailable(format!(
+            "Meilisearch did not answer within {limit:?}"
+        )))),
     }
 }
 
@@ -173,7 +179,9 @@ impl MeiliSearch {
         });
         match tokio::time::timeout(WRITE_TIMEOUT, prepare).await {
             Ok(result) => result.map(drop),
-            Err(_) => Err(SearchError::Unavailable("Meilisearch did not finish setting up the index".into())),
+            Err(_) => Err(SearchError::Unavailable(BackendError::unavailable(
+                "Meilisearch did not finish setting up the index",
+            ))),
         }
     }
 
@@ -196,7 +204,7 @@ impl MeiliSearch {
             Ok(task) => {
                 let done = self.wait(task).await;
                 if let Err(SearchError::Backend(message)) = &done {
-                    if !message.contains("IndexAlreadyExists") {
+                    if !message.to_string().contains("IndexAlreadyExists") {
                         return done;
                     }
                 }
@@ -213,7 +221,10 @@ impl MeiliSearch {
             within(WRITE_TIMEOUT, task.wait_for_completion(&self.client, Some(TASK_POLL), Some(WRITE_TIMEOUT))).await?;
         if task.is_failure() {
             let failure = task.unwrap_failure();
-            return Err(SearchError::Backend(format!("{:?}: {}", failure.error_code, failure.error_message)));
+            return Err(SearchError::Backend(BackendError::other(format!(
+                "{:?}: {}",
+                failure.error_code, failure.error_message
+            ))));
         }
         Ok(())
     }
@@ -362,7 +373,7 @@ impl SearchIndex for MeiliSearch {
         let response = within(SEARCH_TIMEOUT, multi.execute::<Id>()).await?;
         let mut results = response.results.into_iter();
         let main: SearchResults<Id> =
-            results.next().ok_or_else(|| SearchError::Backend("empty multi-search answer".into()))?;
+            results.next().ok_or_else(|| SearchError::Backend(BackendError::other("empty multi-search answer")))?;
         let mut facets = FacetCounts::zeroed();
         let empty = HashMap::new();
         let distribution = main.facet_distribution.unwrap_or_default();
@@ -432,7 +443,7 @@ impl SearchIndex for MeiliSearch {
         match within(WRITE_TIMEOUT, self.client.index(&staging).delete()).await {
             Ok(task) => {
                 if let Err(e) = self.wait(task).await {
-                    if !matches!(&e, SearchError::Backend(m) if m.contains(&format!("{:?}", ErrorCode::IndexNotFound)))
+                    if !matches!(&e, SearchError::Backend(m) if m.to_string().contains(&format!("{:?}", ErrorCode::IndexNotFound)))
                     {
                         return Err(e);
                     }
@@ -441,13 +452,15 @@ impl SearchIndex for MeiliSearch {
             Err(e) => return Err(e),
         }
         self.prepare(&staging).await?;
-        let total = catalog.count().await.map_err(|e| SearchError::Backend(e.to_string()))?;
+        let total = catalog.count().await.map_err(|e| SearchError::Backend(BackendError::other(e)))?;
         progress(0, total);
         let mut after: Option<String> = None;
         let mut done = 0u64;
         loop {
-            let batch =
-                catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
+            let batch = catalog
+                .scan(after.as_deref(), REBUILD_BATCH)
+                .await
+                .map_err(|e| SearchError::Backend(BackendError::other(e)))?;
             let Some(last) = batch.last() else { break };
             after = Some(last.slug.clone());
             self.add(&staging, &batch).await?;

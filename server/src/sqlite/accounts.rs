@@ -1,9 +1,10 @@
 //! The embedded account store: tables beside the catalog's in `DATA_DIR/catalog.db`
 //! (migration `0002_accounts`), so one backup holds the whole site.
 
+use super::db_err;
 use crate::storage::new_id;
 use app::domain::{Kid, NewKid, Role, User, MAX_KIDS};
-use app::ports::{AccountError, Accounts, NewUser, PasswordHash, UserRecord};
+use app::ports::{AccountError, Accounts, BackendError, NewUser, PasswordHash, UserRecord};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -21,15 +22,6 @@ fn kid_from_row(row: &SqliteRow) -> Result<Kid, AccountError> {
     })
 }
 
-pub(crate) fn db_err(e: sqlx::Error) -> AccountError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            AccountError::Unavailable(e.to_string())
-        }
-        other => AccountError::Backend(other.to_string()),
-    }
-}
-
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -44,7 +36,7 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, AccountError> {
             email: row.try_get("email").map_err(db_err)?,
             display_name: row.try_get("display_name").map_err(db_err)?,
             role: Role::from_slug(&role)
-                .ok_or_else(|| AccountError::Backend(format!("unknown role {role:?} in store")))?,
+                .ok_or_else(|| AccountError::from(BackendError::other(format!("unknown role {role:?} in store"))))?,
             created_at: row.try_get("created_at").map_err(db_err)?,
             digest: row.try_get("digest").map_err(db_err)?,
         },
@@ -96,7 +88,7 @@ impl Accounts for SqliteAccounts {
         match inserted {
             Ok(_) => Ok(user),
             Err(e) if is_unique_violation(&e) => Err(AccountError::EmailTaken),
-            Err(e) => Err(db_err(e)),
+            Err(e) => Err(db_err(e).into()),
         }
     }
 
@@ -232,7 +224,7 @@ impl Accounts for SqliteAccounts {
             .bind(user_id)
             .fetch_all(&self.pool)
             .await
-            .map_err(db_err)
+            .map_err(|e| db_err(e).into())
     }
 
     async fn family_favorites(&self, from: u16, to: u16, limit: usize) -> Result<Vec<(String, u64)>, AccountError> {
@@ -292,7 +284,7 @@ impl Accounts for SqliteAccounts {
         .execute(&self.pool)
         .await
         .map(|_| ())
-        .map_err(db_err)
+        .map_err(|e| db_err(e).into())
     }
 
     async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError> {
@@ -307,6 +299,6 @@ impl Accounts for SqliteAccounts {
     }
 
     async fn ping(&self) -> Result<(), AccountError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(db_err)
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(|e| db_err(e).into())
     }
 }

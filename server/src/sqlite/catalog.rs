@@ -5,7 +5,7 @@ use app::domain::{
     AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform, PriceFilter,
     PrivacyFlags, SortOrder,
 };
-use app::ports::{Catalog, StoreError};
+use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteRow;
@@ -32,7 +32,7 @@ fn band_index(band: AgeBand) -> i64 {
 
 fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| StoreError::Backend(format!("bad date {text:?} in store: {e}")))
+        .map_err(|e| BackendError::other(format!("bad date {text:?} in store: {e}")).into())
 }
 
 fn app_from_row(row: &SqliteRow) -> Result<App, StoreError> {
@@ -233,7 +233,7 @@ impl Catalog for SqliteCatalog {
                 .await
                 .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await.map_err(|e| db_err(e).into())
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {

@@ -56,7 +56,7 @@ impl Sqlite {
     pub async fn migrate(&self) -> Result<Migrated, StoreError> {
         let migrator = sqlx::migrate!("./migrations/sqlite");
         let applied_before = self.applied_migrations().await?;
-        migrator.run(&self.pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        migrator.run(&self.pool).await.map_err(db_err)?;
         let applied = migrator
             .iter()
             .filter(|m| !applied_before.contains(&m.version))
@@ -78,7 +78,7 @@ impl Sqlite {
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
             .fetch_all(&self.pool)
             .await
-            .map_err(db_err)
+            .map_err(|e| db_err(e).into())
     }
 
     /// Checkpoints the write-ahead log and closes the pool.

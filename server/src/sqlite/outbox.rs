@@ -4,7 +4,7 @@
 
 use crate::storage::now_ms;
 use app::domain::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
-use app::ports::{Outbox, OutboxError};
+use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -15,14 +15,7 @@ pub struct SqliteOutbox {
     pool: SqlitePool,
 }
 
-fn db_err(e: sqlx::Error) -> OutboxError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            OutboxError::Unavailable(e.to_string())
-        }
-        other => OutboxError::Backend(other.to_string()),
-    }
-}
+use super::db_err;
 
 const COLUMNS: &str = "id, dedup_key, recipient, subject, body, state, attempts, last_error, created_at, sent_at";
 
@@ -35,7 +28,7 @@ fn mail_from_row(row: &SqliteRow) -> Result<Mail, OutboxError> {
         subject: row.get("subject"),
         body: row.get("body"),
         state: MailState::from_slug(&state)
-            .ok_or_else(|| OutboxError::Backend(format!("stored mail has an unknown state {state:?}")))?,
+            .ok_or_else(|| BackendError::other(format!("stored mail has an unknown state {state:?}")))?,
         attempts: row.get::<i64, _>("attempts") as u32,
         last_error: row.get("last_error"),
         created_at: row.get("created_at"),
@@ -46,10 +39,7 @@ fn mail_from_row(row: &SqliteRow) -> Result<Mail, OutboxError> {
 impl SqliteOutbox {
     pub async fn open(data_dir: &Path) -> Result<SqliteOutbox, OutboxError> {
         let pool = super::open_pool(&data_dir.join("outbox.db")).await.map_err(db_err)?;
-        sqlx::migrate!("./migrations/outbox")
-            .run(&pool)
-            .await
-            .map_err(|e| OutboxError::Backend(format!("migration failed: {e}")))?;
+        sqlx::migrate!("./migrations/outbox").run(&pool).await.map_err(db_err)?;
         Ok(SqliteOutbox { pool })
     }
 }
@@ -125,9 +115,10 @@ impl Outbox for SqliteOutbox {
         .map_err(db_err)?;
         let state: String = match row {
             Some(row) => row.get(0),
-            None => return Err(OutboxError::Backend(format!("no pending mail {id}"))),
+            None => return Err(BackendError::other(format!("no pending mail {id}")).into()),
         };
-        MailState::from_slug(&state).ok_or_else(|| OutboxError::Backend(format!("unknown state {state:?}")))
+        MailState::from_slug(&state)
+            .ok_or_else(|| OutboxError::from(BackendError::other(format!("unknown state {state:?}"))))
     }
 
     async fn recent(&self, limit: usize) -> Result<Vec<Mail>, OutboxError> {

@@ -1,18 +1,17 @@
 //! The SQLite connection every embedded store uses, and what its errors mean to a port.
 
-use app::ports::StoreError;
+use app::ports::BackendError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
 use std::time::Duration;
 
-/// Maps a driver error to the port's error: connection trouble is "unavailable" (worth a retry).
-pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            StoreError::Unavailable(e.to_string())
-        }
-        other => StoreError::Backend(other.to_string()),
+/// What a driver error means to every SQLite port (each port error converts from it):
+/// connection trouble is "unavailable" (worth a retry), anything else a backend error.
+pub(crate) fn db_err(e: impl Into<sqlx::Error>) -> BackendError {
+    match e.into() {
+        e @ (sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => BackendError::unavailable(e),
+        other => BackendError::other(other),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::storage::now_ms;
 use app::domain::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
-use app::ports::{ClaimedJob, JobQueue, Lease, QueueError};
+use app::ports::{BackendError, ClaimedJob, JobQueue, Lease, QueueError};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -15,14 +15,7 @@ pub struct SqliteJobQueue {
     pool: SqlitePool,
 }
 
-fn db_err(e: sqlx::Error) -> QueueError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            QueueError::Unavailable(e.to_string())
-        }
-        other => QueueError::Backend(other.to_string()),
-    }
-}
+use super::db_err;
 
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
@@ -34,7 +27,9 @@ const COLUMNS: &str = "id, kind, args, state, attempts, max_attempts, progress_d
 fn job_from_row(row: &SqliteRow) -> Result<JobInfo, QueueError> {
     let kind: String = row.get("kind");
     let state: String = row.get("state");
-    let bad = |what: &str, value: &str| QueueError::Backend(format!("stored job has an unknown {what} {value:?}"));
+    let bad = |what: &str, value: &str| {
+        QueueError::from(BackendError::other(format!("stored job has an unknown {what} {value:?}")))
+    };
     Ok(JobInfo {
         id: row.get("id"),
         kind: JobKind::from_slug(&kind).ok_or_else(|| bad("kind", &kind))?,
@@ -59,10 +54,7 @@ fn job_from_row(row: &SqliteRow) -> Result<JobInfo, QueueError> {
 impl SqliteJobQueue {
     pub async fn open(data_dir: &Path) -> Result<SqliteJobQueue, QueueError> {
         let pool = super::open_pool(&data_dir.join("jobs.db")).await.map_err(db_err)?;
-        sqlx::migrate!("./migrations/jobs")
-            .run(&pool)
-            .await
-            .map_err(|e| QueueError::Backend(format!("migration failed: {e}")))?;
+        sqlx::migrate!("./migrations/jobs").run(&pool).await.map_err(db_err)?;
         Ok(SqliteJobQueue { pool })
     }
 
@@ -126,7 +118,7 @@ impl JobQueue for SqliteJobQueue {
 
     async fn enqueue(&self, kind: JobKind, args: &str, max_attempts: u32) -> Result<JobInfo, QueueError> {
         let id = self.insert(kind, args, max_attempts, None).await?.expect("no key, no conflict");
-        self.get(&id).await?.ok_or_else(|| QueueError::Backend("enqueued job vanished".into()))
+        self.get(&id).await?.ok_or_else(|| BackendError::other("enqueued job vanished").into())
     }
 
     async fn enqueue_once(

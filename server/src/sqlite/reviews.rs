@@ -1,10 +1,10 @@
 //! Reviews in the embedded store: tables `reviews` and `review_votes` beside the accounts in
 //! `DATA_DIR/catalog.db` (migration `0003_reviews`).
 
-use super::accounts::db_err;
+use super::db_err;
 use crate::storage::new_id;
 use app::domain::{Moderation, RatingSummary, Review, ReviewStatus};
-use app::ports::{AccountError, ReviewDraft, Reviews};
+use app::ports::{BackendError, ReviewDraft, ReviewError, Reviews};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
@@ -19,7 +19,7 @@ const SELECT_REVIEW: &str =
     "SELECT r.id, r.app_slug, r.user_id, r.author, r.stars, r.body, r.status, r.reason, r.created_at, r.updated_at, \
      (SELECT COUNT(*) FROM review_votes v WHERE v.review_id = r.id) AS helpful FROM reviews r";
 
-fn review_from_row(row: &SqliteRow) -> Result<Review, AccountError> {
+fn review_from_row(row: &SqliteRow) -> Result<Review, ReviewError> {
     let status: String = row.try_get("status").map_err(db_err)?;
     Ok(Review {
         id: row.try_get("id").map_err(db_err)?,
@@ -28,8 +28,9 @@ fn review_from_row(row: &SqliteRow) -> Result<Review, AccountError> {
         author: row.try_get("author").map_err(db_err)?,
         stars: row.try_get::<i64, _>("stars").map_err(db_err)?.clamp(1, 5) as u8,
         text: row.try_get("body").map_err(db_err)?,
-        status: ReviewStatus::from_slug(&status)
-            .ok_or_else(|| AccountError::Backend(format!("unknown review status {status:?} in store")))?,
+        status: ReviewStatus::from_slug(&status).ok_or_else(|| {
+            ReviewError::from(BackendError::other(format!("unknown review status {status:?} in store")))
+        })?,
         reason: row.try_get("reason").map_err(db_err)?,
         helpful: row.try_get::<i64, _>("helpful").map_err(db_err)? as u32,
         created_at: row.try_get("created_at").map_err(db_err)?,
@@ -42,7 +43,7 @@ impl SqliteReviews {
         SqliteReviews { pool }
     }
 
-    async fn one(&self, condition: &str, binds: &[&str]) -> Result<Option<Review>, AccountError> {
+    async fn one(&self, condition: &str, binds: &[&str]) -> Result<Option<Review>, ReviewError> {
         let sql = format!("{SELECT_REVIEW} WHERE {condition}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for value in binds {
@@ -57,7 +58,7 @@ impl SqliteReviews {
         bind: &str,
         offset: u64,
         limit: u32,
-    ) -> Result<(Vec<Review>, u64), AccountError> {
+    ) -> Result<(Vec<Review>, u64), ReviewError> {
         let sql = format!("{SELECT_REVIEW} WHERE {condition} ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(bind)
@@ -82,7 +83,7 @@ impl Reviews for SqliteReviews {
         "sqlite"
     }
 
-    async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, AccountError> {
+    async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, ReviewError> {
         let now = chrono::Utc::now().timestamp_millis();
         let id: Option<String> = sqlx::query_scalar(
             "INSERT INTO reviews (id, app_slug, user_id, author, stars, body, status, reason, created_at, updated_at) \
@@ -105,20 +106,20 @@ impl Reviews for SqliteReviews {
         .await
         .map_err(db_err)?;
         let Some(id) = id else {
-            return Err(AccountError::Backend(format!("no user {:?} to write a review", draft.user_id)));
+            return Err(ReviewError::NoSuchAuthor(draft.user_id.clone()));
         };
-        self.review(&id).await?.ok_or_else(|| AccountError::Backend("a review vanished as it was written".into()))
+        self.review(&id).await?.ok_or_else(|| BackendError::other("a review vanished as it was written").into())
     }
 
-    async fn review(&self, id: &str) -> Result<Option<Review>, AccountError> {
+    async fn review(&self, id: &str) -> Result<Option<Review>, ReviewError> {
         self.one("r.id = ?", &[id]).await
     }
 
-    async fn user_review(&self, user_id: &str, app_slug: &str) -> Result<Option<Review>, AccountError> {
+    async fn user_review(&self, user_id: &str, app_slug: &str) -> Result<Option<Review>, ReviewError> {
         self.one("r.user_id = ? AND r.app_slug = ?", &[user_id, app_slug]).await
     }
 
-    async fn delete_review(&self, user_id: &str, id: &str) -> Result<Option<Review>, AccountError> {
+    async fn delete_review(&self, user_id: &str, id: &str) -> Result<Option<Review>, ReviewError> {
         let Some(review) = self.one("r.id = ? AND r.user_id = ?", &[id, user_id]).await? else {
             return Ok(None);
         };
@@ -134,11 +135,11 @@ impl Reviews for SqliteReviews {
         Ok((done.rows_affected() > 0).then_some(review))
     }
 
-    async fn app_reviews(&self, app_slug: &str, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), AccountError> {
+    async fn app_reviews(&self, app_slug: &str, offset: u64, limit: u32) -> Result<(Vec<Review>, u64), ReviewError> {
         self.page("r.app_slug = ? AND r.status = 'published'", app_slug, offset, limit).await
     }
 
-    async fn vote_helpful(&self, user_id: &str, id: &str) -> Result<Option<u32>, AccountError> {
+    async fn vote_helpful(&self, user_id: &str, id: &str) -> Result<Option<u32>, ReviewError> {
         sqlx::query(
             "INSERT INTO review_votes (review_id, user_id) SELECT r.id, u.id FROM reviews r, users u \
              WHERE r.id = ? AND r.status = 'published' AND u.id = ? ON CONFLICT DO NOTHING",
@@ -151,7 +152,7 @@ impl Reviews for SqliteReviews {
         Ok(self.one("r.id = ? AND r.status = 'published'", &[id]).await?.map(|r| r.helpful))
     }
 
-    async fn rating(&self, app_slug: &str) -> Result<RatingSummary, AccountError> {
+    async fn rating(&self, app_slug: &str) -> Result<RatingSummary, ReviewError> {
         let (sum, count): (Option<i64>, i64) =
             sqlx::query_as("SELECT SUM(stars), COUNT(*) FROM reviews WHERE app_slug = ? AND status = 'published'")
                 .bind(app_slug)
@@ -161,7 +162,7 @@ impl Reviews for SqliteReviews {
         Ok(RatingSummary::from_sum(sum.unwrap_or(0) as u64, count as u32))
     }
 
-    async fn ratings(&self) -> Result<Vec<(String, RatingSummary)>, AccountError> {
+    async fn ratings(&self) -> Result<Vec<(String, RatingSummary)>, ReviewError> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT app_slug, COALESCE(SUM(CASE WHEN status = 'published' THEN stars END), 0), \
              COUNT(CASE WHEN status = 'published' THEN 1 END) FROM reviews GROUP BY app_slug ORDER BY app_slug",
@@ -180,11 +181,11 @@ impl Reviews for SqliteReviews {
         status: ReviewStatus,
         offset: u64,
         limit: u32,
-    ) -> Result<(Vec<Review>, u64), AccountError> {
+    ) -> Result<(Vec<Review>, u64), ReviewError> {
         self.page("r.status = ?", status.slug(), offset, limit).await
     }
 
-    async fn moderate(&self, id: &str, decision: &Moderation) -> Result<Option<Review>, AccountError> {
+    async fn moderate(&self, id: &str, decision: &Moderation) -> Result<Option<Review>, ReviewError> {
         sqlx::query("UPDATE reviews SET status = ?, reason = ? WHERE id = ?")
             .bind(decision.status().slug())
             .bind(decision.reason())
@@ -195,7 +196,7 @@ impl Reviews for SqliteReviews {
         self.review(id).await
     }
 
-    async fn delete_user_reviews(&self, user_id: &str) -> Result<Vec<String>, AccountError> {
+    async fn delete_user_reviews(&self, user_id: &str) -> Result<Vec<String>, ReviewError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let mut apps: Vec<String> = sqlx::query_scalar(
             "SELECT r.app_slug FROM reviews r WHERE r.user_id = ? \

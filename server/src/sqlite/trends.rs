@@ -1,7 +1,8 @@
 //! Embedded trends: views per (day, app) and the latest trending lists in `DATA_DIR/trends.db`.
 
+use super::db_err;
 use app::domain::TrendingLists;
-use app::ports::{Trends, TrendsError};
+use app::ports::{BackendError, Trends, TrendsError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::{Row, SqlitePool};
@@ -15,17 +16,10 @@ pub struct SqliteTrends {
     pool: SqlitePool,
 }
 
-fn failed(e: impl std::fmt::Display) -> TrendsError {
-    TrendsError(e.to_string())
-}
-
 impl SqliteTrends {
     pub async fn open(data_dir: &Path) -> Result<SqliteTrends, TrendsError> {
-        let pool = super::open_pool(&data_dir.join("trends.db")).await.map_err(failed)?;
-        sqlx::migrate!("./migrations/trends")
-            .run(&pool)
-            .await
-            .map_err(|e| TrendsError(format!("migration failed: {e}")))?;
+        let pool = super::open_pool(&data_dir.join("trends.db")).await.map_err(db_err)?;
+        sqlx::migrate!("./migrations/trends").run(&pool).await.map_err(db_err)?;
         Ok(SqliteTrends { pool })
     }
 }
@@ -37,7 +31,7 @@ impl Trends for SqliteTrends {
     }
 
     async fn record_views(&self, day: NaiveDate, views: &[(String, u64)]) -> Result<(), TrendsError> {
-        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         for (slug, count) in views {
             sqlx::query("INSERT INTO app_views (day, slug, views) VALUES (?, ?, ?) ON CONFLICT (day, slug) DO UPDATE SET views = views + excluded.views")
                 .bind(day.to_string())
@@ -45,16 +39,16 @@ impl Trends for SqliteTrends {
                 .bind(i64::try_from(*count).unwrap_or(i64::MAX))
                 .execute(&mut *tx)
                 .await
-                .map_err(failed)?;
+                .map_err(db_err)?;
         }
         if let Some(oldest) = day.checked_sub_days(chrono::Days::new(KEEP_DAYS)) {
             sqlx::query("DELETE FROM app_views WHERE day < ?")
                 .bind(oldest.to_string())
                 .execute(&mut *tx)
                 .await
-                .map_err(failed)?;
+                .map_err(db_err)?;
         }
-        tx.commit().await.map_err(failed)
+        tx.commit().await.map_err(|e| db_err(e).into())
     }
 
     async fn views_between(&self, from: NaiveDate, to: NaiveDate) -> Result<HashMap<String, u64>, TrendsError> {
@@ -63,19 +57,19 @@ impl Trends for SqliteTrends {
             .bind(to.to_string())
             .fetch_all(&self.pool)
             .await
-            .map_err(failed)?;
+            .map_err(db_err)?;
         Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1).max(0) as u64)).collect())
     }
 
     async fn save_trending(&self, lists: &TrendingLists) -> Result<(), TrendsError> {
-        let json = serde_json::to_string(lists).map_err(failed)?;
+        let json = serde_json::to_string(lists).map_err(|e| TrendsError(BackendError::other(e)))?;
         sqlx::query(
             "INSERT INTO trending (id, lists) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET lists = excluded.lists",
         )
         .bind(json)
         .execute(&self.pool)
         .await
-        .map_err(failed)?;
+        .map_err(db_err)?;
         Ok(())
     }
 
@@ -83,7 +77,7 @@ impl Trends for SqliteTrends {
         let json: Option<String> = sqlx::query_scalar("SELECT lists FROM trending WHERE id = 1")
             .fetch_optional(&self.pool)
             .await
-            .map_err(failed)?;
-        json.map(|j| serde_json::from_str(&j).map_err(failed)).transpose()
+            .map_err(db_err)?;
+        json.map(|j| serde_json::from_str(&j).map_err(|e| TrendsError(BackendError::other(e)))).transpose()
     }
 }

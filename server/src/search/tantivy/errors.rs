@@ -1,7 +1,7 @@
 //! What Tantivy's (and the file system's) errors mean to the search port.
 
-use app::ports::SearchError;
+use app::ports::{BackendError, SearchError};
 
-pub(super) fn backend(e: impl std::fmt::Display) -> SearchError {
-    SearchError::Backend(e.to_string())
+pub(super) fn backend(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SearchError {
+    SearchError::Backend(BackendError::other(e))
 }

@@ -3,7 +3,7 @@
 
 use super::errors::backend;
 use super::schema::{analyzer, schema, Fields, TOKENIZER};
-use app::ports::SearchError;
+use app::ports::{BackendError, SearchError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tantivy::schema::Schema;
@@ -54,7 +54,9 @@ impl Live {
                     std::thread::sleep(Duration::from_millis(50))
                 }
                 Err(tantivy::TantivyError::LockFailure(..)) => {
-                    return Err(SearchError::Unavailable("the search index is locked by another process".into()))
+                    return Err(SearchError::Unavailable(BackendError::unavailable(
+                        "the search index is locked by another process",
+                    )))
                 }
                 Err(e) => return Err(backend(e)),
             }

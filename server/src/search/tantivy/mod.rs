@@ -16,7 +16,7 @@ mod query;
 mod schema;
 
 use app::domain::{App, SearchQuery};
-use app::ports::{Catalog, SearchError, SearchIndex, SearchMatches};
+use app::ports::{BackendError, Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
 use collector::{page_of, stored_strings, MatchCollector};
 use errors::backend;
@@ -209,7 +209,7 @@ impl SearchIndex for TantivySearch {
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<u64, SearchError> {
         let _writing = self.writing.lock().await;
-        let total = catalog.count().await.map_err(|e| SearchError::Backend(e.to_string()))?;
+        let total = catalog.count().await.map_err(|e| SearchError::Backend(BackendError::other(e)))?;
         let name = format!("index-{}", ulid::Ulid::new());
         let dir = self.root.join(&name);
         let (fresh, writer) = {
@@ -227,8 +227,10 @@ impl SearchIndex for TantivySearch {
         let mut done = 0u64;
         progress(0, total);
         loop {
-            let batch =
-                catalog.scan(after.as_deref(), REBUILD_BATCH).await.map_err(|e| SearchError::Backend(e.to_string()))?;
+            let batch = catalog
+                .scan(after.as_deref(), REBUILD_BATCH)
+                .await
+                .map_err(|e| SearchError::Backend(BackendError::other(e)))?;
             let Some(last) = batch.last() else { break };
             after = Some(last.slug.clone());
             let count = batch.len();
@@ -266,7 +268,7 @@ impl SearchIndex for TantivySearch {
             remove_stray_builds(&root, &dir);
         });
         if let Err(e) = removed.await {
-            tracing::warn!("cannot remove old search indexes: {e}");
+            tracing::warn!("cannot remove old search indexes: {}", app::ports::Causes(&e));
         }
         Ok(done)
     }
@@ -280,7 +282,7 @@ impl SearchIndex for TantivySearch {
             if live.dir.is_dir() {
                 Ok(())
             } else {
-                Err(SearchError::Unavailable(format!("{} is gone", live.dir.display())))
+                Err(SearchError::Unavailable(BackendError::unavailable(format!("{} is gone", live.dir.display()))))
             }
         })
         .await
