@@ -130,19 +130,17 @@ impl Shared {
         };
         let prefix = &cache.redis_prefix;
         let at = || format!("cannot set up redis at {}", crate::redis::redis_host(url));
-        // The page cache and the change feed keep their own clients (shorter timeouts, and a
-        // subscriber); the queue and outbox share one fred client, throttle and trends one
-        // redis-rs connection.
-        let page_cache = RedisPageCache::connect(url, prefix, cache.l1_bytes, cache.ttl).await.with_context(at)?;
-        let feed = RedisChangeFeed::connect(url, prefix).await.with_context(at)?;
-        let client = crate::redis::redis_client(url).await.with_context(at)?;
-        let connection = crate::redis::redis_connection(url).with_context(at)?;
+        // One connection for every adapter (the page cache adds its subscriber's).
+        let redis = crate::redis::SharedRedis::open(url).with_context(at)?;
+        let connection = redis.connection.clone();
+        let page_cache = RedisPageCache::on(redis.clone(), prefix, cache.l1_bytes, cache.ttl).await;
+        let feed = RedisChangeFeed::on(redis, prefix).await;
         Ok(Shared {
             page_cache: Arc::new(page_cache),
-            sessions: SessionBackend::redis(url).await.with_context(at)?,
+            sessions: SessionBackend::on_redis(connection.clone(), prefix),
             change_feed: Some(Arc::new(feed)),
-            jobs: Arc::new(RedisJobQueue::on(client.clone(), prefix)),
-            outbox: Arc::new(RedisOutbox::on(client, prefix)),
+            jobs: Arc::new(RedisJobQueue::on(connection.clone(), prefix)),
+            outbox: Arc::new(RedisOutbox::on(connection.clone(), prefix)),
             trends: Arc::new(RedisTrends::on(connection.clone(), prefix)),
             throttle: Arc::new(RedisThrottle::on(connection, prefix)),
         })
@@ -257,11 +255,6 @@ impl Backends {
             views: Default::default(),
         })
     }
-}
-
-/// What the jobs of a worker in this process use: the site's ports, and the site itself.
-pub fn job_services(site: &Site, router: axum::Router) -> JobServices {
-    JobServices::of(&site.state, router)
 }
 
 /// Every port a job may use, opened as `config` says, with jobs reading and writing `catalog`

@@ -2,15 +2,14 @@
 //! embedded SQLite store otherwise. Cookies are HttpOnly, SameSite=Lax, and Secure when the
 //! site is served over https.
 
+use crate::redis::sessions::RedisSessionStore;
 use crate::sqlite::sessions::SqliteSessionStore;
 use async_trait::async_trait;
-use fred::prelude::*;
 use std::time::Duration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_redis_store::RedisStore;
 
 pub const SESSION_COOKIE: &str = "famigo_session";
 const SESSION_COOKIE_PREFIX: &str = "famigo_session=";
@@ -25,15 +24,19 @@ const IDLE_EXPIRY_DAYS: i64 = 30;
 
 #[derive(Clone, Debug)]
 pub enum SessionBackend {
-    Redis(RedisStore<Pool>),
+    Redis(RedisSessionStore),
     Sqlite(SqliteSessionStore),
 }
 
 impl SessionBackend {
-    pub async fn redis(url: &str) -> Result<SessionBackend, fred::error::Error> {
-        let pool = crate::redis::redis_builder(url, Duration::from_secs(2), Duration::from_secs(2))?.build_pool(2)?;
-        pool.connect();
-        Ok(SessionBackend::Redis(RedisStore::new(pool)))
+    /// On a connection of its own, keys under the default prefix `famigo`.
+    pub async fn redis(url: &str) -> Result<SessionBackend, redis::RedisError> {
+        Ok(SessionBackend::on_redis(crate::redis::redis_connection(url)?, "famigo"))
+    }
+
+    /// On the connection the process already has (`redis_connection`), keys under `prefix`.
+    pub fn on_redis(connection: redis::aio::ConnectionManager, prefix: &str) -> SessionBackend {
+        SessionBackend::Redis(RedisSessionStore::on(connection, prefix))
     }
 
     pub async fn sqlite(data_dir: &std::path::Path) -> Result<SessionBackend, sqlx::Error> {

@@ -7,10 +7,12 @@
 //! when behind, reads the slugs since its own position and refreshes them from the store. A
 //! reader too far behind (trimmed) or facing a reset counter (Redis flushed) rebuilds whole.
 
-use super::redis_builder;
+use super::{Liveness, SharedRedis};
 use crate::catalog::change_feed::{ChangeFeed, Changes, FeedError};
 use async_trait::async_trait;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script, Value};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 const KEEP: usize = 10_000;
@@ -43,8 +45,12 @@ end
 return result
 "#;
 
+static RECORD: LazyLock<Script> = LazyLock::new(|| Script::new(RECORD_SCRIPT));
+static SINCE: LazyLock<Script> = LazyLock::new(|| Script::new(SINCE_SCRIPT));
+
 pub struct RedisChangeFeed {
-    client: Client,
+    connection: ConnectionManager,
+    live: Arc<Liveness>,
     position_key: String,
     changes_key: String,
 }
@@ -54,27 +60,48 @@ fn down(e: impl std::fmt::Display) -> FeedError {
 }
 
 impl RedisChangeFeed {
-    /// Starts connecting and returns at once (a Redis that is down only means readers fall
-    /// back to the store until it is up).
+    /// On a Redis of its own (tests); see `on`.
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisChangeFeed, FeedError> {
-        let client = redis_builder(url, TIMEOUT, TIMEOUT).and_then(|b| b.build()).map_err(down)?;
-        client.connect();
-        let _ = tokio::time::timeout(TIMEOUT, client.wait_for_connect()).await;
-        Ok(RedisChangeFeed {
-            client,
+        Ok(Self::on(SharedRedis::open(url).map_err(down)?, prefix).await)
+    }
+
+    /// On the process's shared Redis; returns at once when Redis is down (readers fall back to
+    /// the store until it is up).
+    pub async fn on(redis: SharedRedis, prefix: &str) -> RedisChangeFeed {
+        let live = Arc::new(Liveness::default());
+        live.ping(&redis.connection, TIMEOUT).await;
+        tokio::spawn(watch_liveness(Arc::downgrade(&live), redis.connection.clone()));
+        RedisChangeFeed {
+            connection: redis.connection,
+            live,
             position_key: format!("{prefix}:catalog:position"),
             changes_key: format!("{prefix}:catalog:changes"),
-        })
+        }
     }
-}
 
-impl RedisChangeFeed {
-    /// Fails at once while disconnected, instead of each caller waiting out the timeout.
+    /// Fails at once while Redis is known to be down, instead of each caller waiting out the
+    /// timeout.
     fn usable(&self) -> Result<(), FeedError> {
-        if self.client.is_connected() {
+        if self.live.is_up() {
             Ok(())
         } else {
             Err(down("not connected to redis"))
+        }
+    }
+
+    async fn call<T>(&self, work: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, FeedError> {
+        self.live.call(TIMEOUT, work).await.map_err(down)
+    }
+}
+
+/// Pings while Redis is known to be down, so the feed is used again soon after it is back.
+async fn watch_liveness(live: std::sync::Weak<Liveness>, connection: ConnectionManager) {
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        tick.tick().await;
+        let Some(live) = live.upgrade() else { return };
+        if !live.is_up() {
+            live.ping(&connection, TIMEOUT).await;
         }
     }
 }
@@ -83,27 +110,34 @@ impl RedisChangeFeed {
 impl ChangeFeed for RedisChangeFeed {
     async fn record(&self, slugs: &[String]) -> Result<u64, FeedError> {
         self.usable()?;
-        let keys = vec![self.position_key.clone(), self.changes_key.clone()];
         let start = rand::random::<u32>() as u64 * 1_000;
-        let args = vec![slugs.join(" "), KEEP.to_string(), start.to_string()];
-        self.client.eval(RECORD_SCRIPT, keys, args).await.map_err(down)
+        let mut record = RECORD.key(&self.position_key);
+        record.key(&self.changes_key).arg(slugs.join(" ")).arg(KEEP).arg(start);
+        let mut connection = self.connection.clone();
+        self.call(record.invoke_async(&mut connection)).await
     }
 
     async fn position(&self) -> Result<u64, FeedError> {
         self.usable()?;
-        let position: Option<u64> = self.client.get(&self.position_key).await.map_err(down)?;
+        let position: Option<u64> = self.call(self.connection.clone().get(&self.position_key)).await?;
         Ok(position.unwrap_or(0))
     }
 
     async fn since(&self, position: u64) -> Result<Changes, FeedError> {
         self.usable()?;
-        let keys = vec![self.position_key.clone(), self.changes_key.clone()];
-        let reply: Vec<Value> = self.client.eval(SINCE_SCRIPT, keys, vec![position.to_string()]).await.map_err(down)?;
+        let mut since = SINCE.key(&self.position_key);
+        since.key(&self.changes_key).arg(position);
+        let mut connection = self.connection.clone();
+        let reply: Vec<Value> = self.call(since.invoke_async(&mut connection)).await?;
         let mut items = reply.into_iter();
-        let now = items.next().and_then(|v| v.as_u64()).ok_or_else(|| down("the change feed sent no position"))?;
+        let now = items
+            .next()
+            .and_then(|v| redis::from_redis_value::<u64>(v).ok())
+            .ok_or_else(|| down("the change feed sent no position"))?;
         let mut slugs = Vec::new();
         for item in items {
-            let text = item.as_string().ok_or_else(|| down("the change feed sent a non-text batch"))?;
+            let text: String =
+                redis::from_redis_value(item).map_err(|_| down("the change feed sent a non-text batch"))?;
             if text == "rebuild" {
                 return Ok(Changes::Rebuild(now));
             }

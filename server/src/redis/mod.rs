@@ -2,21 +2,23 @@
 //! browse index's change feed, the job queue, the mail outbox, sign-in throttles and trends,
 //! every key under `REDIS_PREFIX`. Sessions use the same settings (`http::sessions`).
 //!
-//! The throttle and trends run on the `redis` crate (redis-rs): one `ConnectionManager` per
-//! process (`redis_connection`), which reconnects by itself. The queue, outbox, page cache,
-//! change feed and sessions are still on `fred` (the move of the rest is issue 21): the queue
-//! and outbox share one fred client (`redis_client`); the page cache and the change feed keep
-//! their own, with the shorter timeouts a page render can afford.
+//! Every adapter runs on the `redis` crate (redis-rs) and shares the process's one
+//! `SharedRedis`: a multiplexed `ConnectionManager` that reconnects by itself, and the client
+//! the page cache opens its one subscriber connection with. The page cache and the change feed
+//! bound each call to 1 s (a page render cannot wait longer) and skip Redis at once while it is
+//! known to be down (`Liveness`).
 
 pub mod change_feed;
 pub mod outbox;
 pub mod page_cache;
 pub mod queue;
+pub mod sessions;
 pub mod throttle;
 pub mod trends;
 
 use app::ports::BackendError;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// What a redis-rs error means to a port (each port error converts from it): a connection
@@ -30,55 +32,74 @@ pub(crate) fn redis_err(e: ::redis::RedisError) -> BackendError {
     }
 }
 
-/// A fred error for a port: every failure of the fred adapters counts as "unavailable" (they
-/// degrade the same way whatever Redis said).
-pub(crate) fn fred_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> BackendError {
-    BackendError::unavailable(e)
-}
-
 /// `host:port` of a Redis URL, for messages (never the password).
 pub fn redis_host(url: &str) -> String {
-    match fred::types::config::Config::from_url(url) {
-        Ok(config) => match config.server.hosts().first() {
-            Some(server) => format!("{}:{}", server.host, server.port),
-            None => "redis".to_string(),
-        },
+    match redis::Client::open(url) {
+        Ok(client) => client.get_connection_info().addr().to_string(),
         Err(_) => "an invalid URL".to_string(),
     }
 }
 
-/// The client settings every Redis adapter uses: connect and internal commands time out after
-/// `connect`, commands after `command`, and reconnection is retried forever with a backoff up
-/// to 2 s.
-pub fn redis_builder(url: &str, connect: Duration, command: Duration) -> Result<Builder, fred::error::Error> {
-    let mut builder = Builder::from_config(fred::types::config::Config::from_url(url)?);
-    builder
-        .with_connection_config(|c| {
-            c.connection_timeout = connect;
-            c.internal_command_timeout = connect;
-        })
-        .with_performance_config(|p| p.default_command_timeout = command)
-        .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2));
-    Ok(builder)
+/// The process's Redis: opened once, cloned into every adapter.
+#[derive(Clone)]
+pub struct SharedRedis {
+    /// Opens connections of its own (the page cache's subscriber).
+    pub client: redis::Client,
+    /// The one connection every command goes through.
+    pub connection: ConnectionManager,
 }
 
-/// A connected client for the queue, outbox and trends: commands time out after 5 s; a Redis
-/// that is down at start only makes calls fail until it is up (it reconnects by itself).
-pub async fn redis_client(url: &str) -> Result<fred::clients::Client, fred::error::Error> {
-    let client = redis_builder(url, Duration::from_secs(2), Duration::from_secs(5))?.build()?;
-    client.connect();
-    let _ = tokio::time::timeout(Duration::from_secs(2), client.wait_for_connect()).await;
-    Ok(client)
+impl SharedRedis {
+    /// Connects lazily, so a Redis that is down at start only makes calls fail until it is up; it
+    /// reconnects by itself after that. Connecting times out after 2 s, a command after 5 s, and
+    /// a call made while Redis is down fails after one more attempt (it does not queue up behind
+    /// a string of retries). A malformed URL is an error at once.
+    pub fn open(url: &str) -> redis::RedisResult<SharedRedis> {
+        let client = redis::Client::open(url)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(5)))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(2));
+        let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        Ok(SharedRedis { client, connection })
+    }
 }
 
-/// The process's redis-rs connection (throttle, trends): made lazily, so a Redis that is down at
-/// start only makes calls fail until it is up; it reconnects by itself after that. Connecting
-/// times out after 2 s, a command after 5 s. A malformed URL is an error at once.
-pub fn redis_connection(url: &str) -> ::redis::RedisResult<::redis::aio::ConnectionManager> {
-    let client = ::redis::Client::open(url)?;
-    let config = ::redis::aio::ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(2)))
-        .set_response_timeout(Some(Duration::from_secs(5)))
-        .set_max_delay(Duration::from_secs(2));
-    ::redis::aio::ConnectionManager::new_lazy_with_config(client, config)
+/// The connection of a `SharedRedis` of its own (tests, one-off commands).
+pub fn redis_connection(url: &str) -> redis::RedisResult<ConnectionManager> {
+    Ok(SharedRedis::open(url)?.connection)
+}
+
+/// Whether the last call reached Redis: while it did not, the page cache and the change feed
+/// answer "unavailable" at once instead of each request waiting out a timeout; their own
+/// background loop pings to find out when Redis is back.
+#[derive(Default)]
+pub(crate) struct Liveness(AtomicBool);
+
+impl Liveness {
+    pub(crate) fn is_up(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Runs one call bounded by `limit`, and notes whether Redis answered (an error reply from a
+    /// live server counts as an answer).
+    pub(crate) async fn call<T>(
+        &self,
+        limit: Duration,
+        work: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, BackendError> {
+        let outcome = match tokio::time::timeout(limit, work).await {
+            Ok(result) => result.map_err(redis_err),
+            Err(_) => Err(BackendError::unavailable(format!("redis did not answer within {limit:?}"))),
+        };
+        self.0.store(!matches!(&outcome, Err(e) if e.is_unavailable()), Ordering::Release);
+        outcome
+    }
+
+    /// Pings through `connection`; true when Redis answered.
+    pub(crate) async fn ping(&self, connection: &ConnectionManager, limit: Duration) -> bool {
+        let mut connection = connection.clone();
+        self.call(limit, async move { redis::cmd("PING").query_async::<String>(&mut connection).await }).await.is_ok()
+    }
 }

@@ -10,8 +10,10 @@ use crate::storage::now_ms;
 use app::domain::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, FromRedisValue, Script};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 const KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -61,13 +63,17 @@ end
 return state
 "#;
 
+static PUT_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT));
+static CLAIM_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CLAIM));
+static FINISH_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(FINISH));
+
 pub struct RedisOutbox {
-    client: Client,
+    connection: ConnectionManager,
     prefix: String,
 }
 
-fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> OutboxError {
-    super::fred_err(e).into()
+fn unavailable(e: redis::RedisError) -> OutboxError {
+    super::redis_err(e).into()
 }
 
 fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxError> {
@@ -92,23 +98,26 @@ fn mail_from_hash(mut fields: HashMap<String, String>) -> Result<Mail, OutboxErr
 impl RedisOutbox {
     /// Connects its own client (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisOutbox, OutboxError> {
-        Ok(Self::on(super::redis_client(url).await.map_err(unavailable)?, prefix))
+        Ok(Self::on(super::redis_connection(url).map_err(unavailable)?, prefix))
     }
 
-    /// On a client the process already has (`redis_client`), shared with the other adapters.
-    pub fn on(client: fred::clients::Client, prefix: &str) -> RedisOutbox {
-        RedisOutbox { client, prefix: format!("{prefix}:outbox") }
+    /// On the connection the process already has (`redis_connection`), shared with the other adapters.
+    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisOutbox {
+        RedisOutbox { connection, prefix: format!("{prefix}:outbox") }
     }
 
-    async fn script<R: FromValue>(&self, body: &str, args: Vec<String>) -> Result<R, OutboxError> {
-        let mut argv = vec![self.prefix.clone()];
-        argv.extend(args);
-        self.client.eval(body, Vec::<String>::new(), argv).await.map_err(unavailable)
+    async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, OutboxError> {
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(&self.prefix);
+        for arg in args {
+            invocation.arg(arg);
+        }
+        invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)
     }
 
     async fn get(&self, id: &str) -> Result<Option<Mail>, OutboxError> {
         let fields: HashMap<String, String> =
-            self.client.hgetall(format!("{}:mail:{id}", self.prefix)).await.map_err(unavailable)?;
+            self.connection.clone().hgetall(format!("{}:mail:{id}", self.prefix)).await.map_err(unavailable)?;
         if fields.is_empty() {
             return Ok(None);
         }
@@ -141,7 +150,7 @@ impl RedisOutbox {
             if retry_at.is_some() { MAIL_MAX_ATTEMPTS } else { 0 }.to_string(),
             KEEP_MS.to_string(),
         ];
-        let state: Option<String> = self.script(FINISH, args).await?;
+        let state: Option<String> = self.script(&FINISH_SCRIPT, args).await?;
         let state = state.ok_or_else(|| OutboxError::Backend(BackendError::other(format!("no pending mail {id}"))))?;
         MailState::from_slug(&state)
             .ok_or_else(|| OutboxError::Backend(BackendError::other(format!("unknown state {state:?}"))))
@@ -158,14 +167,15 @@ impl Outbox for RedisOutbox {
         let id = crate::storage::new_id();
         let args =
             vec![id, mail.key.clone(), mail.to.clone(), mail.subject.clone(), mail.body.clone(), now_ms().to_string()];
-        let stored: i64 = self.script(PUT, args).await?;
+        let stored: i64 = self.script(&PUT_SCRIPT, args).await?;
         Ok(stored == 1)
     }
 
     async fn claim(&self, limit: usize, lease: Duration) -> Result<Vec<Mail>, OutboxError> {
         let now = now_ms();
         let until = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-        let ids: Vec<String> = self.script(CLAIM, vec![now.to_string(), until.to_string(), limit.to_string()]).await?;
+        let ids: Vec<String> =
+            self.script(&CLAIM_SCRIPT, vec![now.to_string(), until.to_string(), limit.to_string()]).await?;
         self.get_all(ids).await
     }
 
@@ -181,14 +191,14 @@ impl Outbox for RedisOutbox {
         let all = format!("{}:all", self.prefix);
         // Expired mails leave their id behind in `all`: drop those as they are met.
         let ids: Vec<String> =
-            self.client.zrevrange(&all, 0, limit.max(1) as i64 * 2, false).await.map_err(unavailable)?;
+            self.connection.clone().zrevrange(&all, 0, limit.max(1) as isize * 2).await.map_err(unavailable)?;
         let mut mails = Vec::new();
         for id in ids {
             match self.get(&id).await? {
                 Some(mail) if mails.len() < limit => mails.push(mail),
                 Some(_) => break,
                 None => {
-                    let _: i64 = self.client.zrem(&all, id).await.map_err(unavailable)?;
+                    let _: i64 = self.connection.clone().zrem(&all, id).await.map_err(unavailable)?;
                 }
             }
         }
@@ -196,7 +206,7 @@ impl Outbox for RedisOutbox {
     }
 
     async fn ping(&self) -> Result<(), OutboxError> {
-        let _: () = self.client.ping(None).await.map_err(unavailable)?;
+        let _: String = redis::cmd("PING").query_async(&mut self.connection.clone()).await.map_err(unavailable)?;
         Ok(())
     }
 }

@@ -6,18 +6,21 @@
 //! `<p>:writes` counts invalidations (for `mark`). An invalidation bumps the counter and its
 //! tags and publishes the new generations on `<p>:invalidate` in one Lua script, so every
 //! node's L1 learns of it. While the subscription is down (or was down: after a reconnect
-//! messages may have been missed) L1 is cleared and skipped.
+//! messages may have been missed) L1 is cleared and skipped. Commands go through the process's
+//! shared connection; the subscription has a connection of its own (Redis allows nothing else
+//! on a subscribed RESP2 connection).
 
+use super::{Liveness, SharedRedis};
 use crate::memory::page_cache::{LocalPages, StoredPage};
 use app::ports::{CacheError, CacheMark, CachedPage, PageCache};
 use async_trait::async_trait;
-use fred::clients::SubscriberClient;
-use fred::prelude::*;
+use futures::StreamExt;
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(1000);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
@@ -36,6 +39,7 @@ end
 redis.call('PUBLISH', ARGV[1], table.concat(message, '\n'))
 return generations
 "#;
+static INVALIDATE: LazyLock<Script> = LazyLock::new(|| Script::new(INVALIDATE_SCRIPT));
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct EntryMeta {
@@ -51,8 +55,9 @@ pub struct RedisPageCache {
 }
 
 struct Shared {
-    client: Client,
-    subscriber: SubscriberClient,
+    redis: SharedRedis,
+    /// Whether the last command reached Redis (see `Liveness`).
+    live: Liveness,
     prefix: String,
     ttl: Duration,
     l1: Option<LocalPages>,
@@ -66,21 +71,22 @@ struct Shared {
 }
 
 fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CacheError {
-    super::fred_err(e).into()
+    CacheError::Unavailable(app::ports::BackendError::unavailable(e))
 }
 
 impl RedisPageCache {
     /// Starts connecting and returns at once: a Redis that is down at startup only means the
     /// cache is bypassed until it comes up. A malformed URL is an error.
     pub async fn connect(url: &str, prefix: &str, l1_bytes: u64, ttl: Duration) -> Result<RedisPageCache, CacheError> {
-        let builder = super::redis_builder(url, CONNECT_TIMEOUT, COMMAND_TIMEOUT).map_err(unavailable)?;
-        let client = builder.build().map_err(unavailable)?;
-        let subscriber = builder.build_subscriber_client().map_err(unavailable)?;
-        client.connect();
-        subscriber.connect();
+        let redis = SharedRedis::open(url).map_err(unavailable)?;
+        Ok(Self::on(redis, prefix, l1_bytes, ttl).await)
+    }
+
+    /// On the process's shared Redis (`SharedRedis`).
+    pub async fn on(redis: SharedRedis, prefix: &str, l1_bytes: u64, ttl: Duration) -> RedisPageCache {
         let shared = Arc::new(Shared {
-            client,
-            subscriber,
+            redis,
+            live: Liveness::default(),
             prefix: prefix.to_string(),
             ttl,
             l1: (l1_bytes > 0).then(|| LocalPages::new(l1_bytes, ttl)),
@@ -88,12 +94,13 @@ impl RedisPageCache {
             pending: Mutex::new(BTreeSet::new()),
             has_pending: AtomicBool::new(false),
         });
-        if tokio::time::timeout(CONNECT_TIMEOUT, shared.client.wait_for_connect()).await.is_err() {
-            tracing::warn!(redis = %super::redis_host(url), "redis is not answering yet; pages bypass the cache until it does");
+        if !shared.live.ping(&shared.redis.connection, CONNECT_TIMEOUT).await {
+            let host = shared.redis.client.get_connection_info().addr().to_string();
+            tracing::warn!(redis = %host, "redis is not answering yet; pages bypass the cache until it does");
         }
-        tokio::spawn(watch_subscription(Arc::downgrade(&shared)));
+        tokio::spawn(follow_invalidations(Arc::downgrade(&shared)));
         tokio::spawn(retry_pending(Arc::downgrade(&shared)));
-        Ok(RedisPageCache { shared })
+        RedisPageCache { shared }
     }
 
     /// The Redis key a request key's page is stored under (to inspect or purge it by hand).
@@ -106,7 +113,7 @@ impl RedisPageCache {
         let deadline = tokio::time::Instant::now() + limit;
         while tokio::time::Instant::now() < deadline {
             if self.shared.l1.is_none() || self.shared.l1_trusted.load(Ordering::Acquire) {
-                return self.shared.client.is_connected();
+                return self.shared.live.is_up();
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -131,8 +138,17 @@ impl Shared {
         format!("{}:invalidate", self.prefix)
     }
 
+    fn connection(&self) -> ConnectionManager {
+        self.redis.connection.clone()
+    }
+
+    /// One command, bounded by `COMMAND_TIMEOUT`.
+    async fn call<T>(&self, work: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, CacheError> {
+        Ok(self.live.call(COMMAND_TIMEOUT, work).await?)
+    }
+
     fn usable(&self) -> Result<(), CacheError> {
-        if !self.client.is_connected() {
+        if !self.live.is_up() {
             return Err(unavailable("not connected to redis"));
         }
         if self.has_pending.load(Ordering::Acquire) {
@@ -150,16 +166,18 @@ impl Shared {
             return Ok(Vec::new());
         }
         let keys: Vec<String> = tags.iter().map(|t| self.tag_key(t)).collect();
-        let values: Vec<Option<u64>> = self.client.mget(keys).await.map_err(unavailable)?;
+        let values: Vec<Option<u64>> = self.call(self.connection().mget(keys)).await?;
         Ok(values.into_iter().map(|v| v.unwrap_or(0)).collect())
     }
 
     async fn run_invalidation(&self, tags: &[String]) -> Result<(), CacheError> {
-        let mut keys = vec![self.writes_key()];
-        keys.extend(tags.iter().map(|t| self.tag_key(t)));
-        let mut args = vec![self.channel()];
-        args.extend(tags.iter().cloned());
-        let generations: Vec<u64> = self.client.eval(INVALIDATE_SCRIPT, keys, args).await.map_err(unavailable)?;
+        let mut invocation = INVALIDATE.key(self.writes_key());
+        invocation.arg(self.channel());
+        for tag in tags {
+            invocation.key(self.tag_key(tag)).arg(tag);
+        }
+        let mut connection = self.connection();
+        let generations: Vec<u64> = self.call(invocation.invoke_async(&mut connection)).await?;
         // Our own message arrives too, but this node must not serve the old page even once.
         if let Some(l1) = &self.l1 {
             l1.generations.observe(tags.iter().cloned().zip(generations));
@@ -209,7 +227,7 @@ impl PageCache for RedisPageCache {
     async fn mark(&self) -> Result<CacheMark, CacheError> {
         let s = &self.shared;
         s.usable()?;
-        let writes: Option<u64> = s.client.get(s.writes_key()).await.map_err(unavailable)?;
+        let writes: Option<u64> = s.call(s.connection().get(s.writes_key())).await?;
         Ok(CacheMark(writes.unwrap_or(0)))
     }
 
@@ -219,7 +237,7 @@ impl PageCache for RedisPageCache {
         if let Some(page) = s.l1().and_then(|l1| l1.get(key)) {
             return Ok(Some(page));
         }
-        let bytes: Option<Vec<u8>> = s.client.get(s.page_key(key)).await.map_err(unavailable)?;
+        let bytes: Option<Vec<u8>> = s.call(s.connection().get(s.page_key(key))).await?;
         let Some(stored) = bytes.as_deref().and_then(decode) else { return Ok(None) };
         let now = s.generations(&stored.page.tags).await?;
         if now != stored.generations {
@@ -240,15 +258,15 @@ impl PageCache for RedisPageCache {
         // (the page is stored already stale and the next `get` sees it).
         let mut keys = vec![s.writes_key()];
         keys.extend(page.tags.iter().map(|t| s.tag_key(t)));
-        let values: Vec<Option<u64>> = s.client.mget(keys).await.map_err(unavailable)?;
+        let values: Vec<Option<u64>> = s.call(s.connection().mget(keys)).await?;
         let mut values = values.into_iter().map(|v| v.unwrap_or(0));
         if values.next() != Some(since.0) {
             return Ok(false);
         }
         let generations: Vec<u64> = values.collect();
         let bytes = encode(&page, generations.clone());
-        let ttl = Expiration::EX(s.ttl.as_secs().max(1) as i64);
-        let _: () = s.client.set(s.page_key(key), bytes, Some(ttl), None, false).await.map_err(unavailable)?;
+        let ttl = s.ttl.as_secs().max(1);
+        let _: () = s.call(s.connection().set_ex(s.page_key(key), bytes, ttl)).await?;
         if let Some(l1) = s.l1() {
             l1.insert(key, StoredPage::new(Arc::new(page), generations));
         }
@@ -274,58 +292,72 @@ impl PageCache for RedisPageCache {
 
     async fn ping(&self) -> Result<(), CacheError> {
         let s = &self.shared;
-        if !s.client.is_connected() {
-            return Err(unavailable("not connected to redis"));
-        }
-        let _: () = s.client.ping(None).await.map_err(unavailable)?;
+        let mut connection = s.connection();
+        let _: String = s.call(redis::cmd("PING").query_async(&mut connection)).await?;
         Ok(())
     }
 }
 
-/// Keeps the invalidation channel subscribed; whenever it was down, L1 starts empty.
-async fn watch_subscription(shared: std::sync::Weak<Shared>) {
-    let Some(s) = shared.upgrade() else { return };
-    let channel = s.channel();
-    let mut messages = s.subscriber.message_rx();
-    let mut reconnects = s.subscriber.reconnect_rx();
-    drop(s);
+/// Keeps the invalidation channel subscribed on a connection of its own; whenever it was down,
+/// L1 starts empty. Also finds out when Redis is back after commands failed.
+async fn follow_invalidations(shared: std::sync::Weak<Shared>) {
+    loop {
+        let Some(s) = shared.upgrade() else { return };
+        if !s.live.is_up() {
+            s.live.ping(&s.redis.connection, COMMAND_TIMEOUT).await;
+        }
+        let (client, channel) = (s.redis.client.clone(), s.channel());
+        drop(s);
+        let subscribed = tokio::time::timeout(CONNECT_TIMEOUT, async {
+            let mut pubsub = client.get_async_pubsub().await?;
+            pubsub.subscribe(&channel).await?;
+            redis::RedisResult::Ok(pubsub)
+        })
+        .await;
+        match subscribed {
+            Ok(Ok(pubsub)) => {
+                let Some(s) = shared.upgrade() else { return };
+                // Cleared after subscribing: an invalidation from before is not in L1 any more,
+                // and every one after it arrives on the channel.
+                if let Some(l1) = &s.l1 {
+                    l1.clear();
+                }
+                s.l1_trusted.store(true, Ordering::Release);
+                drop(s);
+                follow_messages(&shared, pubsub).await;
+                let Some(s) = shared.upgrade() else { return };
+                distrust_l1(&s);
+            }
+            Ok(Err(e)) => tracing::debug!("cannot subscribe to {channel}: {}", app::ports::Causes(&e)),
+            Err(_) => tracing::debug!("cannot subscribe to {channel}: no answer within {CONNECT_TIMEOUT:?}"),
+        }
+        tokio::time::sleep(WATCH_SUBSCRIPTION_EVERY).await;
+    }
+}
+
+/// Applies announcements until the subscription's connection closes (or the cache is dropped);
+/// while commands fail, L1 is not trusted either.
+async fn follow_messages(shared: &std::sync::Weak<Shared>, pubsub: redis::aio::PubSub) {
+    let mut messages = pubsub.into_on_message();
     let mut tick = tokio::time::interval(WATCH_SUBSCRIPTION_EVERY);
     loop {
         tokio::select! {
-            message = messages.recv() => {
+            message = messages.next() => {
+                let Some(message) = message else { return };
                 let Some(s) = shared.upgrade() else { return };
-                match message {
-                    Ok(message) => {
-                        if let (Some(l1), Some(text)) = (&s.l1, message.value.as_str()) {
-                            l1.generations.observe(parse_announcement(&text));
-                        }
-                    }
-                    // Fell behind the broadcast buffer: some announcements are lost.
-                    Err(RecvError::Lagged(_)) => distrust_l1(&s),
-                    Err(RecvError::Closed) => return,
+                if let (Some(l1), Ok(text)) = (&s.l1, message.get_payload::<String>()) {
+                    l1.generations.observe(parse_announcement(&text));
                 }
-            }
-            reconnect = reconnects.recv() => {
-                let Some(s) = shared.upgrade() else { return };
-                if matches!(reconnect, Err(RecvError::Closed)) {
-                    return;
-                }
-                distrust_l1(&s);
             }
             _ = tick.tick() => {
                 let Some(s) = shared.upgrade() else { return };
-                if !s.subscriber.is_connected() {
+                if !s.live.is_up() {
                     distrust_l1(&s);
-                } else if !s.l1_trusted.load(Ordering::Acquire) {
-                    match s.subscriber.subscribe(channel.clone()).await {
-                        Ok(()) => {
-                            if let Some(l1) = &s.l1 {
-                                l1.clear();
-                            }
-                            s.l1_trusted.store(true, Ordering::Release);
-                        }
-                        Err(e) => tracing::debug!("cannot subscribe to {channel}: {}", app::ports::Causes(&e)),
+                    if !s.live.ping(&s.redis.connection, COMMAND_TIMEOUT).await {
+                        continue;
                     }
+                    // Back: announcements made meanwhile may be lost, so subscribe afresh.
+                    return;
                 }
             }
         }
@@ -355,7 +387,7 @@ async fn retry_pending(shared: std::sync::Weak<Shared>) {
         tokio::time::sleep(RETRY_PENDING_EVERY).await;
         let Some(s) = shared.upgrade() else { return };
         let tags: Vec<String> = s.pending.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect();
-        if tags.is_empty() || !s.client.is_connected() {
+        if tags.is_empty() || !s.live.is_up() {
             continue;
         }
         if s.run_invalidation(&tags).await.is_ok() {

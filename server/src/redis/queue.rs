@@ -11,8 +11,10 @@ use crate::storage::now_ms;
 use app::domain::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 use app::ports::{BackendError, ClaimedJob, JobQueue, Lease, QueueError};
 use async_trait::async_trait;
-use fred::prelude::*;
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, FromRedisValue, Script};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// Shared helpers, prepended to every script. ARGV[1] is always the key prefix.
@@ -169,13 +171,26 @@ redis.call('ZADD', p .. ':due', now, id)
 return 1
 "#;
 
+/// Each script with the helpers before it, hashed once (`Script` runs EVALSHA, and loads the
+/// script when Redis does not have it yet).
+fn script(body: &str) -> Script {
+    Script::new(&format!("{LIB}\n{body}"))
+}
+static ENQUEUE_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(ENQUEUE));
+static CLAIM_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(CLAIM));
+static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(RENEW));
+static PROGRESS_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(PROGRESS));
+static FINISH_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(FINISH));
+static CANCEL_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(CANCEL));
+static RETRY_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(RETRY));
+
 pub struct RedisJobQueue {
-    client: Client,
+    connection: ConnectionManager,
     prefix: String,
 }
 
-fn unavailable(e: fred::error::Error) -> QueueError {
-    super::fred_err(e).into()
+fn unavailable(e: redis::RedisError) -> QueueError {
+    super::redis_err(e).into()
 }
 
 fn ms(d: Duration) -> i64 {
@@ -211,19 +226,21 @@ fn job_from_hash(fields: HashMap<String, String>) -> Result<JobInfo, QueueError>
 impl RedisJobQueue {
     /// Connects its own client (retrying in the background if Redis is down; calls fail meanwhile).
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisJobQueue, QueueError> {
-        Ok(Self::on(super::redis_client(url).await.map_err(unavailable)?, prefix))
+        Ok(Self::on(super::redis_connection(url).map_err(unavailable)?, prefix))
     }
 
-    /// On a client the process already has (`redis_client`), shared with the other adapters.
-    pub fn on(client: fred::clients::Client, prefix: &str) -> RedisJobQueue {
-        RedisJobQueue { client, prefix: format!("{prefix}:jobs") }
+    /// On the connection the process already has (`redis_connection`), shared with the other adapters.
+    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisJobQueue {
+        RedisJobQueue { connection, prefix: format!("{prefix}:jobs") }
     }
 
-    async fn script<R: FromValue>(&self, body: &str, args: Vec<String>) -> Result<R, QueueError> {
-        let mut argv = vec![self.prefix.clone()];
-        argv.extend(args);
-        let script = format!("{LIB}\n{body}");
-        self.client.eval(script, Vec::<String>::new(), argv).await.map_err(unavailable)
+    async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, QueueError> {
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(&self.prefix);
+        for arg in args {
+            invocation.arg(arg);
+        }
+        invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)
     }
 
     fn key(&self, suffix: &str) -> String {
@@ -239,8 +256,9 @@ impl RedisJobQueue {
     }
 
     async fn finish(&self, id: &str, token: &str, outcome: String, text: &str) -> Result<Option<JobState>, QueueError> {
-        let state: Option<String> =
-            self.script(FINISH, vec![id.into(), token.into(), now_ms().to_string(), outcome, text.into()]).await?;
+        let state: Option<String> = self
+            .script(&FINISH_SCRIPT, vec![id.into(), token.into(), now_ms().to_string(), outcome, text.into()])
+            .await?;
         Ok(state.and_then(|s| JobState::from_slug(&s)))
     }
 }
@@ -273,7 +291,7 @@ impl JobQueue for RedisJobQueue {
             now_ms().to_string(),
             once_key.into(),
         ];
-        let inserted: i64 = self.script(ENQUEUE, args).await?;
+        let inserted: i64 = self.script(&ENQUEUE_SCRIPT, args).await?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -282,7 +300,7 @@ impl JobQueue for RedisJobQueue {
 
     async fn get(&self, id: &str) -> Result<Option<JobInfo>, QueueError> {
         let fields: HashMap<String, String> =
-            self.client.hgetall(self.key(&format!("job:{id}"))).await.map_err(unavailable)?;
+            self.connection.clone().hgetall(self.key(&format!("job:{id}"))).await.map_err(unavailable)?;
         if fields.is_empty() {
             return Ok(None);
         }
@@ -300,7 +318,7 @@ impl JobQueue for RedisJobQueue {
         let start = i64::from(page - 1) * i64::from(per_page);
         // With both filters, walk the state's set and keep the kind (bounded by 10 pages).
         let (ids, total): (Vec<String>, u64) = if let (Some(_), Some(kind)) = (filter.state, filter.kind) {
-            let ids: Vec<String> = self.client.zrevrange(&set, 0, 10 * 200, false).await.map_err(unavailable)?;
+            let ids: Vec<String> = self.connection.clone().zrevrange(&set, 0, 10 * 200).await.map_err(unavailable)?;
             let mut matching = Vec::new();
             for id in ids {
                 if let Some(job) = self.get(&id).await? {
@@ -312,12 +330,10 @@ impl JobQueue for RedisJobQueue {
             let total = matching.len() as u64;
             (matching.into_iter().skip(start as usize).take(per_page as usize).collect(), total)
         } else {
-            let ids: Vec<String> = self
-                .client
-                .zrevrange(&set, start, start + i64::from(per_page) - 1, false)
-                .await
-                .map_err(unavailable)?;
-            let total: u64 = self.client.zcard(&set).await.map_err(unavailable)?;
+            let stop = start + i64::from(per_page) - 1;
+            let ids: Vec<String> =
+                self.connection.clone().zrevrange(&set, start as isize, stop as isize).await.map_err(unavailable)?;
+            let total: u64 = self.connection.clone().zcard(&set).await.map_err(unavailable)?;
             (ids, total)
         };
         let mut jobs = Vec::with_capacity(ids.len());
@@ -328,15 +344,21 @@ impl JobQueue for RedisJobQueue {
         }
         let mut counts = JobCounts::default();
         for &state in JobState::ALL {
-            let n: u64 = self.client.zcard(self.key(&format!("state:{}", state.slug()))).await.map_err(unavailable)?;
+            let n: u64 = self
+                .connection
+                .clone()
+                .zcard(self.key(&format!("state:{}", state.slug())))
+                .await
+                .map_err(unavailable)?;
             counts.set(state, n);
         }
         let now = now_ms();
         let minute = 60_000;
         let since = now - 60 * minute;
         let finished: Vec<(String, f64)> = self
-            .client
-            .zrangebyscore(self.key("finished"), since as f64, now as f64, true, None)
+            .connection
+            .clone()
+            .zrangebyscore_withscores(self.key("finished"), since, now)
             .await
             .map_err(unavailable)?;
         let mut finished_per_minute = vec![0u32; 60];
@@ -348,12 +370,12 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn cancel(&self, id: &str) -> Result<Option<JobState>, QueueError> {
-        let state: Option<String> = self.script(CANCEL, vec![id.into(), now_ms().to_string()]).await?;
+        let state: Option<String> = self.script(&CANCEL_SCRIPT, vec![id.into(), now_ms().to_string()]).await?;
         Ok(state.and_then(|s| JobState::from_slug(&s)))
     }
 
     async fn retry(&self, id: &str) -> Result<bool, QueueError> {
-        let queued: i64 = self.script(RETRY, vec![id.into(), now_ms().to_string()]).await?;
+        let queued: i64 = self.script(&RETRY_SCRIPT, vec![id.into(), now_ms().to_string()]).await?;
         Ok(queued == 1)
     }
 
@@ -361,7 +383,7 @@ impl JobQueue for RedisJobQueue {
         let now = now_ms();
         let token = ulid::Ulid::new().to_string();
         let id: Option<String> = self
-            .script(CLAIM, vec![now.to_string(), (now + ms(lease)).to_string(), token.clone(), worker.into()])
+            .script(&CLAIM_SCRIPT, vec![now.to_string(), (now + ms(lease)).to_string(), token.clone(), worker.into()])
             .await?;
         let Some(id) = id else { return Ok(None) };
         let info =
@@ -370,14 +392,15 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn renew(&self, id: &str, token: &str, lease: Duration) -> Result<Lease, QueueError> {
-        let answer: i64 = self.script(RENEW, vec![id.into(), token.into(), (now_ms() + ms(lease)).to_string()]).await?;
+        let answer: i64 =
+            self.script(&RENEW_SCRIPT, vec![id.into(), token.into(), (now_ms() + ms(lease)).to_string()]).await?;
         Ok(Self::lease_from(answer))
     }
 
     async fn progress(&self, id: &str, token: &str, progress: &JobProgress) -> Result<Lease, QueueError> {
         let answer: i64 = self
             .script(
-                PROGRESS,
+                &PROGRESS_SCRIPT,
                 vec![
                     id.into(),
                     token.into(),
@@ -410,7 +433,7 @@ impl JobQueue for RedisJobQueue {
     }
 
     async fn ping(&self) -> Result<(), QueueError> {
-        let _: () = self.client.ping(None).await.map_err(unavailable)?;
+        let _: String = redis::cmd("PING").query_async(&mut self.connection.clone()).await.map_err(unavailable)?;
         Ok(())
     }
 }

@@ -100,10 +100,8 @@ async fn a_write_on_one_node_invalidates_the_other_nodes_l1() {
     assert!(b.get("/apps/x").await.unwrap().is_some(), "B reads A's page from Redis");
 
     // Prove B now answers from its L1: with the Redis copy gone, B still has it.
-    let raw =
-        fred::prelude::Builder::from_config(fred::prelude::Config::from_url(&server.url()).unwrap()).build().unwrap();
-    fred::prelude::ClientLike::init(&raw).await.unwrap();
-    let deleted: u64 = fred::prelude::KeysInterface::del(&raw, b.redis_key("/apps/x")).await.unwrap();
+    let mut raw = redis::Client::open(server.url()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let deleted: u64 = redis::AsyncCommands::del(&mut raw, b.redis_key("/apps/x")).await.unwrap();
     assert_eq!(deleted, 1);
     assert!(b.get("/apps/x").await.unwrap().is_some(), "B's L1 holds the page");
 
