@@ -1,9 +1,14 @@
-//! The demo catalog: deterministic, realistic fictional apps. The same `--apps` and `--seed`
-//! always give the same catalog, so tests and benchmarks can rely on it.
+//! The demo catalog: deterministic, realistic fictional apps, each with the parents' reviews its
+//! star rating comes from. The same `--apps` and `--seed` always give the same catalog, so tests
+//! and benchmarks can rely on it. Nothing in it is dated after `CATALOG_DATE`.
 
-use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
-use app::ports::{Catalog, StoreError};
+use app::domain::{
+    App, Category, ContentRatings, NewReview, Platform, PrivacyFlags, RatingSummary, ReviewStatus, Role,
+};
+use app::ports::StoreError;
+use app::ports::{Accounts, Catalog, NewUser, PasswordHash, ReviewDraft, Reviews};
 use chrono::{Duration, NaiveDate};
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -11,6 +16,30 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 
 const BATCH: usize = 1_000;
+
+/// The day the demo catalog was "made": no release, update or review is later.
+pub const CATALOG_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+/// The parents who wrote the demo catalog's reviews: accounts nobody can sign in to (their
+/// password hash is not a hash), with no digest mail, at addresses that cannot receive mail.
+pub const REVIEWERS: usize = 60;
+const MOST_REVIEWS_PER_APP: usize = 36;
+const REVIEWER_FIRST: &[&str] = &[
+    "Maya", "Tom", "Priya", "Lucas", "Amara", "Jonas", "Sofia", "Ben", "Aiko", "Omar", "Elena", "Kwame", "Hannah",
+    "Diego", "Mei", "Sam", "Fatima", "Noah", "Ingrid", "Ravi",
+];
+const REVIEWER_INITIAL: &[&str] = &["R.", "B.", "K."];
+
+/// One parent review of the demo catalog: who (an index below `REVIEWERS`), how many stars, what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedReview {
+    pub reviewer: usize,
+    pub stars: u8,
+    pub text: String,
+}
 
 const ADJECTIVES: &[&str] = &[
     "Tiny", "Happy", "Brave", "Clever", "Sleepy", "Busy", "Little", "Mighty", "Curious", "Sunny", "Wobbly", "Cosmic",
@@ -193,8 +222,8 @@ fn low_rating(rng: &mut ChaCha8Rng, max_likely: u8) -> u8 {
     }
 }
 
-/// The next app from `rng`; `taken` keeps slugs unique.
-fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> App {
+/// The next app from `rng` and its reviews; `taken` keeps slugs unique.
+fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<SeedReview>) {
     let adjective = *ADJECTIVES.choose(rng).unwrap_or(&"Happy");
     let noun = *NOUNS.choose(rng).unwrap_or(&"Panda");
     let (format, base_categories) = *FORMATS.choose(rng).unwrap_or(&FORMATS[0]);
@@ -263,14 +292,10 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> App {
         collects_data: rng.random_bool(0.3),
         open_chat: older && rng.random_bool(0.25),
     };
-    let rating_count = {
-        let r: f64 = rng.random();
-        (r.powi(3) * 20_000.0) as u32 + rng.random_range(0..40)
-    };
-    let rating_avg = if rating_count == 0 { 0.0 } else { star_average(rng) };
     let epoch = NaiveDate::from_ymd_opt(2012, 1, 1).unwrap_or_default();
-    let released = epoch + Duration::days(rng.random_range(0..5_420));
-    let updated = released + Duration::days(rng.random_range(0..700));
+    let newest_release = (CATALOG_DATE - epoch).num_days() - 60;
+    let released = epoch + Duration::days(rng.random_range(0..newest_release));
+    let updated = (released + Duration::days(rng.random_range(0..700))).min(CATALOG_DATE);
 
     let primary = categories[0];
     let studio =
@@ -289,29 +314,99 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> App {
         learning_rating,
         content,
         privacy,
-        rating_avg,
-        rating_count,
+        rating_avg: 0.0,
+        rating_count: 0,
         released,
         updated,
     };
     app.normalize();
-    app
+    let reviews = reviews_of(&app, star_average(rng), rng);
+    let rating = RatingSummary::of(reviews.iter().map(|r| r.stars));
+    (app.rating_avg, app.rating_count) = (rating.average, rating.count);
+    (app, reviews)
 }
 
-/// The first `count` apps of the catalog generated from `seed`.
-pub fn generate(count: usize, seed: u64) -> impl Iterator<Item = App> {
+/// The parents' reviews of `app`: about half the apps have none, a few have dozens (a power
+/// law); stars scatter around the app's `quality`; each text speaks of what the app really has
+/// (ads, purchases, what it teaches), never of something it lacks.
+fn reviews_of(app: &App, quality: f32, rng: &mut ChaCha8Rng) -> Vec<SeedReview> {
+    let r: f64 = rng.random();
+    let count = ((r.powi(5) * MOST_REVIEWS_PER_APP as f64) as usize).min(REVIEWERS);
+    let reviewers: Vec<usize> = rand::seq::index::sample(rng, REVIEWERS, count).into_iter().collect();
+    reviewers
+        .into_iter()
+        .map(|reviewer| {
+            let spread: f32 = (0..3).map(|_| rng.random::<f32>()).sum::<f32>() - 1.5;
+            let stars = (quality + spread * 1.2).round().clamp(1.0, 5.0) as u8;
+            SeedReview { reviewer, stars, text: review_text(app, stars, rng) }
+        })
+        .collect()
+}
+
+fn review_text(app: &App, stars: u8, rng: &mut ChaCha8Rng) -> String {
+    let age = (app.min_age + rng.random_range(0..3)).min(17);
+    let child = *["son", "daughter", "kid"].choose(rng).unwrap_or(&"kid");
+    let opening = match stars {
+        5 => format!("My {age}-year-old {child} asks for {} every day.", app.name),
+        4 => format!("Our {age}-year-old {child} enjoys it and comes back to it often."),
+        3 => format!("Fine for short sessions; my {age}-year-old {child} gets bored after a while."),
+        2 => format!("My {age}-year-old {child} lost interest within a week."),
+        _ => format!("Not for us: my {age}-year-old {child} got frustrated quickly."),
+    };
+    let privacy = app.privacy;
+    let money = if privacy.ads && stars <= 3 {
+        "The ads between levels are the worst part."
+    } else if privacy.in_app_purchases && stars <= 3 {
+        "It keeps asking to buy extras."
+    } else if privacy.ads {
+        "There are ads, but they are easy to skip."
+    } else if privacy.in_app_purchases {
+        "Some extras cost money; we set up purchase approval first."
+    } else {
+        "No ads and nothing to buy, which we love."
+    };
+    let learning = match app.learning_rating {
+        4..=5 => "We can see what it teaches.",
+        2..=3 => "There is a little learning in it.",
+        _ => "It is more play than learning.",
+    };
+    format!("{opening} {money} {learning}")
+}
+
+/// The demo catalog's reviewers: (email, display name) of each, in index order.
+pub fn reviewer(index: usize) -> (String, String) {
+    let first = REVIEWER_FIRST[index % REVIEWER_FIRST.len()];
+    let initial = REVIEWER_INITIAL[(index / REVIEWER_FIRST.len()) % REVIEWER_INITIAL.len()];
+    (format!("reviewer-{index:02}@seed.famigo.invalid"), format!("{first} {initial}"))
+}
+
+/// The first `count` apps of the catalog generated from `seed`, each with its reviews (its star
+/// average and count are theirs).
+pub fn generate_with_reviews(count: usize, seed: u64) -> impl Iterator<Item = (App, Vec<SeedReview>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut taken = HashSet::new();
     (0..count).map(move |_| generate_app(&mut rng, &mut taken))
 }
 
-/// Writes `count` generated apps to the catalog in batches, with a progress bar on a terminal.
-pub async fn seed(catalog: &dyn Catalog, count: usize, seed: u64) -> Result<(), StoreError> {
+/// The apps alone (`generate_with_reviews` without the reviews).
+pub fn generate(count: usize, seed: u64) -> impl Iterator<Item = App> {
+    generate_with_reviews(count, seed).map(|(app, _)| app)
+}
+
+fn progress_bar(count: usize) -> ProgressBar {
     let bar = ProgressBar::new(count as u64);
     bar.set_style(
         ProgressStyle::with_template("seeding {bar:40} {pos}/{len} apps ({per_sec}, {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar
+}
+
+/// Writes `count` generated apps to the catalog in batches, with a progress bar on a terminal.
+/// Their reviews are not written: the stars shown are those reviews would give (`seed_site`
+/// writes both).
+pub async fn seed(catalog: &dyn Catalog, count: usize, seed: u64) -> Result<(), StoreError> {
+    let bar = progress_bar(count);
     let mut batch = Vec::with_capacity(BATCH);
     for app in generate(count, seed) {
         batch.push(app);
@@ -327,6 +422,96 @@ pub async fn seed(catalog: &dyn Catalog, count: usize, seed: u64) -> Result<(), 
     }
     bar.finish_and_clear();
     Ok(())
+}
+
+/// What `seed_site` wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub apps: usize,
+    pub reviews: usize,
+}
+
+/// The demo site: `count` apps and the parents' reviews their stars come from, written by the
+/// `REVIEWERS` seeded accounts (made if missing).
+pub async fn seed_site(
+    catalog: &dyn Catalog,
+    accounts: &dyn Accounts,
+    reviews: &dyn Reviews,
+    count: usize,
+    seed: u64,
+) -> anyhow::Result<Seeded> {
+    let reviewers = seed_reviewers(accounts).await?;
+    let bar = progress_bar(count);
+    let mut seeded = Seeded::default();
+    let mut apps = Vec::with_capacity(BATCH);
+    let mut drafts = Vec::new();
+    for (app, app_reviews) in generate_with_reviews(count, seed) {
+        drafts.extend(app_reviews.into_iter().map(|review| {
+            let (user_id, author) = &reviewers[review.reviewer];
+            ReviewDraft {
+                app_slug: app.slug.clone(),
+                user_id: user_id.clone(),
+                author: author.clone(),
+                review: NewReview { stars: review.stars, text: review.text },
+                status: ReviewStatus::Published,
+                reason: None,
+            }
+        }));
+        apps.push(app);
+        if apps.len() == BATCH {
+            seeded.reviews += write_batch(catalog, reviews, &apps, &drafts).await?;
+            seeded.apps += apps.len();
+            bar.inc(apps.len() as u64);
+            apps.clear();
+            drafts.clear();
+        }
+    }
+    seeded.reviews += write_batch(catalog, reviews, &apps, &drafts).await?;
+    seeded.apps += apps.len();
+    bar.finish_and_clear();
+    Ok(seeded)
+}
+
+async fn write_batch(
+    catalog: &dyn Catalog,
+    reviews: &dyn Reviews,
+    apps: &[App],
+    drafts: &[ReviewDraft],
+) -> anyhow::Result<usize> {
+    if !apps.is_empty() {
+        catalog.upsert_many(apps).await?;
+    }
+    // A few at once: SQLite takes them one by one anyway, MongoDB overlaps the round trips.
+    let written: Vec<_> =
+        futures::stream::iter(drafts.iter().map(|draft| reviews.put_review(draft))).buffer_unordered(8).collect().await;
+    for result in written {
+        result?;
+    }
+    Ok(drafts.len())
+}
+
+/// The ids and display names of the seeded reviewers, in index order, making the missing ones.
+async fn seed_reviewers(accounts: &dyn Accounts) -> anyhow::Result<Vec<(String, String)>> {
+    let mut reviewers = Vec::with_capacity(REVIEWERS);
+    for index in 0..REVIEWERS {
+        let (email, display_name) = reviewer(index);
+        let user = match accounts.user_by_email(&email).await? {
+            Some(record) => record.user,
+            None => {
+                let new = NewUser {
+                    email,
+                    display_name,
+                    password_hash: PasswordHash("!seeded reviewer: no password signs in".into()),
+                    role: Role::Parent,
+                };
+                let user = accounts.create_user(&new).await?;
+                accounts.set_digest(&user.id, false).await?;
+                user
+            }
+        };
+        reviewers.push((user.id, user.display_name));
+    }
+    Ok(reviewers)
 }
 
 #[cfg(test)]
@@ -355,11 +540,45 @@ mod tests {
         assert!((0.6..0.8).contains(&free), "free share {free}");
         let under_eight = share(&|a| a.min_age < 8);
         assert!(under_eight > 0.55, "ages should skew young, got {under_eight}");
-        let mean = apps.iter().map(|a| a.rating_avg as f64).sum::<f64>() / apps.len() as f64;
+        let rated: Vec<&App> = apps.iter().filter(|a| a.rating_count > 0).collect();
+        let rated_share = rated.len() as f64 / apps.len() as f64;
+        assert!((0.35..0.65).contains(&rated_share), "about half the apps have reviews: {rated_share}");
+        let rated_share_of =
+            |f: &dyn Fn(&App) -> bool| rated.iter().filter(|a| f(a)).count() as f64 / rated.len() as f64;
+        let mean = rated.iter().map(|a| a.rating_avg as f64).sum::<f64>() / rated.len() as f64;
         assert!((3.3..4.5).contains(&mean), "mean rating {mean}");
-        let top = share(&|a| a.rating_avg >= 4.8);
-        assert!(top < 0.15, "ratings must not pile up at the top: {top}");
-        let poor = share(&|a| a.rating_avg < 3.0);
+        let top = rated_share_of(&|a| a.rating_avg >= 4.8);
+        assert!(top < 0.2, "ratings must not pile up at the top: {top}");
+        let poor = rated_share_of(&|a| a.rating_avg < 3.0);
         assert!((0.03..0.25).contains(&poor), "some apps are poorly rated: {poor}");
+        assert!(apps.iter().all(|a| a.rating_count as usize <= MOST_REVIEWS_PER_APP));
+    }
+
+    #[test]
+    fn stars_come_from_the_reviews_and_nothing_is_dated_later_than_the_catalog() {
+        for (app, reviews) in generate_with_reviews(3_000, 5) {
+            let summary = RatingSummary::of(reviews.iter().map(|r| r.stars));
+            assert_eq!((app.rating_avg, app.rating_count), (summary.average, summary.count), "{}", app.slug);
+            assert!(app.released <= app.updated && app.updated <= CATALOG_DATE, "{}: {:?}", app.slug, app.updated);
+            let reviewers: HashSet<usize> = reviews.iter().map(|r| r.reviewer).collect();
+            assert_eq!(reviewers.len(), reviews.len(), "{}: one review per parent", app.slug);
+            for review in &reviews {
+                assert!(review.reviewer < REVIEWERS && (1..=5).contains(&review.stars));
+                let text = &review.text;
+                let (ads, purchases) = (app.privacy.ads, app.privacy.in_app_purchases);
+                assert!(!text.contains("No ads") || (!ads && !purchases), "{}: {text}", app.slug);
+                assert!(!text.contains("ads") || ads || text.contains("No ads"), "{}: {text}", app.slug);
+                assert!(!text.contains("buy extras") || purchases, "{}: {text}", app.slug);
+                assert!(text.chars().count() >= app::domain::MIN_REVIEW_CHARS);
+            }
+        }
+    }
+
+    #[test]
+    fn reviewers_have_distinct_names_and_addresses_that_cannot_receive_mail() {
+        let all: Vec<(String, String)> = (0..REVIEWERS).map(reviewer).collect();
+        assert_eq!(all.iter().map(|(e, _)| e).collect::<HashSet<_>>().len(), REVIEWERS);
+        assert_eq!(all.iter().map(|(_, n)| n).collect::<HashSet<_>>().len(), REVIEWERS);
+        assert!(all.iter().all(|(email, _)| email.ends_with(".invalid")));
     }
 }

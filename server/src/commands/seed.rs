@@ -1,4 +1,5 @@
-//! `famigo seed`: fills the catalog with a generated, deterministic demo catalog.
+//! `famigo seed`: fills the catalog with a generated, deterministic demo catalog and the
+//! parents' reviews its stars come from.
 
 use crate::config::Config;
 use crate::wiring::Store;
@@ -12,8 +13,9 @@ pub async fn run(config: &Config, apps: usize, seed: u64, if_empty: bool) -> any
         return Ok(());
     }
     let started = Instant::now();
-    crate::catalog::seed::seed(&*store.catalog, apps, seed).await?;
-    tracing::info!(apps, seconds = started.elapsed().as_secs_f64(), "seeded");
+    let seeded =
+        crate::catalog::seed::seed_site(&*store.catalog, &*store.accounts, &*store.reviews, apps, seed).await?;
+    tracing::info!(apps = seeded.apps, reviews = seeded.reviews, seconds = started.elapsed().as_secs_f64(), "seeded");
     store.close().await;
     Ok(())
 }

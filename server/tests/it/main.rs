@@ -26,5 +26,6 @@ mod mail_outbox;
 mod mongo_store;
 mod page_cache_conformance;
 mod search_conformance;
+mod seed;
 mod session_store;
 mod trends;
