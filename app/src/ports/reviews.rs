@@ -40,6 +40,15 @@ pub trait Reviews: Send + Sync + 'static {
     /// time and votes; a new `updated_at`).
     async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, ReviewError>;
 
+    /// Writes many reviews as `put_review` writes each (the demo seed); how many. A store may
+    /// take them in fewer round trips (SQLite: one transaction, all or none).
+    async fn put_reviews(&self, drafts: &[ReviewDraft]) -> Result<usize, ReviewError> {
+        for draft in drafts {
+            self.put_review(draft).await?;
+        }
+        Ok(drafts.len())
+    }
+
     async fn review(&self, id: &str) -> Result<Option<Review>, ReviewError>;
 
     /// The user's own review of the app, in whatever status.

@@ -45,6 +45,15 @@ impl Reviews for RatingSyncedReviews {
         Ok(saved)
     }
 
+    async fn put_reviews(&self, drafts: &[ReviewDraft]) -> Result<usize, ReviewError> {
+        let written = self.inner.put_reviews(drafts).await?;
+        let slugs: std::collections::BTreeSet<&str> = drafts.iter().map(|d| d.app_slug.as_str()).collect();
+        for slug in slugs {
+            self.changed(slug).await;
+        }
+        Ok(written)
+    }
+
     async fn review(&self, id: &str) -> Result<Option<Review>, ReviewError> {
         self.inner.review(id).await
     }

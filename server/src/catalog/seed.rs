@@ -8,7 +8,6 @@ use app::domain::{
 use app::ports::StoreError;
 use app::ports::{Accounts, Catalog, NewUser, PasswordHash, ReviewDraft, Reviews};
 use chrono::{Duration, NaiveDate};
-use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -481,13 +480,7 @@ async fn write_batch(
     if !apps.is_empty() {
         catalog.upsert_many(apps).await?;
     }
-    // A few at once: SQLite takes them one by one anyway, MongoDB overlaps the round trips.
-    let written: Vec<_> =
-        futures::stream::iter(drafts.iter().map(|draft| reviews.put_review(draft))).buffer_unordered(8).collect().await;
-    for result in written {
-        result?;
-    }
-    Ok(drafts.len())
+    Ok(reviews.put_reviews(drafts).await?)
 }
 
 /// The ids and display names of the seeded reviewers, in index order, making the missing ones.

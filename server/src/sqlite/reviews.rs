@@ -77,6 +77,29 @@ impl SqliteReviews {
     }
 }
 
+/// Writes `draft` (a new review, or the author's own replaced); its id, or None when the author
+/// has no account.
+fn upsert(draft: &ReviewDraft) -> sqlx::query::QueryScalar<'_, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments> {
+    let now = chrono::Utc::now().timestamp_millis();
+    sqlx::query_scalar(
+        "INSERT INTO reviews (id, app_slug, user_id, author, stars, body, status, reason, created_at, updated_at) \
+         SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ? FROM users WHERE id = ? \
+         ON CONFLICT (user_id, app_slug) DO UPDATE SET author = excluded.author, stars = excluded.stars, body = excluded.body, \
+         status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at \
+         RETURNING id",
+    )
+    .bind(new_id())
+    .bind(&draft.app_slug)
+    .bind(&draft.author)
+    .bind(i64::from(draft.review.stars))
+    .bind(&draft.review.text)
+    .bind(draft.status.slug())
+    .bind(&draft.reason)
+    .bind(now)
+    .bind(now)
+    .bind(&draft.user_id)
+}
+
 #[async_trait]
 impl Reviews for SqliteReviews {
     fn backend(&self) -> &'static str {
@@ -84,31 +107,22 @@ impl Reviews for SqliteReviews {
     }
 
     async fn put_review(&self, draft: &ReviewDraft) -> Result<Review, ReviewError> {
-        let now = chrono::Utc::now().timestamp_millis();
-        let id: Option<String> = sqlx::query_scalar(
-            "INSERT INTO reviews (id, app_slug, user_id, author, stars, body, status, reason, created_at, updated_at) \
-             SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ? FROM users WHERE id = ? \
-             ON CONFLICT (user_id, app_slug) DO UPDATE SET author = excluded.author, stars = excluded.stars, body = excluded.body, \
-             status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at \
-             RETURNING id",
-        )
-        .bind(new_id())
-        .bind(&draft.app_slug)
-        .bind(&draft.author)
-        .bind(i64::from(draft.review.stars))
-        .bind(&draft.review.text)
-        .bind(draft.status.slug())
-        .bind(&draft.reason)
-        .bind(now)
-        .bind(now)
-        .bind(&draft.user_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let id: Option<String> = upsert(draft).fetch_optional(&self.pool).await.map_err(db_err)?;
         let Some(id) = id else {
             return Err(ReviewError::NoSuchAuthor(draft.user_id.clone()));
         };
         self.review(&id).await?.ok_or_else(|| BackendError::other("a review vanished as it was written").into())
+    }
+
+    async fn put_reviews(&self, drafts: &[ReviewDraft]) -> Result<usize, ReviewError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        for draft in drafts {
+            if upsert(draft).fetch_optional(&mut *tx).await.map_err(db_err)?.is_none() {
+                return Err(ReviewError::NoSuchAuthor(draft.user_id.clone()));
+            }
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(drafts.len())
     }
 
     async fn review(&self, id: &str) -> Result<Option<Review>, ReviewError> {

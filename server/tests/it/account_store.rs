@@ -5,7 +5,9 @@
 use crate::common;
 
 use app::domain::{Moderation, NewKid, NewReview, RatingSummary, ReviewStatus, Role, MAX_KIDS};
-use app::ports::{AccountError, Accounts, NewUser, PasswordHash, ReviewDraft, Reviews, Throttle, ThrottlePolicy};
+use app::ports::{
+    AccountError, Accounts, NewUser, PasswordHash, ReviewDraft, ReviewError, Reviews, Throttle, ThrottlePolicy,
+};
 use famigo::sqlite::Sqlite;
 use std::sync::Arc;
 use std::time::Duration;
@@ -313,6 +315,21 @@ async fn reviews_suite(accounts: Arc<dyn Accounts>, reviews: Arc<dyn Reviews>) {
     assert_eq!(reviews.review(&held.id).await.unwrap(), None);
     assert_eq!(reviews.rating("dino-math").await.unwrap(), RatingSummary::default());
     assert_eq!(reviews.delete_user_reviews(&cy.id).await.unwrap(), Vec::<String>::new(), "repeatable");
+
+    // Many at once, as the seed writes them: the same as one by one, replacing the author's own.
+    let batch = [
+        draft(&ana, "owl-piano", 4, "Lovely piano lessons.", published),
+        draft(&ben, "owl-piano", 2, "Too many upsells for us.", published),
+        draft(&ana, "owl-piano", 5, "Better after the update.", published),
+    ];
+    assert_eq!(reviews.put_reviews(&batch).await.expect("put many"), 3);
+    assert_eq!(reviews.rating("owl-piano").await.unwrap(), RatingSummary::of([5, 2]), "{backend}: ana's replaced");
+    let (page, total) = reviews.app_reviews("owl-piano", 0, 10).await.unwrap();
+    assert_eq!(total, 2);
+    assert!(page.iter().any(|r| r.text == "Better after the update."), "{backend}");
+    let stranger = app::domain::User { id: "no-such-user".into(), ..ana.clone() };
+    let refused = reviews.put_reviews(&[draft(&stranger, "owl-piano", 1, "Who wrote this one?", published)]).await;
+    assert!(matches!(refused, Err(ReviewError::NoSuchAuthor(_))), "{backend}: {refused:?}");
 }
 
 #[tokio::test]
