@@ -130,10 +130,18 @@ impl Shared {
         };
         let prefix = &cache.redis_prefix;
         let at = || format!("cannot set up redis at {}", crate::redis::redis_host(url));
-        // One connection for every adapter (the page cache adds its subscriber's).
+        // One connection for every adapter (the page cache adds its subscriber's), unless the
+        // pages have a Redis of their own.
         let redis = crate::redis::SharedRedis::open(url).with_context(at)?;
         let connection = redis.connection.clone();
-        let page_cache = RedisPageCache::on(redis.clone(), prefix, cache.l1_bytes, cache.ttl).await;
+        let pages_redis = match &cache.page_cache_redis_url {
+            Some(pages_url) if pages_url != url => {
+                let at = || format!("cannot set up the page cache's redis at {}", crate::redis::redis_host(pages_url));
+                crate::redis::SharedRedis::open(pages_url).with_context(at)?
+            }
+            _ => redis.clone(),
+        };
+        let page_cache = RedisPageCache::on(pages_redis, prefix, cache.l1_bytes, cache.ttl).await;
         let feed = RedisChangeFeed::on(redis, prefix).await;
         Ok(Shared {
             page_cache: Arc::new(page_cache),

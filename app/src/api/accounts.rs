@@ -61,18 +61,16 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email)
         .unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
-    let keys = [format!("signin:ip:{}", auth::client_ip()), format!("signin:account:{email}")];
-    auth::check_throttle(&state, &keys).await?;
+    let (ip_key, account_key) = (format!("signin:ip:{}", auth::client_ip()), format!("signin:account:{email}"));
+    auth::reserve_attempt(&state, &[(&ip_key, &auth::SIGN_IN_PER_IP), (&account_key, &auth::SIGN_IN_PER_ACCOUNT)])
+        .await?;
     let record = auth::verified_user(&state, &email, password).await?;
     let Some(record) = record else {
-        auth::count_failure(&state, &keys[0], &auth::SIGN_IN_PER_IP).await;
-        auth::count_failure(&state, &keys[1], &auth::SIGN_IN_PER_ACCOUNT).await;
-        tracing::info!("sign-in refused: wrong email or password");
+        tracing::info!(client = %auth::client_ip(), "sign-in refused: wrong email or password");
         return Err(ApiError::SignInFailed);
     };
-    if let Err(e) = state.throttle.clear(&keys[1]).await {
-        tracing::warn!("throttle: {e}");
-    }
+    auth::forget(&state, &account_key).await;
+    auth::forgive(&state, &ip_key).await;
     auth::start_session(&record).await?;
     leptos_axum::redirect(&auth::safe_next(next.as_deref()));
     Ok(())
@@ -175,11 +173,13 @@ pub async fn change_password(form: PasswordForm) -> Result<(), ApiError> {
     let user = auth::require_user().await?;
     let state = super::state()?;
     crate::domain::check_password(&form.new).map_err(|message| ApiError::field("new", message))?;
+    let account_key = format!("signin:account:{}", user.email);
+    auth::reserve_attempt(&state, &[(&account_key, &auth::SIGN_IN_PER_ACCOUNT)]).await?;
     let record = auth::verified_user(&state, &user.email, form.current).await?;
     let Some(record) = record else {
-        auth::count_failure(&state, &format!("signin:account:{}", user.email), &auth::SIGN_IN_PER_ACCOUNT).await;
         return Err(ApiError::field("current", "this is not your current password"));
     };
+    auth::forget(&state, &account_key).await;
     let hash = super::password::hash(form.new).await.map_err(auth::hashing_failed)?;
     state.accounts.set_password(&record.user.id, &hash).await?;
     let record = state.accounts.user(&record.user.id).await?.ok_or(ApiError::SignInRequired)?;
@@ -193,8 +193,9 @@ pub async fn change_password(form: PasswordForm) -> Result<(), ApiError> {
 pub async fn delete_account(password: String) -> Result<(), ApiError> {
     let user = auth::require_user().await?;
     let state = super::state()?;
+    let account_key = format!("signin:account:{}", user.email);
+    auth::reserve_attempt(&state, &[(&account_key, &auth::SIGN_IN_PER_ACCOUNT)]).await?;
     if auth::verified_user(&state, &user.email, password).await?.is_none() {
-        auth::count_failure(&state, &format!("signin:account:{}", user.email), &auth::SIGN_IN_PER_ACCOUNT).await;
         return Err(ApiError::field("password", "this is not your password"));
     }
     // Reviews first: a deletion failing part-way leaves an account that can be deleted again.

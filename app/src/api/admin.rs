@@ -14,10 +14,16 @@ use leptos::prelude::*;
 pub async fn admin_sign_in(token: String) -> Result<(), ApiError> {
     let state = super::state()?;
     let session = session().await?;
+    let client = super::auth::client_ip();
+    let key = format!("admin:ip:{client}");
+    super::auth::reserve_attempt(&state, &[(&key, &super::auth::ADMIN_SIGN_IN_PER_IP)]).await.inspect_err(|_| {
+        tracing::warn!(%client, "admin sign-in refused: too many wrong tokens from this address");
+    })?;
     if !state.admin_token.matches(token.trim()) {
-        tracing::warn!("admin sign-in with a wrong token");
+        tracing::warn!(%client, "admin sign-in with a wrong token");
         return Err(ApiError::Unauthorized);
     }
+    super::auth::forget(&state, &key).await;
     // A new session id at sign-in: an id planted before it (session fixation) is worthless.
     session.cycle_id().await.map_err(session_failed)?;
     session.insert(ADMIN_KEY, true).await.map_err(session_failed)?;

@@ -43,6 +43,13 @@ pub const SIGN_IN_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
     base: Duration::from_secs(2),
     max: Duration::from_secs(15 * 60),
 };
+/// Administrators are few and type a pasted token: five tries, then a wait that doubles to an hour.
+pub const ADMIN_SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy {
+    free: 5,
+    window: Duration::from_secs(15 * 60),
+    base: Duration::from_secs(2),
+    max: Duration::from_secs(3600),
+};
 pub const SIGN_UP_PER_IP: ThrottlePolicy =
     ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
 /// The client's address as the server's middleware worked it out (see `http::client_ip`).
@@ -63,11 +70,49 @@ pub async fn check_throttle(state: &AppState, keys: &[String]) -> Result<(), Api
             Err(e) => tracing::warn!("throttle: {}", crate::ports::Causes(&e)),
         }
     }
-    if longest.is_zero() {
+    refuse_for(longest)
+}
+
+fn refuse_for(wait: Duration) -> Result<(), ApiError> {
+    if wait.is_zero() {
         return Ok(());
     }
-    tracing::info!(seconds = longest.as_secs(), "attempt throttled");
-    Err(ApiError::TooManyAttempts { retry_after_secs: longest.as_secs_f64().ceil() as u64 })
+    tracing::info!(client = %client_ip(), seconds = wait.as_secs(), "attempt throttled");
+    Err(ApiError::TooManyAttempts { retry_after_secs: wait.as_secs_f64().ceil() as u64 })
+}
+
+/// Guards a secret check (a password, the admin token): refuses while a key waits, then counts
+/// this attempt against every key *before* the check, so a burst of parallel attempts cannot
+/// all pass a throttle that no failure has reached yet; refuses the attempts past the free
+/// budget. A right answer then `forget`s the key it proves (the account) and `forgive`s the
+/// others (the address). A throttle that cannot answer lets the attempt through (it is logged).
+pub async fn reserve_attempt(state: &AppState, keys: &[(&str, &ThrottlePolicy)]) -> Result<(), ApiError> {
+    let names: Vec<String> = keys.iter().map(|(key, _)| key.to_string()).collect();
+    check_throttle(state, &names).await?;
+    let mut longest = Duration::ZERO;
+    for (key, policy) in keys {
+        match state.throttle.fail(key, policy).await {
+            Ok(Some(wait)) => longest = longest.max(wait),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("throttle: {}", crate::ports::Causes(&e)),
+        }
+    }
+    refuse_for(longest)
+}
+
+/// Forgets `key`'s attempts (the right password for the account).
+pub async fn forget(state: &AppState, key: &str) {
+    if let Err(e) = state.throttle.clear(key).await {
+        tracing::warn!("throttle: {}", crate::ports::Causes(&e));
+    }
+}
+
+/// Takes back the one attempt this request counted against `key` (the address of a right
+/// password: a school or a family behind one address signs in many times).
+pub async fn forgive(state: &AppState, key: &str) {
+    if let Err(e) = state.throttle.forgive(key).await {
+        tracing::warn!("throttle: {}", crate::ports::Causes(&e));
+    }
 }
 
 pub async fn count_failure(state: &AppState, key: &str, policy: &ThrottlePolicy) {
@@ -129,14 +174,21 @@ pub async fn require_user() -> Result<User, ApiError> {
     signed_in_user().await?.ok_or(ApiError::SignInRequired)
 }
 
-/// `next` if it is a path on this site, else `/account`.
+/// `next` if it is a path on this site, else `/account`: one `/` then visible ASCII only (no
+/// second `/` or `\\` that a browser would read as another host, no space or control character
+/// that it would strip first, nothing a `Location` header cannot carry).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => {
-            path.to_string()
-        }
+        Some(path) if is_local_path(path) => path.to_string(),
         _ => "/account".to_string(),
     }
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !matches!(path.as_bytes().get(1), Some(b'/' | b'\\'))
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && path.parse::<http::uri::PathAndQuery>().is_ok()
 }
 
 /// The session key that marks an administrator's session.
@@ -162,4 +214,37 @@ pub async fn check_admin(
 /// Passes for an administrator (`check_admin` on this request's session).
 pub async fn require_admin() -> Result<(), ApiError> {
     check_admin(&session().await?, &*state()?.accounts).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_account_page() {
+        for good in ["/account", "/apps?age=5-7&platform=ios", "/apps/toca-life#reviews", "/a%20b", "/.well-known"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for hostile in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{1}",
+            "/\u{0}x",
+            "/\u{7f}",
+            "/x\u{2028}",
+            "/caf\u{e9}",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/account", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/account");
+    }
 }

@@ -94,8 +94,8 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
     }
 }
 
-/// schema.org `SoftwareApplication` for the app, as JSON-LD. `</` is escaped so the JSON can
-/// never close its script element.
+/// schema.org `SoftwareApplication` for the app, as JSON-LD, safe inside a script element
+/// (`script_safe_json`).
 fn structured_data(app: &App, url: &str, image: &str) -> String {
     let mut data = serde_json::json!({
         "@context": "https://schema.org",
@@ -121,5 +121,27 @@ fn structured_data(app: &App, url: &str, image: &str) -> String {
             "worstRating": 1,
         });
     }
-    data.to_string().replace("</", "<\\/")
+    script_safe_json(&data)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (the same JSON to a
+/// parser), so no text in it (`</script>`, `<!--` in an app's name) can end or change the
+/// script element it sits in.
+fn script_safe_json(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe_json;
+
+    #[test]
+    fn json_ld_holds_no_markup_whatever_the_app_is_called() {
+        let name = "<!--<script>Dino & Co</script>";
+        let value = serde_json::json!({ "name": name, "description": "a > b" });
+        let text = script_safe_json(&value);
+        assert!(!text.contains(['<', '>', '&']), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], name, "the same data to a JSON parser");
+    }
 }

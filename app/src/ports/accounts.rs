@@ -177,4 +177,8 @@ pub trait Throttle: Send + Sync + 'static {
 
     /// Forgets `key`'s failures (a correct password).
     async fn clear(&self, key: &str) -> Result<(), ThrottleError>;
+
+    /// Takes back one attempt counted against `key` (one that turned out right), so successes
+    /// do not use up an address's budget.
+    async fn forgive(&self, key: &str) -> Result<(), ThrottleError>;
 }

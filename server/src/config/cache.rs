@@ -10,6 +10,10 @@ pub struct CacheConfig {
     pub pages_enabled: bool,
     /// `REDIS_URL`, like `redis://:password@host:6379/0`; None = embedded.
     pub redis_url: Option<String>,
+    /// `PAGE_CACHE_REDIS_URL`: a Redis of the page cache's own (with `maxmemory` and an LRU
+    /// policy: see deploy/docker-compose.yml), so pages filling it can never push out the
+    /// sessions, jobs, outbox and throttles in `REDIS_URL`'s. None = the pages live there too.
+    pub page_cache_redis_url: Option<String>,
     /// Prefix of every page-cache key and channel in Redis (`REDIS_PREFIX`, default `famigo`),
     /// so several sites can share one Redis.
     pub redis_prefix: String,
@@ -26,6 +30,16 @@ impl CacheConfig {
         Ok(CacheConfig {
             pages_enabled: env.switch("PAGE_CACHE", true)?,
             redis_url: env.redis_url("REDIS_URL")?,
+            page_cache_redis_url: match env.redis_url("PAGE_CACHE_REDIS_URL")? {
+                Some(_) if env.get("REDIS_URL").is_none() => {
+                    return Err(ConfigError {
+                        var: "PAGE_CACHE_REDIS_URL",
+                        value: "(hidden)".into(),
+                        reason: "needs REDIS_URL too (without it every node keeps its own cache)".into(),
+                    })
+                }
+                url => url,
+            },
             redis_prefix: env.key_prefix("REDIS_PREFIX", "famigo")?,
             l1_bytes: env.parsed::<u64>("PAGE_CACHE_MB", 64, "expected a whole number of megabytes")? * 1024 * 1024,
             ttl: std::time::Duration::from_secs(

@@ -92,12 +92,8 @@ impl Config {
         let search = SearchConfig::from_env(env)?;
         let mail = MailConfig::from_env(env)?;
         let admin_token = env.get("ADMIN_TOKEN").map(|t| t.trim().to_string());
-        if admin_token.as_ref().is_some_and(|t| t.chars().count() < 16) {
-            return Err(ConfigError {
-                var: "ADMIN_TOKEN",
-                value: "(hidden)".into(),
-                reason: "too short to be a secret: use at least 16 characters".into(),
-            });
+        if let Some(reason) = admin_token.as_deref().and_then(weak_admin_token) {
+            return Err(ConfigError { var: "ADMIN_TOKEN", value: "(hidden)".into(), reason: reason.into() });
         }
         let serve_runs_worker = env.switch("FAMIGO_WORKER", true)?;
         let worker_concurrency =
@@ -166,6 +162,24 @@ impl Config {
 /// server binary; leptos reads it from there when `hash_files` is on.
 fn hashed_asset_names() -> bool {
     std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
+}
+
+/// Why `token` cannot be the administrator's secret, if it cannot: too short, a placeholder
+/// (the kind a sample file or a tutorial ships, which anyone may have read), or too uniform.
+fn weak_admin_token(token: &str) -> Option<&'static str> {
+    const PLACEHOLDERS: &[&str] =
+        &["change-me", "changeme", "example", "default", "password", "placeholder", "replace-me", "your-"];
+    let lower = token.to_ascii_lowercase();
+    let distinct: std::collections::HashSet<char> = token.chars().collect();
+    if token.chars().count() < 16 {
+        Some("too short to be a secret: use at least 16 characters")
+    } else if PLACEHOLDERS.iter().any(|p| lower.replace(['_', ' '], "-").contains(p)) {
+        Some("a placeholder, not a secret: generate one (e.g. `openssl rand -hex 24`)")
+    } else if distinct.len() < 8 {
+        Some("too uniform to be a secret: use at least 8 different characters")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +281,14 @@ mod tests {
         assert_eq!(search.meili_index, "apps");
         assert_eq!(err.var, "REDIS_URL");
         assert!(!err.to_string().contains("secret"), "{err}");
+        let own = Config::from_env(&Env::from_pairs([
+            ("REDIS_URL", "redis://127.0.0.1:6390/0"),
+            ("PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6391/0"),
+        ]))
+        .unwrap();
+        assert_eq!(own.cache.page_cache_redis_url.as_deref(), Some("redis://127.0.0.1:6391/0"));
+        let alone = Config::from_env(&Env::from_pairs([("PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6391/0")]));
+        assert_eq!(alone.unwrap_err().var, "PAGE_CACHE_REDIS_URL", "a cache Redis without the shared one");
         for url in ["redis-cluster://h1:6379,h2:6379", "redis-sentinel://h1:26379/mymaster", "redis://h:port"] {
             let err = Config::from_env(&Env::from_pairs([("REDIS_URL", url)])).unwrap_err();
             assert_eq!(err.var, "REDIS_URL", "{url} is refused at start (neither client would run on it)");
@@ -276,6 +298,11 @@ mod tests {
             ("PAGE_CACHE_TTL", "-1"),
             ("REDIS_PREFIX", "a b"),
             ("ADMIN_TOKEN", "short"),
+            ("ADMIN_TOKEN", "change-me-admin-token"),
+            ("ADMIN_TOKEN", "CHANGE_ME_PLEASE_1234"),
+            ("ADMIN_TOKEN", "my-example-token-0000"),
+            ("ADMIN_TOKEN", "aaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("ADMIN_TOKEN", "0101010101010101"),
             ("FAMIGO_WORKER", "maybe"),
             ("WORKER_CONCURRENCY", "0"),
             ("PAGE_CACHE", "sometimes"),

@@ -27,6 +27,9 @@ pub struct WebConfig {
     /// How long a stopping node keeps serving while `/readyz` already says 503, so health
     /// checkers take it out first (`SHUTDOWN_DRAIN_SECONDS`, default 1).
     pub drain: std::time::Duration,
+    /// Longest a request (its body read, its page rendered) may take before a 408
+    /// (`REQUEST_TIMEOUT`, seconds, default 30); uploads have their own, longer bound.
+    pub request_timeout: std::time::Duration,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -55,6 +58,12 @@ impl WebConfig {
             drain: std::time::Duration::from_secs(
                 env.parsed::<u64>("SHUTDOWN_DRAIN_SECONDS", 1, "expected a whole number of seconds")?.min(300),
             ),
+            request_timeout: std::time::Duration::from_secs(env.ranged(
+                "REQUEST_TIMEOUT",
+                30u64,
+                1..=600,
+                "expected a whole number of seconds from 1 to 600",
+            )?),
         };
         if !web.legacy_hosts.is_empty() && web.canonical_url.is_none() {
             return Err(ConfigError {

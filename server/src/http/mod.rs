@@ -18,6 +18,7 @@ use crate::ops::metrics;
 use app::ports::AppState;
 use app::{shell, App};
 use axum::handler::Handler;
+use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -39,6 +40,9 @@ pub struct Site {
     pub views: ViewTally,
 }
 
+/// The largest request body outside uploads: a review or an app form is a few KB.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
 pub fn router(site: Site, web: &WebConfig) -> Router {
     let Site { state, sessions, page_cache_enabled, lifecycle, views } = site;
     metrics::handle();
@@ -57,6 +61,12 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
         .route("/feeds/new.atom", get(seo::feed_new))
         .route("/feeds/ages/{file}", get(seo::feed_age))
         .route("/apps/{slug}/icon.svg", get(seo::app_icon))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        // Every route so far (pages, server functions, feeds): a form-sized body, and a bound
+        // on the whole request so a client that stalls mid-body is cut off.
+        .layer(tower::ServiceBuilder::new().layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_FORM_BYTES)).layer(
+            tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, web.request_timeout),
+        ))
         .route(
             "/admin/uploads",
             axum::routing::post(uploads::upload_catalog).layer::<_, std::convert::Infallible>(
@@ -65,7 +75,6 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
                     .layer(axum::Extension(uploads::UploadDir(web.upload_dir.clone()))),
             ),
         )
-        .leptos_routes(&state, routes, move || shell(options.clone()))
         // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
         .fallback(
             leptos_axum::file_and_error_handler::<app::ports::AppState, _>(shell)

@@ -2,12 +2,13 @@
 //!
 //! A page is stored only when its render declared what it shows (`x-cache-tags`, see
 //! `app::api::declare_cache_tags`), answered 200 and set no cookie. The key is the path, the
-//! query with its parameters sorted (empty and tracking parameters dropped) and the chosen
-//! content encoding, since the stored bytes are compressed. Requests carrying a session cookie
+//! query as the page reads it (`canonical_query`: parameters no page reads are dropped) and the
+//! chosen content encoding, since the stored bytes are compressed. Requests carrying a session cookie
 //! or credentials bypass the cache, and so does everything while the cache is unavailable.
 //! Concurrent misses of one key render once (`Flights`).
 
 use crate::http::sessions::has_session_cookie;
+use app::domain::{CatalogQuery, SearchQuery};
 use app::ports::{CachedPage, PageCache, PageCacheStats, WarnThrottle, CACHE_TAGS_HEADER};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -243,20 +244,31 @@ fn negotiate_encoding(headers: &HeaderMap) -> &'static str {
     }
 }
 
-/// Query parameters that never change a page: empty ones (a plain GET form sends every field)
-/// and the trackers links pick up on their way in.
-fn ignored_param(name: &str, value: &str) -> bool {
-    value.is_empty() || name.starts_with("utm_") || matches!(name, "fbclid" | "gclid" | "msclkid")
+/// The parameters pages other than browse and search read: the review pager on an app page,
+/// the admin lists' page and status, the sign-in page's `next`, the reset and unsubscribe pages'.
+const OTHER_PAGE_PARAMS: &[&str] = &["reviews", "page", "status", "next", "sent", "token", "user", "done"];
+
+/// The query as the page reads it, in one spelling, so that a parameter no page reads (`?x=1`,
+/// a tracker, an empty form field) never makes a cache entry of its own: browse and search
+/// parse theirs and write it back canonically (a query that does not parse gets a 400, which is
+/// never stored); every other page keeps only `OTHER_PAGE_PARAMS`, sorted.
+fn canonical_query(path: &str, query: &str) -> String {
+    match path {
+        "/apps" => CatalogQuery::from_query_str(query).map_or_else(|_| query.to_string(), |q| q.to_query_string()),
+        "/search" => SearchQuery::from_query_str(query).map_or_else(|_| query.to_string(), |q| q.to_query_string()),
+        _ => {
+            let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .filter(|(name, value)| !value.is_empty() && OTHER_PAGE_PARAMS.contains(&name.as_ref()))
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            params.sort();
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
+        }
+    }
 }
 
 pub fn cache_key(encoding: &str, uri: &axum::http::Uri) -> String {
-    let mut params: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-        .filter(|(name, value)| !ignored_param(name, value))
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect();
-    params.sort();
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
-    format!("{encoding} {}?{query}", uri.path())
+    format!("{encoding} {}?{}", uri.path(), canonical_query(uri.path(), uri.query().unwrap_or_default()))
 }
 
 fn take_tags(headers: &mut HeaderMap) -> Vec<String> {
@@ -343,6 +355,12 @@ mod tests {
         assert_eq!(key("/apps?age=5-7&sort=new"), key("/apps?sort=new&age=5-7"));
         assert_eq!(key("/apps?age=5-7&q=&utm_source=mail"), key("/apps?age=5-7"));
         assert_ne!(key("/apps?age=5-7"), key("/apps?age=8-10"));
+        assert_eq!(key("/?x=1"), key("/"), "a parameter no page reads");
+        assert_eq!(key("/apps?age=5&junk=2&page=1"), key("/apps?age=5-7"), "browse reads its query canonically");
+        assert_eq!(key("/search?q=dino&x=1&sort=relevance"), key("/search?q=dino"));
+        assert_ne!(key("/search?q=dino"), key("/search?q=owl"));
+        assert_eq!(key("/apps/owl-piano?reviews=2&fbclid=z"), key("/apps/owl-piano?reviews=2"));
+        assert_ne!(key("/apps/owl-piano?reviews=2"), key("/apps/owl-piano"));
         assert_ne!(cache_key("br", &"/".parse().unwrap()), cache_key("gzip", &"/".parse().unwrap()));
     }
 
@@ -367,6 +385,12 @@ mod tests {
         assert!(!is_personal(&headers));
         headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; famigo_session=abc"));
         assert!(is_personal(&headers));
+        for spaced in ["famigo_session =abc", " famigo_session= abc", "theme=dark;famigo_session\t=abc"] {
+            headers.insert(header::COOKIE, HeaderValue::from_str(spaced).unwrap());
+            assert!(is_personal(&headers), "{spaced:?} is read as the session cookie, so it is personal too");
+        }
+        headers.insert(header::COOKIE, HeaderValue::from_static("famigo_sessionx=abc; xfamigo_session=abc"));
+        assert!(!is_personal(&headers));
     }
 
     #[test]

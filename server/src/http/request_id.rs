@@ -26,7 +26,23 @@ impl MakeRequestId for Counter {
 
 fn span_for<B>(request: &Request<B>) -> tracing::Span {
     let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+    let uri = loggable_uri(request.uri());
+    tracing::info_span!("request", method = %request.method(), uri = %uri, request_id = %id)
+}
+
+/// Query parameters whose values are secrets (a reset or unsubscribe link's token).
+const SECRET_PARAMS: &[&str] = &["token", "key", "secret", "password", "code"];
+
+/// The path and query for a log line, with the values of `SECRET_PARAMS` blanked: logs are read
+/// by more people, and kept longer, than the links these tokens open.
+pub fn loggable_uri(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else { return uri.path().to_string() };
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let secret = SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s));
+        out.append_pair(&name, if secret { "***" } else { &value });
+    }
+    format!("{}?{}", uri.path(), out.finish())
 }
 
 /// Adds request ids and per-request tracing to every route of `router`.
@@ -42,4 +58,18 @@ pub fn apply(router: Router) -> Router {
             )
             .layer(PropagateRequestIdLayer::new(HEADER)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_uri;
+
+    #[test]
+    fn tokens_in_links_never_reach_the_log() {
+        let uri = |text: &str| loggable_uri(&text.parse().unwrap());
+        assert_eq!(uri("/reset-password?token=Zr8kq1xw"), "/reset-password?token=***");
+        assert_eq!(uri("/unsubscribe?user=01J&TOKEN=abc"), "/unsubscribe?user=01J&TOKEN=***");
+        assert_eq!(uri("/apps?age=5-7&page=2"), "/apps?age=5-7&page=2");
+        assert_eq!(uri("/"), "/");
+    }
 }

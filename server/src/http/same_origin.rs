@@ -21,7 +21,7 @@ pub async fn reject_cross_site(State(trusted): State<TrustedOrigins>, request: R
     {
         return next.run(request).await;
     }
-    tracing::warn!(uri = %request.uri(), "cross-site request refused");
+    tracing::warn!(uri = %super::request_id::loggable_uri(request.uri()), "cross-site request refused");
     let body = serde_json::to_string(&ApiError::CrossSite).unwrap_or_default();
     (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

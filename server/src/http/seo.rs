@@ -106,11 +106,14 @@ pub async fn sitemap_part(
     };
     let origin = origin(&seo, &headers);
     let fixed = fixed_paths().len();
-    let first_url = (part - 1) * seo.sitemap_limit;
     let (skip_apps, with_fixed, take) = if part == 1 {
         (0, true, seo.sitemap_limit - fixed.min(seo.sitemap_limit))
     } else {
-        (first_url - fixed, false, seo.sitemap_limit)
+        // A part number past any catalog is a 404, never arithmetic that wraps around.
+        let Some(skip) = (part - 1).checked_mul(seo.sitemap_limit).and_then(|first| first.checked_sub(fixed)) else {
+            return (StatusCode::NOT_FOUND, "no such sitemap").into_response();
+        };
+        (skip, false, seo.sitemap_limit)
     };
     match state.catalog.count().await {
         Ok(n) if skip_apps < n as usize || part == 1 => xml(urlset(state, origin, skip_apps, take, with_fixed)),

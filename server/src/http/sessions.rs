@@ -12,12 +12,18 @@ use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub const SESSION_COOKIE: &str = "famigo_session";
-const SESSION_COOKIE_PREFIX: &str = "famigo_session=";
 
-/// Whether the request carries a session cookie (a signed-in browser, not an anonymous one).
+/// Whether the request carries a session cookie (a signed-in browser, not an anonymous one),
+/// read the way the session layer reads it (tower-cookies: each `;`-separated part through
+/// `Cookie::parse_encoded`, which trims names), so a cookie the session layer loads is never
+/// missed here (`famigo_session =ID` included).
 pub fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
     headers.get_all(axum::http::header::COOKIE).iter().any(|value| {
-        value.to_str().unwrap_or_default().split(';').any(|c| c.trim_start().starts_with(SESSION_COOKIE_PREFIX))
+        std::str::from_utf8(value.as_bytes()).is_ok_and(|text| {
+            text.split(';').any(|part| {
+                tower_sessions::cookie::Cookie::parse_encoded(part).is_ok_and(|c| c.name() == SESSION_COOKIE)
+            })
+        })
     })
 }
 const IDLE_EXPIRY_DAYS: i64 = 30;

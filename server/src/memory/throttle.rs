@@ -70,4 +70,11 @@ impl Throttle for MemoryThrottle {
         self.keys().remove(key);
         Ok(())
     }
+
+    async fn forgive(&self, key: &str) -> Result<(), ThrottleError> {
+        if let Some(entry) = self.keys().get_mut(key) {
+            entry.failures = entry.failures.saturating_sub(1);
+        }
+        Ok(())
+    }
 }

@@ -78,16 +78,35 @@ impl AlertSinks {
     }
 }
 
+/// What went wrong with a webhook call, without its URL: a webhook URL is a secret (Slack's and
+/// most others' carry the token in the path).
+fn webhook_failure(e: reqwest::Error) -> String {
+    app::ports::Causes(&e.without_url()).to_string()
+}
+
 /// POSTs an alert as JSON, trying three times (0.5 s, then 1 s apart) so a receiver that
 /// blinks does not lose it.
 async fn post_alert(client: &reqwest::Client, webhook: &str, alert: &impl Serialize) {
     for attempt in 0..3u32 {
         match client.post(webhook).json(alert).send().await.and_then(|r| r.error_for_status()) {
             Ok(_) => return,
-            Err(e) => tracing::warn!("alert webhook: {}", app::ports::Causes(&e)),
+            Err(e) => tracing::warn!("alert webhook: {}", webhook_failure(e)),
         }
         if attempt < 2 {
             tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt))).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn a_failing_webhook_is_logged_without_its_secret_url() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/services/T000/B000/s3cret-hook-token");
+        let e = reqwest::Client::new().post(&url).send().await.expect_err("nothing listens there");
+        assert!(e.to_string().contains("s3cret-hook-token"), "reqwest names the URL: {e}");
+        let logged = super::webhook_failure(e);
+        assert!(!logged.contains("s3cret-hook-token") && !logged.contains("/services/"), "{logged}");
     }
 }

@@ -13,6 +13,7 @@ pub struct RedisThrottle {
     prefix: String,
     wait: Script,
     fail: Script,
+    forgive: Script,
 }
 
 const NOW: &str = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
@@ -28,6 +29,13 @@ if failures > free then
 end
 redis.call('PEXPIRE', KEYS[1], math.max(window, block))
 return block
+"#;
+
+const FORGIVE: &str = r#"
+if tonumber(redis.call('HGET', KEYS[1], 'failures') or '0') > 0 then
+  redis.call('HINCRBY', KEYS[1], 'failures', -1)
+end
+return 0
 "#;
 
 const WAIT: &str = r#"
@@ -61,6 +69,7 @@ impl RedisThrottle {
             prefix: format!("{prefix}:throttle"),
             wait: Script::new(&format!("{NOW}\n{WAIT}")),
             fail: Script::new(&format!("{NOW}\n{FAIL}")),
+            forgive: Script::new(FORGIVE),
         }
     }
 
@@ -96,6 +105,12 @@ impl Throttle for RedisThrottle {
 
     async fn clear(&self, key: &str) -> Result<(), ThrottleError> {
         let _: i64 = self.connection.clone().del(self.key(key)).await.map_err(failed)?;
+        Ok(())
+    }
+
+    async fn forgive(&self, key: &str) -> Result<(), ThrottleError> {
+        let _: i64 =
+            self.forgive.key(self.key(key)).invoke_async(&mut self.connection.clone()).await.map_err(failed)?;
         Ok(())
     }
 }

@@ -372,6 +372,18 @@ async fn throttle_suite(throttle: Arc<dyn Throttle>) {
     throttle.clear(&key).await.unwrap();
     assert_eq!(throttle.fail(&key, &policy).await.unwrap(), None, "{backend}: cleared, free again");
 
+    // An attempt that turned out right is taken back: the budget is for failures.
+    let key = format!("test:{}", rand::random::<u32>());
+    throttle.forgive(&key).await.unwrap();
+    for _ in 0..10 {
+        assert_eq!(throttle.fail(&key, &policy).await.unwrap(), None, "{backend}: counted then forgiven");
+        throttle.forgive(&key).await.unwrap();
+    }
+    for _ in 0..3 {
+        assert_eq!(throttle.fail(&key, &policy).await.unwrap(), None);
+    }
+    assert!(throttle.fail(&key, &policy).await.unwrap().is_some(), "{backend}: failures still count");
+
     // The count is forgotten a window after the last failure.
     let short = ThrottlePolicy {
         free: 1,

@@ -96,8 +96,7 @@ async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
         statuses.push(response.status);
     }
     assert_eq!(&statuses[..5], &[401; 5], "five free mistakes: {statuses:?}");
-    assert_eq!(statuses[5], 401, "the sixth is counted and blocks: {statuses:?}");
-    assert!(statuses[6..].iter().all(|&s| s == 429), "then refused without trying: {statuses:?}");
+    assert!(statuses[5..].iter().all(|&s| s == 429), "then refused without trying: {statuses:?}");
     let right = sign_in(&app, "kim@example.com", PASSWORD, &[("x-forwarded-for", "203.0.113.6")]).await;
     assert_eq!(right.status, 429, "even the right password waits while the account is blocked");
 

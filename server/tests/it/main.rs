@@ -26,6 +26,7 @@ mod mail_outbox;
 mod mongo_store;
 mod page_cache_conformance;
 mod search_conformance;
+mod security;
 mod seed;
 mod session_store;
 mod trends;

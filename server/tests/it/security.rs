@@ -1,0 +1,240 @@
+//! Hardening of the public surface: each test here failed on the code before its fix.
+
+use crate::common;
+
+use app::api::accounts::SignIn;
+use app::api::admin::AdminSignIn;
+use common::browser::{form, post, sign_up};
+use common::TestApp;
+use futures::StreamExt;
+use leptos::server_fn::ServerFn;
+use std::sync::{Arc, Mutex};
+
+const TOKEN: &str = "security-suite-token-8c1f2e7a";
+
+/// Log lines written on this thread (a `#[tokio::test]` runs its tasks on it) while the guard lives.
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = {
+            let buffer = buffer.clone();
+            move || LogWriter(buffer.clone())
+        };
+        let subscriber = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).finish();
+        (Logs(buffer), tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn admin_sign_in(app: &TestApp, token: &str, address: &str) -> u16 {
+    post(app, AdminSignIn::PATH, &form(&[("token", token)]), &[("x-forwarded-for", address)]).await.status
+}
+
+#[tokio::test]
+async fn admin_sign_in_is_throttled_per_address_and_refusals_name_the_address() {
+    let (logs, _guard) = Logs::capture();
+    let app = TestApp::with_env(0, &[("ADMIN_TOKEN", TOKEN)]).await;
+    let mut statuses = Vec::new();
+    for n in 0..8 {
+        statuses.push(admin_sign_in(&app, &format!("guess-number-{n}-of-many"), "203.0.113.9").await);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429], "five guesses, then a wait");
+    assert_eq!(admin_sign_in(&app, TOKEN, "203.0.113.9").await, 429, "even the right token waits there");
+    assert_eq!(
+        admin_sign_in(&app, "another-wrong-guess-x", "203.0.113.10").await,
+        401,
+        "other addresses are not blocked"
+    );
+    assert!(admin_sign_in(&app, TOKEN, "203.0.113.10").await < 400);
+    let logs = logs.text();
+    assert!(
+        logs.lines().any(|l| l.contains("admin sign-in with a wrong token") && l.contains("203.0.113.9")),
+        "a refused attempt is logged with its address:\n{logs}"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_checks_than_the_free_budget() {
+    let app = TestApp::with_env(0, &[("ADMIN_TOKEN", TOKEN)]).await;
+    sign_up(&app, "burst@example.com", "Burst").await;
+    let guesses = (0..50).map(|n| {
+        let body = form(&[("email", "burst@example.com"), ("password", &format!("wrong guess {n}"))]);
+        let app = &app;
+        async move { post(app, SignIn::PATH, &body, &[("x-forwarded-for", "198.51.100.44")]).await.status }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!(checked <= 5, "at most the account's 5 free attempts reach the password check: {statuses:?}");
+    assert!(statuses.iter().all(|&s| s == 401 || s == 429), "{statuses:?}");
+
+    let admin_guesses = (0..50).map(|n| {
+        let app = &app;
+        async move { admin_sign_in(app, &format!("parallel-guess-{n}-zz"), "198.51.100.45").await }
+    });
+    let statuses = futures::future::join_all(admin_guesses).await;
+    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    assert!(checked <= 5, "at most 5 admin tokens are compared: {statuses:?}");
+}
+
+#[test]
+fn the_shipped_compose_file_has_no_default_secrets() {
+    let compose =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/docker-compose.yml")).unwrap();
+    for secret in ["ADMIN_TOKEN", "MEILI_MASTER_KEY"] {
+        let uses: Vec<&str> = compose.lines().filter(|l| l.contains(&format!("${{{secret}"))).collect();
+        assert!(!uses.is_empty(), "{secret} is passed to the services");
+        for line in uses {
+            assert!(line.contains(&format!("${{{secret}:?")), "{secret} must be required, not defaulted: {line}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_session_cookie_with_a_space_before_the_equals_sign_still_bypasses_the_page_cache() {
+    let app = TestApp::seeded(5).await;
+    let cookie = sign_up(&app, "spaced@example.com", "Spaced Parent").await;
+    let id = cookie.split_once('=').map(|(_, id)| id).expect("name=id");
+    let spaced = format!("famigo_session ={id}");
+    let personal = app.get_with("/", &[("cookie", spaced.as_str())]).await;
+    assert!(personal.body.contains("Spaced Parent"), "the session layer reads the spaced cookie: signed in");
+    assert_eq!(personal.headers["x-cache"], "bypass", "so the page is personal and never cached");
+    for _ in 0..2 {
+        let anonymous = app.get("/").await;
+        assert!(!anonymous.body.contains("Spaced Parent"), "a visitor never gets the parent's page");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_never_redirects_off_the_site_nor_fails_on_a_hostile_next() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "next@example.com", "Next").await;
+    for next in ["/\t/evil.example", "/\u{1}", "//evil.example", "/\\evil.example", "/ok?x=1"] {
+        let body = form(&[("email", "next@example.com"), ("password", common::browser::PASSWORD), ("next", next)]);
+        let signed_in = post(&app, SignIn::PATH, &body, &[]).await;
+        assert!(signed_in.status < 400, "{next:?}: {} {}", signed_in.status, signed_in.body);
+        let location = signed_in.headers.get("location").map(|l| l.to_str().unwrap().to_string());
+        let expected = if next == "/ok?x=1" { "/ok?x=1" } else { "/account" };
+        assert_eq!(location.as_deref(), Some(expected), "{next:?}");
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_junk_parameters_make_no_new_cache_entries() {
+    let app = TestApp::seeded(20).await;
+    for (page, junk) in [("/", "/?x="), ("/apps?age=5-7", "/apps?age=5&x=")] {
+        assert_eq!(app.get(page).await.headers["x-cache"], "miss", "{page}: the first visit renders");
+        let mut rendered = Vec::new();
+        for n in 0..5_000 {
+            let response = app.get(&format!("{junk}{n}")).await;
+            assert_eq!(response.status, 200);
+            if response.headers["x-cache"] != "hit" {
+                rendered.push(n);
+            }
+        }
+        assert!(
+            rendered.is_empty(),
+            "{page}: {} junk variants rendered and stored again: {:?}…",
+            rendered.len(),
+            &rendered[..rendered.len().min(5)]
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_go_to_their_own_redis_when_one_is_given() {
+    let Some(shared) = common::redis::RedisServer::start() else { return };
+    let Some(pages) = common::redis::RedisServer::start() else { return };
+    let env = [("REDIS_URL", shared.url()), ("PAGE_CACHE_REDIS_URL", pages.url()), ("PAGE_CACHE_MB", "0".into())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = TestApp::with_env(10, &env).await;
+    let mut cached = app.get("/").await;
+    for _ in 0..50 {
+        if cached.headers["x-cache"] == "hit" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        cached = app.get("/").await;
+    }
+    assert_eq!(cached.headers["x-cache"], "hit", "the page cache works on its own Redis");
+    let page_keys = |url: String| async move {
+        let mut redis = redis::Client::open(url).unwrap().get_multiplexed_async_connection().await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS").arg("famigo:page:*").query_async(&mut redis).await.unwrap();
+        keys.len()
+    };
+    assert!(page_keys(pages.url()).await >= 1, "pages are stored in the cache's Redis");
+    assert_eq!(page_keys(shared.url()).await, 0, "and never in the one sessions and jobs live in");
+}
+
+#[tokio::test]
+async fn a_sitemap_part_number_past_any_catalog_is_a_404_not_wrapped_arithmetic() {
+    let app = TestApp::with_env(30, &[("SITEMAP_URL_LIMIT", "10")]).await;
+    assert_eq!(app.get("/sitemaps/2.xml").await.status, 200);
+    // (2^63 + 1) · 10 wraps to 10 in 64 bits: the arithmetic of part 2.
+    for part in ["9223372036854775810", "18446744073709551615", "99999999999999999999999"] {
+        assert_eq!(app.get(&format!("/sitemaps/{part}.xml")).await.status, 404, "part {part}");
+    }
+}
+
+#[tokio::test]
+async fn a_two_megabyte_server_function_body_is_refused_with_413() {
+    let app = TestApp::seeded(0).await;
+    let huge = form(&[("email", "big@example.com"), ("password", &"x".repeat(2 * 1024 * 1024))]);
+    let length = huge.len().to_string();
+    let refused = post(&app, SignIn::PATH, &huge, &[("content-length", length.as_str())]).await;
+    assert_eq!(refused.status, 413, "{}", &refused.body[..refused.body.len().min(200)]);
+    // Sent without a length (chunked), it is cut off at the limit as it is read: still a 4xx.
+    let chunked = post(&app, SignIn::PATH, &huge, &[]).await;
+    assert_eq!(chunked.status, 400, "{}", &chunked.body[..chunked.body.len().min(200)]);
+    assert!(chunked.body.contains("length limit exceeded"), "{}", chunked.body);
+    let small = form(&[("email", "big@example.com"), ("password", "not the password")]);
+    assert_eq!(post(&app, SignIn::PATH, &small, &[]).await.status, 401, "a form-sized body is read as before");
+}
+
+#[tokio::test]
+async fn a_request_that_stalls_mid_body_is_cut_off() {
+    let app = TestApp::with_env(0, &[("REQUEST_TIMEOUT", "1")]).await;
+    // Ten bytes of a promised hundred, then nothing.
+    let stalled =
+        futures::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"email=stal")) })
+            .chain(futures::stream::pending());
+    let request = axum::http::Request::post(SignIn::PATH)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", "100")
+        .header(common::browser::ORIGIN.0, common::browser::ORIGIN.1)
+        .header(common::browser::HOST.0, common::browser::HOST.1)
+        .body(axum::body::Body::from_stream(stalled))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = tokio::time::timeout(std::time::Duration::from_secs(10), app.send(request)).await;
+    let response = response.expect("the server gives up on the request, the client does not have to");
+    assert_eq!(response.status, 408);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn many_right_sign_ins_from_one_address_are_never_throttled() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "school@example.com", "School").await;
+    for n in 0..30 {
+        let body = form(&[("email", "school@example.com"), ("password", common::browser::PASSWORD)]);
+        let signed_in = post(&app, SignIn::PATH, &body, &[("x-forwarded-for", "192.0.2.30")]).await;
+        assert!(signed_in.status < 400, "sign-in {n} from the school's address: {}", signed_in.status);
+    }
+}
