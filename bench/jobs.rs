@@ -133,11 +133,13 @@ async fn main() {
     noop_row("Redis", &Backend::Redis(url.clone()), &services, jobs, &mut run).await;
 
     // Import: a JSON Lines file of generated apps into the store as the server wires it.
-    let file = dir.path().join("import.jsonl");
+    let import_dir = tempfile::TempDir::new().unwrap();
+    // Where an upload lands: the only place the job reads from.
+    std::fs::create_dir_all(import_dir.path().join("uploads")).unwrap();
+    let file = import_dir.path().join("uploads").join("import.jsonl");
     let lines: Vec<String> =
         famigo::catalog::seed::generate(import_rows, 3).map(|a| serde_json::to_string(&a).unwrap()).collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let import_dir = tempfile::TempDir::new().unwrap();
     let store = Arc::new(famigo::sqlite::Sqlite::open(import_dir.path()).await.unwrap().catalog());
     let indexed = Arc::new(BrowseIndex::build(store).await.unwrap());
     let cache = Arc::new(MemoryPageCache::new(64 << 20, Duration::from_secs(3600)));

@@ -271,7 +271,7 @@ pub async fn job_services_over(config: &Config, catalog: Arc<dyn Catalog>) -> an
     let store = Store::open(config).await.context("cannot open the catalog")?;
     let site = Backends::around(config, store).await?.into_site(config).await?;
     let router = crate::http::router(site.clone(), &config.web);
-    Ok(JobServices { catalog, ..JobServices::of(&site.state, router) })
+    Ok(JobServices { catalog, ..JobServices::of(&site.state, router, config.web.upload_dir.clone()) })
 }
 
 /// The webhook and, with `ALERT_EMAIL`, the outbox.

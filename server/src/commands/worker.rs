@@ -31,7 +31,7 @@ pub fn start(
     let worker_config =
         WorkerConfig { concurrency: config.worker_concurrency, lease: config.job_lease, ..WorkerConfig::default() };
     let state = &site.state;
-    let job_services = crate::jobs::JobServices::of(state, router);
+    let job_services = crate::jobs::JobServices::of(state, router, config.web.upload_dir.clone());
     let queue = state.jobs.clone();
     let schedules = config.schedules.clone();
     let scheduler = {

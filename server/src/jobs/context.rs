@@ -25,12 +25,15 @@ pub struct JobServices {
     /// The site's public origin (`CANONICAL_URL`) for links in mail; without it digests say
     /// nothing of where to go.
     pub site_url: Option<String>,
+    /// Where uploaded catalog files wait (`DATA_DIR/uploads`): the only files `import_catalog`
+    /// reads.
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl JobServices {
     /// Every port of the site's state, and the site itself: what a worker in a serving or
     /// worker process runs with.
-    pub fn of(state: &app::ports::AppState, router: axum::Router) -> JobServices {
+    pub fn of(state: &app::ports::AppState, router: axum::Router, upload_dir: std::path::PathBuf) -> JobServices {
         JobServices {
             catalog: state.catalog.clone(),
             router,
@@ -41,6 +44,7 @@ impl JobServices {
             accounts: state.accounts.clone(),
             outbox: state.outbox.clone(),
             site_url: state.canonical_url.clone(),
+            upload_dir,
         }
     }
 

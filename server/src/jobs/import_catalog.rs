@@ -2,8 +2,10 @@
 //! `catalog_csv.rs`). Every row is checked (its shape, then the domain's rules); good rows are
 //! upserted in batches (an app is written whole or not at all), bad ones are reported with
 //! their line number, field and reason. Re-running it is harmless: upserts by slug.
-//! Arguments: `{"path": "<file readable by the worker>", "format": "jsonl" | "csv"}` (the
-//! format defaults from the file's extension). The file is read on a blocking thread.
+//! Arguments: `{"path": "<a file in the upload folder>", "format": "jsonl" | "csv"}` (the
+//! format defaults from the file's extension). Only files in `DATA_DIR/uploads` are read (an
+//! administrator's job cannot read the server's own files); `famigo import` reads any file the
+//! operator names. The file is read on a blocking thread.
 
 pub use super::catalog_csv::RowError;
 use super::{JobContext, JobError};
@@ -57,10 +59,24 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
         Some(other) => return Err(JobError::Failed(format!("unknown format {other:?}; use jsonl or csv"))),
         None => args.path.to_ascii_lowercase().ends_with(".csv"),
     };
-    let report = import_file(&*ctx.services.catalog, &args.path, csv, ctx).await?;
+    let path = uploaded_file(&ctx.services.upload_dir, &args.path).await?;
+    let report = import_file(&*ctx.services.catalog, &path, csv, ctx).await?;
     ctx.progress(report.rows, report.rows, format!("{} imported, {} bad rows", report.imported, report.error_count))
         .await?;
     serde_json::to_string(&report).map_err(|e| JobError::Failed(e.to_string()))
+}
+
+/// `path` if it names a file inside `upload_dir` once every link and `..` is resolved; the error
+/// never says what is at a path outside it.
+async fn uploaded_file(upload_dir: &std::path::Path, path: &str) -> Result<String, JobError> {
+    let refused =
+        || JobError::Failed(format!("{path:?} is not an uploaded file: only files uploaded at /admin can be imported"));
+    let dir = tokio::fs::canonicalize(upload_dir).await.map_err(|_| refused())?;
+    let file = tokio::fs::canonicalize(dir.join(path)).await.map_err(|_| refused())?;
+    if !file.starts_with(&dir) || !file.is_file() {
+        return Err(refused());
+    }
+    file.to_str().map(str::to_string).ok_or_else(refused)
 }
 
 /// Told before each batch is written; an error stops the import there (a cancelled job).

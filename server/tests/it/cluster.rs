@@ -352,7 +352,9 @@ fn two_nodes_behind_nginx_share_the_work() {
     let mut edited = famigo::catalog::seed::generate(200, 1).last().expect("seeded app");
     edited.name = "Aaa Renamed Through Node A".into();
     assert_ne!(before, edited.slug);
-    let import = dir.path().join("edit.jsonl");
+    let uploads = dir.path().join("data").join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    let import = uploads.join("edit.jsonl");
     std::fs::write(&import, serde_json::to_string(&edited).unwrap() + "\n").unwrap();
     let args = format!(r#"{{"path":"{}"}}"#, import.display());
     let form: String = form_urlencoded::Serializer::new(String::new())

@@ -197,7 +197,7 @@ async fn warm_cache_job_fills_the_cache_after_a_write() {
     let dir = tempfile::TempDir::new().unwrap();
     let queue: std::sync::Arc<dyn JobQueue> =
         std::sync::Arc::new(famigo::sqlite::queue::SqliteJobQueue::open(dir.path()).await.unwrap());
-    let services = famigo::jobs::JobServices::of(&app.state, app.router.clone());
+    let services = famigo::jobs::JobServices::of(&app.state, app.router.clone(), app.data_dir().join("uploads"));
     let config = famigo::jobs::WorkerConfig { poll: Duration::from_millis(10), ..Default::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(famigo::jobs::Worker::new(queue.clone(), services, config).run(stopped));

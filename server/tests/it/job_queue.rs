@@ -33,6 +33,13 @@ impl Setup {
     }
 }
 
+/// Where a file uploaded at /admin lands (`DATA_DIR/uploads/<name>`), the folder made.
+fn uploaded(dir: &TempDir, name: &str) -> std::path::PathBuf {
+    let uploads = dir.path().join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    uploads.join(name)
+}
+
 /// Every other port a job may use, embedded in `dir`, over `catalog`.
 async fn services_over(dir: &TempDir, catalog: &common::TestCatalog) -> JobServices {
     let data_dir = dir.path().to_str().expect("utf-8 temp path");
@@ -199,7 +206,7 @@ async fn a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt
 }
 
 async fn import_upserts_good_lines_and_reports_each_bad_one(s: &Setup) {
-    let path = s.dir.path().join("import.jsonl");
+    let path = uploaded(&s.dir, "import.jsonl");
     let mut lines: Vec<String> =
         famigo::catalog::seed::generate(1000, 9).map(|app| serde_json::to_string(&app).unwrap()).collect();
     lines[9] = lines[9].replace("\"name\":", "\"title\":"); // line 10: no name
@@ -254,7 +261,7 @@ common::backend_suite!([embedded_queue: embedded, redis_queue: redis], [ a_job_r
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_import_reports_bad_rows_by_line_and_column() {
     let Some(s) = embedded().await else { return };
-    let path = s.dir.path().join("apps.csv");
+    let path = uploaded(&s.dir, "apps.csv");
     let mut writer = csv::Writer::from_path(&path).unwrap();
     writer.write_record(famigo::jobs::catalog_csv::COLUMNS).unwrap();
     for (i, app) in famigo::catalog::seed::generate(200, 11).enumerate() {

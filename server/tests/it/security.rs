@@ -238,3 +238,36 @@ async fn many_right_sign_ins_from_one_address_are_never_throttled() {
         assert!(signed_in.status < 400, "sign-in {n} from the school's address: {}", signed_in.status);
     }
 }
+
+#[tokio::test]
+async fn an_import_job_reads_only_files_uploaded_to_the_site() {
+    let app = TestApp::seeded(0).await;
+    let outside = app.data_dir().join("secrets.env");
+    std::fs::write(&outside, "SMTP_URL=smtp://famigo:hunter2-password@mail\n").unwrap();
+    let uploads = app.data_dir().join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    std::fs::write(
+        uploads.join("apps.jsonl"),
+        serde_json::to_string(&famigo::catalog::seed::generate(1, 3).next().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let outside = outside.to_str().unwrap().to_string();
+    let sneaky = format!("{}/../secrets.env", uploads.display());
+    let mut refused = Vec::new();
+    for path in ["/proc/self/environ", "/etc/passwd", outside.as_str(), sneaky.as_str(), "../secrets.env"] {
+        let args = serde_json::json!({ "path": path, "format": "csv" }).to_string();
+        refused.push(app.state.jobs.enqueue(app::domain::JobKind::ImportCatalog, &args, 1).await.unwrap().id);
+    }
+    let args = serde_json::json!({ "path": "apps.jsonl" }).to_string();
+    let allowed = app.state.jobs.enqueue(app::domain::JobKind::ImportCatalog, &args, 1).await.unwrap().id;
+    app.run_jobs().await;
+    for id in refused {
+        let job = app.state.jobs.get(&id).await.unwrap().unwrap();
+        let error = job.last_error.unwrap_or_default();
+        assert_eq!(job.state, app::domain::JobState::Dead, "{error}");
+        assert!(error.contains("not an uploaded file"), "{error}");
+        assert!(!error.contains("hunter2") && !error.contains("root:"), "nothing of the file is told: {error}");
+    }
+    let job = app.state.jobs.get(&allowed).await.unwrap().unwrap();
+    assert_eq!(job.state, app::domain::JobState::Done, "a file in the upload folder is imported: {:?}", job.last_error);
+}

@@ -198,7 +198,7 @@ impl TestApp {
         use app::domain::{JobFilter, JobState};
         let services = famigo::jobs::JobServices {
             site_url: Some("http://famigo.test".into()),
-            ..famigo::jobs::JobServices::of(&self.state, self.router.clone())
+            ..famigo::jobs::JobServices::of(&self.state, self.router.clone(), self.data_dir().join("uploads"))
         };
         let config = famigo::jobs::WorkerConfig { poll: std::time::Duration::from_millis(10), ..Default::default() };
         let (stop, stopped) = tokio::sync::watch::channel(false);
