@@ -1,7 +1,9 @@
 //! Cross-site request protection for everything that changes state. Session cookies are
 //! SameSite=Lax already; on top, a POST (or PUT, PATCH, DELETE) from a browser must come from a
-//! page of this site: its `Origin` (or, without one, its `Referer`) names this host. A request
-//! with neither passes only when it carries no session cookie (a script, not a browser).
+//! page of this site: its `Origin` (or, without one, its `Referer`) names this host. `Origin:
+//! null` (a sandboxed frame, a redirect from elsewhere) is never this site. A request with
+//! neither header passes only when it carries no session cookie: every browser sends `Origin`
+//! on a POST, so that is a script (`ADMIN_TOKEN` automation, health tooling), not a page.
 
 use crate::http::sessions::has_session_cookie;
 use app::api::ApiError;
@@ -27,12 +29,11 @@ pub async fn reject_cross_site(State(trusted): State<TrustedOrigins>, request: R
 }
 
 fn same_site(headers: &HeaderMap, trusted: &TrustedOrigins) -> bool {
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v != "null");
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     let Some(source) = source else { return !has_session_cookie(headers) };
+    if source.trim().eq_ignore_ascii_case("null") {
+        return false;
+    }
     let Ok(uri) = source.parse::<axum::http::Uri>() else { return false };
     let Some(authority) = uri.authority() else { return false };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -66,6 +67,7 @@ mod tests {
             &headers(&[("host", "a.test"), ("origin", "null"), ("cookie", "famigo_session=x")]),
             &trusted
         ));
+        assert!(!same_site(&headers(&[("host", "a.test"), ("origin", "null")]), &trusted), "login CSRF from a sandbox");
         assert!(same_site(&headers(&[("host", "a.test")]), &trusted), "a script without cookies");
         assert!(!same_site(&headers(&[("host", "a.test"), ("cookie", "famigo_session=x")]), &trusted));
     }

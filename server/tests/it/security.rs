@@ -271,3 +271,14 @@ async fn an_import_job_reads_only_files_uploaded_to_the_site() {
     let job = app.state.jobs.get(&allowed).await.unwrap().unwrap();
     assert_eq!(job.state, app::domain::JobState::Done, "a file in the upload folder is imported: {:?}", job.last_error);
 }
+
+#[tokio::test]
+async fn a_post_from_an_opaque_origin_is_refused_even_without_a_cookie() {
+    let app = TestApp::seeded(0).await;
+    sign_up(&app, "csrf@example.com", "Csrf").await;
+    let body = form(&[("email", "csrf@example.com"), ("password", common::browser::PASSWORD)]);
+    let sandboxed =
+        common::browser::post_with_only(&app, SignIn::PATH, &body, &[("origin", "null"), common::browser::HOST]).await;
+    assert_eq!(sandboxed.status, 403, "a sandboxed frame cannot sign a visitor in to the attacker's account");
+    assert!(sandboxed.headers.get("set-cookie").is_none());
+}
