@@ -71,6 +71,22 @@ pub fn redis_connection(url: &str) -> redis::RedisResult<ConnectionManager> {
     Ok(SharedRedis::open(url)?.connection)
 }
 
+/// Runs `script` with an adapter's key prefix as ARGV[1] and `args` after it (the queue's and the
+/// outbox's scripts build their keys from the prefix).
+pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
+    connection: &ConnectionManager,
+    script: &redis::Script,
+    prefix: &str,
+    args: Vec<String>,
+) -> redis::RedisResult<R> {
+    let mut invocation = script.prepare_invoke();
+    invocation.arg(prefix);
+    for arg in args {
+        invocation.arg(arg);
+    }
+    invocation.invoke_async(&mut connection.clone()).await
+}
+
 /// Whether the last call reached Redis: while it did not, the page cache and the change feed
 /// answer "unavailable" at once instead of each request waiting out a timeout; their own
 /// background loop pings to find out when Redis is back.

@@ -107,12 +107,7 @@ impl RedisOutbox {
     }
 
     async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, OutboxError> {
-        let mut invocation = script.prepare_invoke();
-        invocation.arg(&self.prefix);
-        for arg in args {
-            invocation.arg(arg);
-        }
-        invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)
+        super::run_with_prefix(&self.connection, script, &self.prefix, args).await.map_err(unavailable)
     }
 
     async fn get(&self, id: &str) -> Result<Option<Mail>, OutboxError> {

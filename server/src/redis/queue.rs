@@ -235,12 +235,7 @@ impl RedisJobQueue {
     }
 
     async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, QueueError> {
-        let mut invocation = script.prepare_invoke();
-        invocation.arg(&self.prefix);
-        for arg in args {
-            invocation.arg(arg);
-        }
-        invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)
+        super::run_with_prefix(&self.connection, script, &self.prefix, args).await.map_err(unavailable)
     }
 
     fn key(&self, suffix: &str) -> String {
