@@ -307,6 +307,13 @@ fn two_nodes_behind_nginx_share_the_work() {
     assert!(js.header("cache-control").is_some_and(|c| c.contains("immutable")));
     assert!(js.header("x-famigo-node").is_none(), "no node was asked");
 
+    // What the operators' tools read stays inside: nginx does not pass it on, the nodes answer it.
+    for path in ["/metrics", "/readyz"] {
+        assert_eq!(get(listen, path).status, 404, "{path} through nginx");
+        assert_eq!(get(ports[0], path).status, 200, "{path} on the node itself");
+    }
+    assert_eq!(get(listen, "/healthz").status, 200, "liveness stays public (it says only \"ok\")");
+
     // 3. A job enqueued through node A runs once, on the worker.
     let signed_in = request(
         ports[0],
