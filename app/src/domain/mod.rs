@@ -23,7 +23,7 @@ pub use app::{
 pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
-pub use mail::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
+pub use mail::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 pub use query::{
     CatalogQuery, Facet, FilterFields, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };

@@ -282,3 +282,23 @@ async fn a_post_from_an_opaque_origin_is_refused_even_without_a_cookie() {
     assert_eq!(sandboxed.status, 403, "a sandboxed frame cannot sign a visitor in to the attacker's account");
     assert!(sandboxed.headers.get("set-cookie").is_none());
 }
+
+#[tokio::test]
+async fn the_admin_mail_view_never_shows_a_link_that_acts_for_a_parent() {
+    use app::api::accounts::RequestPasswordReset;
+    let app = TestApp::with_env(0, &[("ADMIN_TOKEN", TOKEN), ("CANONICAL_URL", "https://famigo.example")]).await;
+    sign_up(&app, "reset@example.com", "Reset").await;
+    let asked = post(&app, RequestPasswordReset::PATH, &form(&[("email", "reset@example.com")]), &[]).await;
+    assert!(asked.status < 400, "{}", asked.status);
+    let mails = app.state.outbox.recent(10).await.unwrap();
+    let token =
+        mails[0].body.split("token=").nth(1).and_then(|t| t.split_whitespace().next()).expect("a link").to_string();
+    assert_eq!(token.len(), 64);
+
+    let signed_in = post(&app, AdminSignIn::PATH, &form(&[("token", TOKEN)]), &[]).await;
+    let cookie = common::browser::session_cookie(&signed_in);
+    let page = app.get_with("/admin/mail", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("reset@example.com") && page.body.contains("token=(hidden)"), "the mail is listed");
+    assert!(!page.body.contains(&token), "but its link cannot be followed from there");
+}
