@@ -12,7 +12,7 @@ use crate::catalog::change_feed::{ChangeFeed, Changes, FeedError};
 use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script, Value};
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 const KEEP: usize = 10_000;
@@ -50,7 +50,7 @@ static SINCE: LazyLock<Script> = LazyLock::new(|| Script::new(SINCE_SCRIPT));
 
 pub struct RedisChangeFeed {
     connection: ConnectionManager,
-    live: Arc<Liveness>,
+    live: std::sync::Arc<Liveness>,
     position_key: String,
     changes_key: String,
 }
@@ -68,12 +68,10 @@ impl RedisChangeFeed {
     /// On the process's shared Redis; returns at once when Redis is down (readers fall back to
     /// the store until it is up).
     pub async fn on(redis: SharedRedis, prefix: &str) -> RedisChangeFeed {
-        let live = Arc::new(Liveness::default());
-        live.ping(&redis.connection, TIMEOUT).await;
-        tokio::spawn(watch_liveness(Arc::downgrade(&live), redis.connection.clone()));
+        redis.live.ping(&redis.connection, TIMEOUT).await;
         RedisChangeFeed {
             connection: redis.connection,
-            live,
+            live: redis.live,
             position_key: format!("{prefix}:catalog:position"),
             changes_key: format!("{prefix}:catalog:changes"),
         }
@@ -91,18 +89,6 @@ impl RedisChangeFeed {
 
     async fn call<T>(&self, work: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, FeedError> {
         self.live.call(TIMEOUT, work).await.map_err(down)
-    }
-}
-
-/// Pings while Redis is known to be down, so the feed is used again soon after it is back.
-async fn watch_liveness(live: std::sync::Weak<Liveness>, connection: ConnectionManager) {
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    loop {
-        tick.tick().await;
-        let Some(live) = live.upgrade() else { return };
-        if !live.is_up() {
-            live.ping(&connection, TIMEOUT).await;
-        }
     }
 }
 

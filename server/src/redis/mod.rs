@@ -47,6 +47,9 @@ pub struct SharedRedis {
     pub client: redis::Client,
     /// The one connection every command goes through.
     pub connection: ConnectionManager,
+    /// Whether the last call through `connection` that counts (`Liveness::call`) reached Redis;
+    /// one background ping finds out when it is back.
+    pub(crate) live: std::sync::Arc<Liveness>,
 }
 
 impl SharedRedis {
@@ -62,7 +65,11 @@ impl SharedRedis {
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_secs(2));
         let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
-        Ok(SharedRedis { client, connection })
+        let live = std::sync::Arc::new(Liveness::default());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(watch_liveness(std::sync::Arc::downgrade(&live), connection.clone()));
+        }
+        Ok(SharedRedis { client, connection, live })
     }
 }
 
@@ -87,9 +94,22 @@ pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
     invocation.invoke_async(&mut connection.clone()).await
 }
 
+/// Pings while Redis is known to be down, so the adapters that skip a dead Redis use it again
+/// soon after it is back; ends with the last `SharedRedis` clone.
+async fn watch_liveness(live: std::sync::Weak<Liveness>, connection: ConnectionManager) {
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tick.tick().await;
+        let Some(live) = live.upgrade() else { return };
+        if !live.is_up() {
+            live.ping(&connection, Duration::from_secs(1)).await;
+        }
+    }
+}
+
 /// Whether the last call reached Redis: while it did not, the page cache and the change feed
-/// answer "unavailable" at once instead of each request waiting out a timeout; their own
-/// background loop pings to find out when Redis is back.
+/// answer "unavailable" at once instead of each request waiting out a timeout; `SharedRedis`
+/// pings in the background to find out when Redis is back.
 #[derive(Default)]
 pub(crate) struct Liveness(AtomicBool);
 

@@ -10,7 +10,7 @@
 //! shared connection; the subscription has a connection of its own (Redis allows nothing else
 //! on a subscribed RESP2 connection).
 
-use super::{Liveness, SharedRedis};
+use super::SharedRedis;
 use crate::memory::page_cache::{LocalPages, StoredPage};
 use app::ports::{CacheError, CacheMark, CachedPage, PageCache};
 use async_trait::async_trait;
@@ -56,8 +56,6 @@ pub struct RedisPageCache {
 
 struct Shared {
     redis: SharedRedis,
-    /// Whether the last command reached Redis (see `Liveness`).
-    live: Liveness,
     prefix: String,
     ttl: Duration,
     l1: Option<LocalPages>,
@@ -86,7 +84,6 @@ impl RedisPageCache {
     pub async fn on(redis: SharedRedis, prefix: &str, l1_bytes: u64, ttl: Duration) -> RedisPageCache {
         let shared = Arc::new(Shared {
             redis,
-            live: Liveness::default(),
             prefix: prefix.to_string(),
             ttl,
             l1: (l1_bytes > 0).then(|| LocalPages::new(l1_bytes, ttl)),
@@ -94,7 +91,7 @@ impl RedisPageCache {
             pending: Mutex::new(BTreeSet::new()),
             has_pending: AtomicBool::new(false),
         });
-        if !shared.live.ping(&shared.redis.connection, CONNECT_TIMEOUT).await {
+        if !shared.redis.live.ping(&shared.redis.connection, CONNECT_TIMEOUT).await {
             let host = shared.redis.client.get_connection_info().addr().to_string();
             tracing::warn!(redis = %host, "redis is not answering yet; pages bypass the cache until it does");
         }
@@ -113,7 +110,7 @@ impl RedisPageCache {
         let deadline = tokio::time::Instant::now() + limit;
         while tokio::time::Instant::now() < deadline {
             if self.shared.l1.is_none() || self.shared.l1_trusted.load(Ordering::Acquire) {
-                return self.shared.live.is_up();
+                return self.shared.redis.live.is_up();
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -144,11 +141,11 @@ impl Shared {
 
     /// One command, bounded by `COMMAND_TIMEOUT`.
     async fn call<T>(&self, work: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, CacheError> {
-        Ok(self.live.call(COMMAND_TIMEOUT, work).await?)
+        Ok(self.redis.live.call(COMMAND_TIMEOUT, work).await?)
     }
 
     fn usable(&self) -> Result<(), CacheError> {
-        if !self.live.is_up() {
+        if !self.redis.live.is_up() {
             return Err(unavailable("not connected to redis"));
         }
         if self.has_pending.load(Ordering::Acquire) {
@@ -299,13 +296,10 @@ impl PageCache for RedisPageCache {
 }
 
 /// Keeps the invalidation channel subscribed on a connection of its own; whenever it was down,
-/// L1 starts empty. Also finds out when Redis is back after commands failed.
+/// L1 starts empty.
 async fn follow_invalidations(shared: std::sync::Weak<Shared>) {
     loop {
         let Some(s) = shared.upgrade() else { return };
-        if !s.live.is_up() {
-            s.live.ping(&s.redis.connection, COMMAND_TIMEOUT).await;
-        }
         let (client, channel) = (s.redis.client.clone(), s.channel());
         drop(s);
         let subscribed = tokio::time::timeout(CONNECT_TIMEOUT, async {
@@ -340,6 +334,7 @@ async fn follow_invalidations(shared: std::sync::Weak<Shared>) {
 async fn follow_messages(shared: &std::sync::Weak<Shared>, pubsub: redis::aio::PubSub) {
     let mut messages = pubsub.into_on_message();
     let mut tick = tokio::time::interval(WATCH_SUBSCRIPTION_EVERY);
+    let mut was_down = false;
     loop {
         tokio::select! {
             message = messages.next() => {
@@ -351,11 +346,10 @@ async fn follow_messages(shared: &std::sync::Weak<Shared>, pubsub: redis::aio::P
             }
             _ = tick.tick() => {
                 let Some(s) = shared.upgrade() else { return };
-                if !s.live.is_up() {
+                if !s.redis.live.is_up() {
                     distrust_l1(&s);
-                    if !s.live.ping(&s.redis.connection, COMMAND_TIMEOUT).await {
-                        continue;
-                    }
+                    was_down = true;
+                } else if was_down {
                     // Back: announcements made meanwhile may be lost, so subscribe afresh.
                     return;
                 }
@@ -387,7 +381,7 @@ async fn retry_pending(shared: std::sync::Weak<Shared>) {
         tokio::time::sleep(RETRY_PENDING_EVERY).await;
         let Some(s) = shared.upgrade() else { return };
         let tags: Vec<String> = s.pending.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect();
-        if tags.is_empty() || !s.live.is_up() {
+        if tags.is_empty() || !s.redis.live.is_up() {
             continue;
         }
         if s.run_invalidation(&tags).await.is_ok() {
