@@ -1,7 +1,7 @@
 //! The traits the server functions talk to, and the state that carries their adapters.
 //! Server-only: adapters live in the `server` crate and are chosen once at startup.
 
-use crate::domain::{App, AppFieldError, AppPage, CatalogQuery, FacetCounts, SearchQuery};
+use crate::domain::{App, AppFieldError, AppPage, CatalogQuery, FacetCounts, FactChange, SearchQuery};
 use async_trait::async_trait;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -47,6 +47,10 @@ pub trait Catalog: Send + Sync + 'static {
 
     /// The apps with these slugs, in the order given; unknown slugs are skipped.
     async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError>;
+
+    /// The changes of the app's safety, privacy and money facts (`domain::fact_changes`),
+    /// newest first. Every `upsert_many` that changes one records it, in the same write.
+    async fn fact_history(&self, slug: &str) -> Result<Vec<FactChange>, StoreError>;
 
     /// Removes an app; false when there was none.
     async fn delete(&self, slug: &str) -> Result<bool, StoreError>;

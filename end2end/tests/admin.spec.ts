@@ -1,8 +1,17 @@
+import type { Page } from '@playwright/test';
 import { test, expect, waitForHydration } from './fixtures';
 
 const TOKEN = process.env.ADMIN_TOKEN ?? 'e2e-admin-token-0123456789';
 
 // (Two values: spelled as Playwright's [value, options] pair, or it reads the second as options.)
+async function signInAsAdmin(page: Page) {
+  await page.goto('/admin');
+  await waitForHydration(page);
+  await page.fill('#admin-token', TOKEN);
+  await page.click('button:has-text("Sign in")');
+  await expect(page).toHaveURL(/\/admin\/jobs$/);
+}
+
 test.use({ allowConsole: [[/401 \(Unauthorized\)/, /422 \(Unprocessable Entity\)/], { scope: 'test' }] });
 
 test('an administrator signs in, starts a job and watches its progress bar reach 100%', async ({ page, consoleErrors }) => {
@@ -32,11 +41,7 @@ test('an administrator signs in, starts a job and watches its progress bar reach
 });
 
 test('an uploaded CSV file is imported and its bad row reported', async ({ page, consoleErrors }) => {
-  await page.goto('/admin');
-  await waitForHydration(page);
-  await page.fill('#admin-token', TOKEN);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/admin\/jobs$/);
+  await signInAsAdmin(page);
   await waitForHydration(page);
 
   const header = 'slug,name,developer,description,platforms,categories,price_cents,min_age,learning_rating,violence,scariness,language,consumerism,ads,in_app_purchases,collects_data,open_chat,rating_avg,rating_count,released,updated';
@@ -59,11 +64,7 @@ test('an uploaded CSV file is imported and its bad row reported', async ({ page,
 });
 
 test('an administrator adds an app: a bad field is named beside its input, then the app is saved', async ({ page, consoleErrors }) => {
-  await page.goto('/admin');
-  await waitForHydration(page);
-  await page.fill('#admin-token', TOKEN);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/admin\/jobs$/);
+  await signInAsAdmin(page);
 
   await page.goto('/admin/apps/new');
   await waitForHydration(page);
@@ -79,7 +80,31 @@ test('an administrator adds an app: a bad field is named beside its input, then 
   await expect(page.locator('#app-name')).toHaveValue('E2E Puddle Jump');
 
   await page.fill('#app-price', '1.99');
+  await page.selectOption('#app-model', 'paid-once');
   await page.click('button:has-text("Add the app")');
   await expect(page).toHaveURL(/\/apps\/e2e-puddle-jump$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('E2E Puddle Jump');
+  await expect(page.locator('.money-line')).toContainText('$1.99 once');
+});
+
+test('an administrator changes a fact, marks it verified today, and the page says what changed', async ({ page, consoleErrors }) => {
+  await signInAsAdmin(page);
+
+  await page.goto('/admin/apps');
+  const slug = await page.locator('tr[data-slug]').nth(3).getAttribute('data-slug');
+  await page.goto(`/admin/apps/${slug}/edit`);
+  await waitForHydration(page);
+  const chat = await page.locator('#app-chat').inputValue();
+  const next = chat === 'moderated' ? 'preset' : 'moderated';
+  await page.selectOption('#app-chat', next);
+  await page.selectOption('#app-source-interaction', 'famigo-test');
+  await page.locator('.provenance button[value="interaction"]').click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${slug}$`));
+
+  const label = next === 'moderated' ? 'Moderated chat' : 'Preset phrases only';
+  const change = page.locator('.fact-changes li[data-fact="interaction.chat"]').first();
+  await expect(change).toContainText(`to “${label}”`);
+  await expect(change).toContainText("famigo's own test");
+  const today = new Date().toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  await expect(page.locator('[data-group="interaction"] .fact-source')).toHaveText(`Source: Famigo's own test · checked ${today}`);
 });

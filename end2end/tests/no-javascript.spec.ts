@@ -31,4 +31,26 @@ test('the filter form works as a plain GET form', async ({ page, consoleErrors }
   await expect(page).toHaveURL(/category=/);
   await page.locator('.app-card a').first().click();
   await expect(page.locator('.scorecard')).toBeVisible();
+  await expect(page.locator('.content-grid .meter-row')).toHaveCount(10);
+  await expect(page.locator('[data-group="privacy"] .fact-source')).toBeVisible();
+  await expect(page.locator('.money-line')).toContainText('What it really costs:');
+});
+
+test('without JavaScript an administrator changes a fact and the page shows it under what changed', async ({ page, consoleErrors }) => {
+  const token = process.env.ADMIN_TOKEN ?? 'e2e-admin-token-0123456789';
+  await page.goto('/admin');
+  await page.fill('#admin-token', token);
+  await page.click('button:has-text("Sign in")');
+  await expect(page).toHaveURL(/\/admin\/jobs/);
+
+  await page.goto('/admin/apps');
+  const slug = await page.locator('tr[data-slug]').nth(5).getAttribute('data-slug');
+  await page.goto(`/admin/apps/${slug}/edit`);
+  const ads = await page.locator('#app-ads').inputValue();
+  const next = ads === 'rewarded-video' ? 'own' : 'rewarded-video';
+  await page.selectOption('#app-ads', next);
+  await page.click('button:has-text("Save changes")');
+  await expect(page).toHaveURL(new RegExp(`/apps/${slug}$`));
+  const label = next === 'own' ? "Ads for the maker's own apps" : 'Rewarded video ads';
+  await expect(page.locator('.fact-changes li[data-fact="money.ads"]').first()).toContainText(`to “${label}”`);
 });

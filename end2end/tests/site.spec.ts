@@ -58,6 +58,20 @@ test('an app page opens from a card', async ({ page, consoleErrors }) => {
   await expect(page).toHaveTitle(new RegExp(name));
 });
 
+test('an app page shows the content grid, privacy label, what it costs, and where each fact came from', async ({ page, consoleErrors }) => {
+  await page.goto('/apps?age=8-10');
+  await page.locator('.app-card a.app-card-link').first().click();
+  await waitForHydration(page);
+  await expect(page.locator('.content-grid .meter-row')).toHaveCount(10);
+  await expect(page.locator('.content-grid')).toContainText('Sex & romance');
+  await expect(page.locator('.money-line')).toContainText('What it really costs:');
+  for (const group of ['content', 'interaction', 'privacy', 'money']) {
+    await expect(page.locator(`[data-group="${group}"] .fact-source`)).toHaveText(/^(Source: .+ · checked \w+ \d+, \d{4}|Source unknown · not checked yet)$/);
+  }
+  await expect(page.locator('.privacy-label')).toContainText(/Data (used to track|linked to|not linked to|not collected)|Not checked yet/);
+  await expect(page.locator('.fact-changes h2')).toHaveText('What changed');
+});
+
 test.describe('error pages', () => {
   // Chromium logs the document's own error status; nothing else may fail.
   test.use({ allowConsole: [/status of 40[04]/] });

@@ -37,6 +37,7 @@ pub async fn admin_app_form(slug: String) -> Result<AppForm, ApiError> {
 
 /// Creates the app (`original_slug` empty) or saves the edits to the app `original_slug`
 /// (whose slug does not change: it is the app's address). Goes to the app's page when saved.
+/// A "verified today" button sends `form[verified]` = its group, dating that group's check.
 #[server]
 pub async fn save_app(original_slug: String, form: AppForm) -> Result<String, ApiError> {
     super::auth::require_admin().await?;
@@ -53,7 +54,8 @@ pub async fn save_app(original_slug: String, form: AppForm) -> Result<String, Ap
             .ok_or_else(|| ApiError::NotFound(format!("app {original_slug:?}")))?;
         (AppForm { slug: original_slug.clone(), ..form }, (existing.rating_avg, existing.rating_count))
     };
-    let app = form.to_app(rating).map_err(|errors| invalid(&form, errors))?;
+    let today = chrono::Utc::now().date_naive();
+    let app = form.to_app(rating, today).map_err(|errors| invalid(&form, errors))?;
     if creating && state.catalog.get(&app.slug).await?.is_some() {
         let taken = crate::domain::FieldError {
             field: "slug".into(),

@@ -32,13 +32,15 @@ pub async fn get_app(slug: String) -> Result<AppDetail, ApiError> {
     }
     let app = state.catalog.get(&slug).await?.ok_or_else(not_found)?;
     let similar = state.catalog.similar(&app, SIMILAR_COUNT).await?;
+    let mut changes = state.catalog.fact_history(&slug).await?;
+    changes.truncate(crate::domain::CHANGES_SHOWN);
     super::declare_cache_tags(
         std::iter::once(&app)
             .chain(&similar)
             .map(|a| cache_tags::app(&a.slug))
             .chain(app.categories.iter().map(|&c| cache_tags::category(c))),
     );
-    Ok(AppDetail { app, similar: summaries(similar) })
+    Ok(AppDetail { app, similar: summaries(similar), changes })
 }
 
 /// The home page shelves: picks per age band, top rated and newest.

@@ -1,4 +1,4 @@
-use crate::domain::{format_price, format_rating, icon_badge, AppSummary};
+use crate::domain::{format_rating, icon_badge, AppSummary};
 use leptos::prelude::*;
 
 /// The app's initials on a colour of its own.
@@ -20,7 +20,6 @@ pub fn AppBadge(name: String, slug: String, #[prop(optional)] large: bool) -> im
 #[component]
 pub fn AppCard(app: AppSummary) -> impl IntoView {
     let href = format!("/apps/{}", app.slug);
-    let safe = !app.ads && !app.in_app_purchases;
     let rating = format_rating(app.rating_avg);
     view! {
         <li class="app-card" data-card=app.slug.clone()>
@@ -31,12 +30,15 @@ pub fn AppCard(app: AppSummary) -> impl IntoView {
                     <span class="app-card-dev">{app.developer.clone()}</span>
                     <span class="app-card-meta">
                         <span class="age-pill">{format!("Age {}+", app.min_age)}</span>
-                        <span class="price">{format_price(app.price_cents)}</span>
+                        <span class="price">{app.money_line.clone()}</span>
                         <span class="stars" title=format!("{rating} out of 5 stars")>
                             {format!("★ {rating}")}
                         </span>
                     </span>
-                    {safe.then(|| view! { <span class="safe-pill">"No ads · No in-app purchases"</span> })}
+                    {match app.worst_risk.clone() {
+                        Some(risk) => view! { <span class="risk-pill">{risk}</span> }.into_any(),
+                        None => view! { <span class="safe-pill">"No ads, purchases, chat or tracking"</span> }.into_any(),
+                    }}
                 </span>
             </a>
             <super::FavoriteButton slug=app.slug.clone() name=app.name.clone()/>

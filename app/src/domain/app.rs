@@ -1,5 +1,7 @@
 //! The catalog's central record: one app or game a parent might install.
 
+use super::facts::{fact_list, money_line, AppFacts, Fact, PriceModel, MAX_CONFLICTS, MAX_LEARN_CHARS, MAX_NOTE_CHARS};
+use super::facts::{is_app_store_id, is_asin, is_play_package, is_web_url, ContentKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -12,21 +14,9 @@ macro_rules! facet_enum {
         #[serde(rename_all = "lowercase")]
         pub enum $name { $($variant),+ }
 
+        $crate::domain::named::slug_methods!($name { $($variant => $slug, $label;)+ });
+
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn slug(self) -> &'static str {
-                match self { $($name::$variant => $slug),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn from_slug(slug: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.slug() == slug)
-            }
-
             pub fn bit(self) -> u16 {
                 1 << (self as u16)
             }
@@ -43,6 +33,7 @@ macro_rules! facet_enum {
         }
     };
 }
+pub(crate) use facet_enum;
 
 facet_enum!(
     /// Where an app runs.
@@ -156,16 +147,8 @@ pub fn rating_score(average: f32, count: u32) -> f64 {
         / (f64::from(count) + RATING_PRIOR_WEIGHT)
 }
 
-/// How much of each kind of content a parent might worry about; 0 = none, 5 = a lot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContentRatings {
-    pub violence: u8,
-    pub scariness: u8,
-    pub language: u8,
-    pub consumerism: u8,
-}
-
-/// What an app does with a child's attention and data.
+/// What an app does with a child's attention and data, in four yes/no answers: worked out from
+/// its facts (`App::privacy`), never stored on their own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivacyFlags {
     pub ads: bool,
@@ -187,10 +170,15 @@ pub struct App {
     pub categories: Vec<Category>,
     /// Youngest age the app is appropriate for, 2–18.
     pub min_age: u8,
+    /// Oldest age the app is best for (None: no upper age), `min_age`–18.
+    #[serde(default)]
+    pub max_age: Option<u8>,
     /// How much a child learns, 0–5.
     pub learning_rating: u8,
-    pub content: ContentRatings,
-    pub privacy: PrivacyFlags,
+    /// Content, interaction, privacy label, money, learning, our review, store facts, and
+    /// where each came from.
+    #[serde(default)]
+    pub facts: AppFacts,
     /// Average of parents' star ratings, 0.0–5.0 (0 with no ratings).
     pub rating_avg: f32,
     pub rating_count: u32,
@@ -211,6 +199,43 @@ impl App {
         self.platforms.dedup();
         self.categories.sort();
         self.categories.dedup();
+        let learning = &mut self.facts.learning;
+        learning.subjects.sort();
+        learning.subjects.dedup();
+        let store = &mut self.facts.store;
+        store.languages.sort();
+        store.languages.dedup();
+        store.accessibility.sort();
+        store.accessibility.dedup();
+    }
+
+    /// Ads, purchases, personal data and open chat, as the filters and cards ask them.
+    pub fn privacy(&self) -> PrivacyFlags {
+        let facts = &self.facts;
+        PrivacyFlags {
+            ads: facts.money.ads != super::facts::Ads::None,
+            in_app_purchases: facts.money.has_purchases(),
+            collects_data: facts.privacy.collects_personal_data(),
+            open_chat: facts.interaction.chat == super::facts::Chat::Open,
+        }
+    }
+
+    /// Every safety, privacy and money fact, as `fact_changes` compares them.
+    pub fn fact_list(&self) -> Vec<Fact> {
+        fact_list(&self.facts, self.price_cents, self.min_age)
+    }
+
+    /// "What it really costs" in one line.
+    pub fn money_line(&self) -> String {
+        money_line(&self.facts.money, self.price_cents)
+    }
+
+    /// "Ages 5–9" with a best-for age, "Ages 5+" without.
+    pub fn age_label(&self) -> String {
+        match self.max_age {
+            Some(max) if max > self.min_age => format!("Ages {}–{max}", self.min_age),
+            _ => format!("Ages {}+", self.min_age),
+        }
     }
 
     pub fn age_band(&self) -> AgeBand {
@@ -233,7 +258,7 @@ impl App {
             && self.categories == other.categories
             && self.min_age == other.min_age
             && self.learning_rating == other.learning_rating
-            && self.privacy == other.privacy
+            && self.privacy() == other.privacy()
             && self.rating_avg == other.rating_avg
             && self.rating_count == other.rating_count
             && self.released == other.released
@@ -270,15 +295,109 @@ impl App {
         if self.learning_rating > MAX_RATING {
             return fail("learning_rating", "must be between 0 and 5");
         }
-        let c = self.content;
-        if [c.violence, c.scariness, c.language, c.consumerism].iter().any(|&r| r > MAX_RATING) {
-            return fail("content", "each content rating must be between 0 and 5");
+        if let Some(max) = self.max_age {
+            if !(self.min_age..=MAX_AGE).contains(&max) {
+                return fail("max_age", "must be between the youngest age and 18");
+            }
         }
+        self.validate_facts()?;
         if !(0.0..=5.0).contains(&self.rating_avg) {
             return fail("rating_avg", "must be between 0 and 5");
         }
         if self.updated < self.released {
             return fail("updated", "must not be before the release date");
+        }
+        Ok(())
+    }
+
+    fn validate_facts(&self) -> Result<(), AppFieldError> {
+        let fail = |field: &'static str, reason: &str| Err(AppFieldError { field, reason: reason.to_string() });
+        let facts = &self.facts;
+        for kind in ContentKind::ALL {
+            let score = facts.content.get(*kind);
+            if score.score > MAX_RATING {
+                return fail(kind.slug(), "each content rating must be between 0 and 5");
+            }
+            if score.note.chars().count() > MAX_NOTE_CHARS || score.note.contains(['\n', '\r']) {
+                return fail(kind.slug(), "a note is one line of at most 200 characters");
+            }
+        }
+        if let Some(url) = &facts.privacy.policy_url {
+            if !is_web_url(url) {
+                return fail("policy_url", "must be an https:// address");
+            }
+        }
+        let money = &facts.money;
+        match (money.model, self.price_cents > 0) {
+            (PriceModel::PaidOnce, false) => return fail("price", "a paid-once app needs a price"),
+            (PriceModel::Free | PriceModel::FreeWithPurchases | PriceModel::Subscription, true) => {
+                return fail("price", "only a paid-once app has a price to download")
+            }
+            _ => {}
+        }
+        if (money.model == PriceModel::Subscription) != money.subscription_cents.is_some_and(|c| c > 0) {
+            return fail("subscription", "a subscription price goes with (and only with) the subscription model");
+        }
+        if money.model == PriceModel::Free && money.has_purchases() {
+            return fail("model", "a free app with purchases is \"free with in-app purchases\"");
+        }
+        if money.model == PriceModel::FreeWithPurchases && !money.purchases {
+            return fail("purchases", "\"free with in-app purchases\" sells in-app purchases");
+        }
+        if (money.purchase_range.is_some() || money.loot_boxes) && !money.purchases {
+            return fail("purchases", "a price range or loot boxes means the app sells in-app purchases");
+        }
+        if let Some(range) = money.purchase_range {
+            if range.low == 0 || range.low > range.high || range.high > 100_000 {
+                return fail("purchases", "purchases run from $0.01 up to at most $1000, cheapest first");
+            }
+        }
+        if money.subscription_cents.is_some_and(|c| c > 100_000) {
+            return fail("subscription", "must be at most $1000 a month");
+        }
+        if facts.learning.what_kids_learn.chars().count() > MAX_LEARN_CHARS {
+            return fail("what_kids_learn", "must be at most 1000 characters");
+        }
+        if let Some(review) = &facts.review {
+            if !(3..=6).contains(&review.need_to_know.len())
+                || review.need_to_know.iter().any(|b| b.trim().is_empty() || b.chars().count() > MAX_NOTE_CHARS)
+            {
+                return fail("need_to_know", "3–6 points of 1–200 characters each");
+            }
+            if !(1..=5).contains(&review.verdict) {
+                return fail("verdict", "must be between 1 and 5");
+            }
+            if review.reviewer.trim().is_empty() || review.reviewer.chars().count() > 80 {
+                return fail("reviewer", "must be 1–80 characters");
+            }
+            if review.version.chars().count() > 40 {
+                return fail("version", "must be at most 40 characters");
+            }
+        }
+        let store = &facts.store;
+        if store.app_store.as_deref().is_some_and(|id| !is_app_store_id(id)) {
+            return fail("app_store", "the App Store id is 6–12 digits");
+        }
+        if store.google_play.as_deref().is_some_and(|id| !is_play_package(id)) {
+            return fail("google_play", "a Google Play id is a package name like com.example.app");
+        }
+        if store.amazon.as_deref().is_some_and(|id| !is_asin(id)) {
+            return fail("amazon", "an Amazon ASIN is 10 capital letters and digits");
+        }
+        if store.website.as_deref().is_some_and(|url| !is_web_url(url)) {
+            return fail("website", "must be an https:// address");
+        }
+        if facts.conflicts.len() > MAX_CONFLICTS {
+            return fail("conflicts", "at most 10 disagreeing sources");
+        }
+        let known = self.fact_list();
+        for conflict in &facts.conflicts {
+            if !known.iter().any(|f| f.key == conflict.fact) {
+                return fail("conflicts", "names a fact the record does not have");
+            }
+            if conflict.says.trim().is_empty() || conflict.says.chars().count() > MAX_NOTE_CHARS {
+                return fail("conflicts", "say what the other source says in 1–200 characters");
+            }
         }
         Ok(())
     }

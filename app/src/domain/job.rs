@@ -9,21 +9,7 @@ macro_rules! named_enum {
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn slug(self) -> &'static str {
-                match self { $($name::$variant => $slug),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn from_slug(slug: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.slug() == slug)
-            }
-        }
+        super::named::slug_methods!($name { $($variant => $slug, $label;)+ });
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

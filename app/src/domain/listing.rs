@@ -17,10 +17,16 @@ pub struct AppSummary {
     pub rating_count: u32,
     pub ads: bool,
     pub in_app_purchases: bool,
+    /// "What it really costs" in one line.
+    pub money_line: String,
+    /// The worst thing the app does to a child, if any (`AppFacts::worst_risk`).
+    pub worst_risk: Option<String>,
 }
 
 impl From<App> for AppSummary {
     fn from(app: App) -> Self {
+        let flags = app.privacy();
+        let (money_line, worst_risk) = (app.money_line(), app.facts.worst_risk().map(String::from));
         AppSummary {
             slug: app.slug,
             name: app.name,
@@ -29,8 +35,10 @@ impl From<App> for AppSummary {
             price_cents: app.price_cents,
             rating_avg: app.rating_avg,
             rating_count: app.rating_count,
-            ads: app.privacy.ads,
-            in_app_purchases: app.privacy.in_app_purchases,
+            ads: flags.ads,
+            in_app_purchases: flags.in_app_purchases,
+            money_line,
+            worst_risk,
         }
     }
 }
@@ -214,4 +222,6 @@ pub struct HomeShelves {
 pub struct AppDetail {
     pub app: App,
     pub similar: Vec<AppSummary>,
+    /// The app's recorded fact changes, newest first (at most `CHANGES_SHOWN`).
+    pub changes: Vec<super::facts::FactChange>,
 }

@@ -3,9 +3,11 @@
 mod account;
 mod app;
 mod app_form;
+mod facts;
 mod job;
 mod listing;
 mod mail;
+mod named;
 mod query;
 mod review;
 mod search;
@@ -18,9 +20,16 @@ pub use account::{
 };
 pub use app::{
     format_price, format_rating, icon_badge, is_valid_slug, rating_score, AgeBand, App, AppFieldError, Category,
-    ContentRatings, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
+    Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
 };
-pub use app_form::{AppForm, FieldError, CONTENT_FIELDS, PRIVACY_FIELDS};
+pub use app_form::{AppForm, FieldError, INTERACTION_FLAGS};
+pub use facts::{
+    fact_changes, fact_list, format_cents, is_app_store_id, is_asin, is_play_package, is_web_url, money_line,
+    Accessibility, Ads, AppFacts, Chat, ContentKind, ContentRatings, DataType, DataUse, EditorialReview, Fact,
+    FactChange, FactGroup, FactSource, FactSources, Interaction, Language, Learning, LegacyFlags, LinkGate, Money,
+    PriceModel, PriceRange, PrivacyLabel, Provenance, Score, SourceConflict, StoreFacts, Subject, CHANGES_SHOWN,
+    MAX_CONFLICTS, MAX_LEARN_CHARS, MAX_NOTE_CHARS,
+};
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
 pub use mail::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};

@@ -420,9 +420,9 @@ impl FilterFields {
             platforms: Platform::mask_of(&app.platforms),
             categories: Category::mask_of(&app.categories),
             price_cents: app.price_cents,
-            ads: app.privacy.ads,
-            in_app_purchases: app.privacy.in_app_purchases,
-            collects_data: app.privacy.collects_data,
+            ads: app.privacy().ads,
+            in_app_purchases: app.privacy().in_app_purchases,
+            collects_data: app.privacy().collects_data,
             learning_rating: app.learning_rating,
         }
     }

@@ -11,9 +11,9 @@ fn sample_app() -> App {
         price_cents: 0,
         categories: vec![Category::Math],
         min_age: 5,
+        max_age: None,
         learning_rating: 4,
-        content: ContentRatings::default(),
-        privacy: PrivacyFlags { ads: true, ..Default::default() },
+        facts: AppFacts { money: Money { ads: Ads::OwnOnly, ..Default::default() }, ..Default::default() },
         rating_avg: 4.5,
         rating_count: 10,
         released: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
@@ -175,7 +175,15 @@ fn app_validation_names_the_field() {
     assert_eq!(bad(&|a| a.categories.clear()), "categories");
     assert_eq!(bad(&|a| a.min_age = 1), "min_age");
     assert_eq!(bad(&|a| a.learning_rating = 6), "learning_rating");
-    assert_eq!(bad(&|a| a.content.violence = 9), "content");
+    assert_eq!(bad(&|a| a.facts.content.violence.score = 9), "violence");
+    assert_eq!(bad(&|a| a.max_age = Some(4)), "max_age");
+    assert_eq!(bad(&|a| a.price_cents = 299), "price", "a free model has no price");
+    assert_eq!(bad(&|a| a.facts.money.loot_boxes = true), "model", "loot boxes in a free app");
+    assert_eq!(bad(&|a| a.facts.store.amazon = Some("b0abc".into())), "amazon");
+    assert_eq!(bad(&|a| a.facts.privacy.policy_url = Some("javascript:alert(1)".into())), "policy_url");
+    let unknown_fact =
+        SourceConflict { fact: "money.vibes".into(), source: FactSource::FamigoTest, says: "x".into(), checked: None };
+    assert_eq!(bad(&|a| a.facts.conflicts = vec![unknown_fact.clone()]), "conflicts");
     assert_eq!(bad(&|a| a.rating_avg = 5.5), "rating_avg");
     assert_eq!(bad(&|a| a.updated = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()), "updated");
 }
@@ -316,4 +324,68 @@ fn one_five_star_rating_does_not_outrank_a_hundred_good_ones() {
     assert_eq!(rating_score(0.0, 0), RATING_PRIOR_MEAN, "no rating: the prior");
     let app = App { rating_avg: 4.5, rating_count: 12, ..sample_app() };
     assert_eq!(app.rating_score(), (4.5 * 12.0 + 17.5) / 17.0, "the expression SQLite's rating_score column computes");
+}
+
+#[test]
+fn the_old_flags_are_worked_out_from_the_facts() {
+    let mut app = sample_app();
+    assert_eq!(app.privacy(), PrivacyFlags { ads: true, ..Default::default() });
+    app.facts.interaction.chat = Chat::Moderated;
+    app.facts.privacy.data.insert(DataType::Diagnostics, DataUse::NotLinked);
+    assert_eq!(app.privacy(), PrivacyFlags { ads: true, ..Default::default() }, "moderated chat, unlinked data");
+    app.facts.interaction.chat = Chat::Open;
+    app.facts.privacy.data.insert(DataType::Identifiers, DataUse::Tracking);
+    app.facts.money.model = PriceModel::Subscription;
+    app.facts.money.subscription_cents = Some(799);
+    let flags = app.privacy();
+    assert!(flags.open_chat && flags.collects_data && flags.in_app_purchases);
+    assert_eq!(app.facts.worst_risk(), Some("Open chat with strangers"));
+    assert_eq!(app.money_line(), "$7.99 a month · ads for the maker's own apps");
+}
+
+#[test]
+fn legacy_flags_map_onto_facts_from_an_unknown_source() {
+    let flags = LegacyFlags { ads: true, in_app_purchases: true, collects_data: true, open_chat: false };
+    let facts = AppFacts::from_legacy([1, 2, 0, 3], flags, 0);
+    assert_eq!(facts.money.model, PriceModel::FreeWithPurchases);
+    assert_eq!((facts.content.scariness.score, facts.content.consumerism.score), (2, 3));
+    assert_eq!(facts.sources, FactSources::default(), "source unknown, never checked");
+    let app = App { facts, ..sample_app() };
+    assert_eq!(
+        app.privacy(),
+        PrivacyFlags { ads: true, in_app_purchases: true, collects_data: true, open_chat: false }
+    );
+    assert_eq!(app.validate(), Ok(()));
+    let paid = AppFacts::from_legacy([0; 4], LegacyFlags { in_app_purchases: true, ..Default::default() }, 299);
+    let paid = App { price_cents: 299, facts: paid, ..sample_app() };
+    assert!(paid.privacy().in_app_purchases, "a paid app with purchases keeps them");
+    assert_eq!(paid.validate(), Ok(()));
+}
+
+#[test]
+fn a_changed_fact_is_recorded_from_what_to_what() {
+    let before = sample_app();
+    let mut after = before.clone();
+    after.facts.money.ads = Ads::ThirdParty;
+    after.facts.sources.money.source = FactSource::FamigoTest;
+    after.facts.content.violence.note = "A note alone is not a change of fact.".into();
+    let on = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let changes = fact_changes(&before.fact_list(), &after.fact_list(), &after.facts.sources, on);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let change = &changes[0];
+    assert_eq!(
+        (change.fact.as_str(), change.from.as_str(), change.to.as_str()),
+        ("money.ads", "Ads for the maker's own apps", "Third-party ads")
+    );
+    assert_eq!((change.on, change.source), (on, FactSource::FamigoTest));
+    assert!(fact_changes(&after.fact_list(), &after.fact_list(), &after.facts.sources, on).is_empty());
+}
+
+#[test]
+fn store_ids_are_checked_per_store() {
+    assert!(is_app_store_id("1234567890") && !is_app_store_id("id123") && !is_app_store_id("12345"));
+    assert!(is_play_package("com.tinyowl.dino_math") && !is_play_package("dino") && !is_play_package("com.1owl.x"));
+    assert!(is_asin("B08XYZ1234") && !is_asin("B08xyz1234") && !is_asin("B08"));
+    assert!(is_web_url("https://tinyowl.example/privacy") && !is_web_url("http://tinyowl.example"));
+    assert!(!is_web_url("https://\"><script>.example") && !is_web_url("https://localhost"));
 }

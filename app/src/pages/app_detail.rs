@@ -28,9 +28,10 @@ pub fn AppDetailPage() -> impl IntoView {
 
 #[component]
 fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
-    let AppDetail { app, similar } = detail;
+    let AppDetail { app, similar, changes } = detail;
     let band = app.age_band();
     let title = format!("{} — for ages {}+", app.name, app.min_age);
+    let worst_risk = app.facts.worst_risk();
     let summary: String = app.description.chars().take(155).collect();
     let band_href = CatalogQuery { age: Some(band), ..Default::default() }.href();
     let categories = app.categories.clone();
@@ -58,12 +59,13 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
                     </div>
                     <p class="app-dev">"by "{app.developer.clone()}</p>
                     <p class="app-facts">
-                        <span class="age-pill age-pill-large">{format!("Ages {}+", app.min_age)}</span>
+                        <span class="age-pill age-pill-large">{app.age_label()}</span>
                         <span class="price">{app.price_label()}</span>
                         <span class="stars">{format!("★ {} ({} {})", format_rating(app.rating_avg), app.rating_count, if app.rating_count == 1 { "rating" } else { "ratings" })}</span>
                         <span class="learning">{format!("Learning {}/5", app.learning_rating)}</span>
                     </p>
                     <p class="app-platforms">"Available on: "{platforms}</p>
+                    {worst_risk.map(|risk| view! { <p class="risk-pill">{format!("Watch for: {risk}")}</p> })}
                     <ul class="tags">
                         {categories
                             .into_iter()
@@ -80,7 +82,7 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
                 <p>{app.description.clone()}</p>
                 <p class="dates">{format!("Released {} · Updated {}", app.released.format("%B %-d, %Y"), app.updated.format("%B %-d, %Y"))}</p>
             </section>
-            <Scorecard app=app.clone()/>
+            <Scorecard app=app.clone() changes/>
             <ReviewsSection slug=app.slug.clone() name=app.name.clone() reviews/>
         </article>
         <section class="shelf similar">
@@ -109,9 +111,26 @@ fn structured_data(app: &App, url: &str, image: &str) -> String {
         "author": { "@type": "Organization", "name": app.developer },
         "datePublished": app.released.format("%Y-%m-%d").to_string(),
         "dateModified": app.updated.format("%Y-%m-%d").to_string(),
-        "contentRating": format!("Ages {}+", app.min_age),
-        "offers": { "@type": "Offer", "price": format!("{}.{:02}", app.price_cents / 100, app.price_cents % 100), "priceCurrency": "USD" },
+        "contentRating": app.age_label(),
+        "offers": offers(app),
+        "isAccessibleForFree": app.price_cents == 0 && app.facts.money.model != crate::domain::PriceModel::Subscription,
     });
+    let store = &app.facts.store;
+    if !store.languages.is_empty() {
+        data["inLanguage"] = store.languages.iter().map(|l| l.slug()).collect::<Vec<_>>().into();
+    }
+    if !store.accessibility.is_empty() {
+        data["accessibilityFeature"] =
+            store.accessibility.iter().map(|a| schema_accessibility(*a)).collect::<Vec<_>>().into();
+    }
+    if let Some(review) = &app.facts.review {
+        data["review"] = serde_json::json!({
+            "@type": "Review",
+            "author": { "@type": "Organization", "name": "Famigo" },
+            "datePublished": review.reviewed.format("%Y-%m-%d").to_string(),
+            "reviewRating": { "@type": "Rating", "ratingValue": review.verdict, "bestRating": 5, "worstRating": 1 },
+        });
+    }
     if app.rating_count > 0 {
         data["aggregateRating"] = serde_json::json!({
             "@type": "AggregateRating",
@@ -122,6 +141,37 @@ fn structured_data(app: &App, url: &str, image: &str) -> String {
         });
     }
     script_safe_json(&data)
+}
+
+/// The price to download, with the monthly price of a subscription as its price specification.
+fn offers(app: &App) -> serde_json::Value {
+    let price = |cents: u32| format!("{}.{:02}", cents / 100, cents % 100);
+    let mut offer = serde_json::json!({ "@type": "Offer", "price": price(app.price_cents), "priceCurrency": "USD" });
+    if let Some(monthly) = app.facts.money.subscription_cents {
+        offer["priceSpecification"] = serde_json::json!({
+            "@type": "UnitPriceSpecification",
+            "price": price(monthly),
+            "priceCurrency": "USD",
+            "billingDuration": "P1M",
+        });
+    }
+    offer
+}
+
+/// schema.org's `accessibilityFeature` vocabulary for Apple's labels.
+fn schema_accessibility(feature: crate::domain::Accessibility) -> &'static str {
+    use crate::domain::Accessibility::*;
+    match feature {
+        VoiceOver => "screenReaderSupport",
+        VoiceControl => "voiceControl",
+        LargerText => "largePrint",
+        DarkInterface => "darkMode",
+        DifferentiateWithoutColor => "colorIndependence",
+        SufficientContrast => "highContrastDisplay",
+        ReducedMotion => "reducedMotion",
+        Captions => "captions",
+        AudioDescriptions => "audioDescription",
+    }
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (the same JSON to a

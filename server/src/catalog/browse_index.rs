@@ -198,6 +198,10 @@ impl Catalog for BrowseIndex {
         self.store.get(slug).await
     }
 
+    async fn fact_history(&self, slug: &str) -> Result<Vec<app::domain::FactChange>, StoreError> {
+        self.store.fact_history(slug).await
+    }
+
     async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError> {
         self.store.get_many(slugs).await
     }
@@ -361,9 +365,9 @@ impl FacetBitsets {
             category: Category::ALL.iter().map(|c| bits(&|e| e.categories & c.bit() != 0)).collect(),
             free: bits(&|e| e.app.is_free()),
             paid: bits(&|e| !e.app.is_free()),
-            no_ads: bits(&|e| !e.app.privacy.ads),
-            no_in_app_purchases: bits(&|e| !e.app.privacy.in_app_purchases),
-            no_data_collection: bits(&|e| !e.app.privacy.collects_data),
+            no_ads: bits(&|e| !e.app.privacy().ads),
+            no_in_app_purchases: bits(&|e| !e.app.privacy().in_app_purchases),
+            no_data_collection: bits(&|e| !e.app.privacy().collects_data),
             learning_at_least: (0..=5u8).map(|k| bits(&|e| e.app.learning_rating >= k)).collect(),
             orders,
             entries,

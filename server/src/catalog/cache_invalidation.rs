@@ -75,6 +75,10 @@ impl Catalog for CacheInvalidatingCatalog {
         self.inner.get(slug).await
     }
 
+    async fn fact_history(&self, slug: &str) -> Result<Vec<app::domain::FactChange>, StoreError> {
+        self.inner.fact_history(slug).await
+    }
+
     async fn get_many(&self, slugs: &[String]) -> Result<Vec<App>, StoreError> {
         self.inner.get_many(slugs).await
     }

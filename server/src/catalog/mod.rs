@@ -21,6 +21,7 @@ pub mod change_feed;
 pub mod review_effects;
 pub mod search_sync;
 pub mod seed;
+mod seed_facts;
 pub mod transfer;
 
 use app::ports::{Catalog, JobQueue, PageCache};

@@ -2,9 +2,9 @@
 //! star rating comes from. The same `--apps` and `--seed` always give the same catalog, so tests
 //! and benchmarks can rely on it. Nothing in it is dated after `CATALOG_DATE`.
 
-use app::domain::{
-    App, Category, ContentRatings, NewReview, Platform, PrivacyFlags, RatingSummary, ReviewStatus, Role,
-};
+pub use super::seed_facts::CATALOG_DATE;
+use super::seed_facts::{facts_for, Profile};
+use app::domain::{App, Category, NewReview, Platform, RatingSummary, ReviewStatus, Role};
 use app::ports::StoreError;
 use app::ports::{Accounts, Catalog, NewUser, PasswordHash, ReviewDraft, Reviews};
 use chrono::{Duration, NaiveDate};
@@ -15,12 +15,6 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 
 const BATCH: usize = 1_000;
-
-/// The day the demo catalog was "made": no release, update or review is later.
-pub const CATALOG_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
-    Some(date) => date,
-    None => panic!("a valid date"),
-};
 
 /// The parents who wrote the demo catalog's reviews: accounts nobody can sign in to (their
 /// password hash is not a hash), with no digest mail, at addresses that cannot receive mail.
@@ -211,16 +205,6 @@ fn star_average(rng: &mut ChaCha8Rng) -> f32 {
     (r.clamp(1.0, 5.0) * 10.0).round() / 10.0
 }
 
-fn low_rating(rng: &mut ChaCha8Rng, max_likely: u8) -> u8 {
-    let r: f32 = rng.random();
-    match r {
-        r if r < 0.55 => 0,
-        r if r < 0.8 => 1.min(max_likely),
-        r if r < 0.93 => 2.min(max_likely),
-        _ => rng.random_range(0..=max_likely.max(3)).min(5),
-    }
-}
-
 /// The next app from `rng` and its reviews; `taken` keeps slugs unique.
 fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<SeedReview>) {
     let adjective = *ADJECTIVES.choose(rng).unwrap_or(&"Happy");
@@ -277,20 +261,6 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
         )
     });
     let learning_rating = if educational { rng.random_range(2..=5) } else { rng.random_range(0..=3) };
-    let gamey = categories.contains(&Category::Games);
-    let older = min_age >= 10;
-    let content = ContentRatings {
-        violence: if gamey { low_rating(rng, if older { 4 } else { 2 }) } else { low_rating(rng, 1) },
-        scariness: low_rating(rng, if older { 3 } else { 1 }),
-        language: if older { low_rating(rng, 3) } else { 0 },
-        consumerism: if free { low_rating(rng, 4) } else { low_rating(rng, 1) },
-    };
-    let privacy = PrivacyFlags {
-        ads: free && rng.random_bool(0.45),
-        in_app_purchases: rng.random_bool(if free { 0.5 } else { 0.1 }),
-        collects_data: rng.random_bool(0.3),
-        open_chat: older && rng.random_bool(0.25),
-    };
     let epoch = NaiveDate::from_ymd_opt(2012, 1, 1).unwrap_or_default();
     let newest_release = (CATALOG_DATE - epoch).num_days() - 60;
     let released = epoch + Duration::days(rng.random_range(0..newest_release));
@@ -301,6 +271,20 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
         format!("{} {}", STUDIO_FIRST.choose(rng).unwrap_or(&"Acorn"), STUDIO_LAST.choose(rng).unwrap_or(&"Studios"));
     let hooks: Vec<&str> = HOOKS.choose_multiple(rng, 2).copied().collect();
     let description = format!("{} {}", topic_sentence(primary, noun), hooks.join(" "));
+    let quality = star_average(rng);
+    let profile = Profile {
+        slug: &slug,
+        developer: &studio,
+        categories: &categories,
+        platforms: &platforms,
+        min_age,
+        price_cents,
+        released,
+        updated,
+        quality,
+    };
+    let facts = facts_for(rng, &profile);
+    let max_age = (min_age < 12 && rng.random_bool(0.5)).then(|| (min_age + rng.random_range(2..=5)).min(18));
     let mut app = App {
         slug,
         name,
@@ -310,16 +294,16 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
         price_cents,
         categories,
         min_age,
+        max_age,
         learning_rating,
-        content,
-        privacy,
+        facts,
         rating_avg: 0.0,
         rating_count: 0,
         released,
         updated,
     };
     app.normalize();
-    let reviews = reviews_of(&app, star_average(rng), rng);
+    let reviews = reviews_of(&app, quality, rng);
     let rating = RatingSummary::of(reviews.iter().map(|r| r.stars));
     (app.rating_avg, app.rating_count) = (rating.average, rating.count);
     (app, reviews)
@@ -352,7 +336,7 @@ fn review_text(app: &App, stars: u8, rng: &mut ChaCha8Rng) -> String {
         2 => format!("My {age}-year-old {child} lost interest within a week."),
         _ => format!("Not for us: my {age}-year-old {child} got frustrated quickly."),
     };
-    let privacy = app.privacy;
+    let privacy = app.privacy();
     let money = if privacy.ads && stars <= 3 {
         "The ads between levels are the worst part."
     } else if privacy.in_app_purchases && stars <= 3 {
@@ -510,6 +494,7 @@ async fn seed_reviewers(accounts: &dyn Accounts) -> anyhow::Result<Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::{Ads, Chat, FactSource, PriceModel};
 
     #[test]
     fn same_seed_same_catalog_and_every_app_is_valid() {
@@ -558,7 +543,7 @@ mod tests {
             for review in &reviews {
                 assert!(review.reviewer < REVIEWERS && (1..=5).contains(&review.stars));
                 let text = &review.text;
-                let (ads, purchases) = (app.privacy.ads, app.privacy.in_app_purchases);
+                let (ads, purchases) = (app.privacy().ads, app.privacy().in_app_purchases);
                 assert!(!text.contains("No ads") || (!ads && !purchases), "{}: {text}", app.slug);
                 assert!(!text.contains("ads") || ads || text.contains("No ads"), "{}: {text}", app.slug);
                 assert!(!text.contains("buy extras") || purchases, "{}: {text}", app.slug);
@@ -573,5 +558,49 @@ mod tests {
         assert_eq!(all.iter().map(|(e, _)| e).collect::<HashSet<_>>().len(), REVIEWERS);
         assert_eq!(all.iter().map(|(_, n)| n).collect::<HashSet<_>>().len(), REVIEWERS);
         assert!(all.iter().all(|(email, _)| email.ends_with(".invalid")));
+    }
+
+    fn share_of(apps: &[&App], test: impl Fn(&App) -> bool) -> f64 {
+        apps.iter().filter(|a| test(a)).count() as f64 / apps.len().max(1) as f64
+    }
+
+    #[test]
+    fn seeded_facts_are_valid_correlated_and_never_dated_after_the_catalog() {
+        let apps: Vec<App> = generate(4_000, 11).collect();
+        for app in &apps {
+            app.validate().unwrap_or_else(|e| panic!("{}: {e}", app.slug));
+            let sources = &app.facts.sources;
+            let dates = [sources.content, sources.interaction, sources.privacy, sources.money]
+                .into_iter()
+                .filter_map(|p| p.checked)
+                .chain(app.facts.review.as_ref().map(|r| r.reviewed))
+                .chain(app.facts.conflicts.iter().filter_map(|c| c.checked));
+            for date in dates {
+                assert!(date <= CATALOG_DATE && date >= app.released, "{}: {date}", app.slug);
+            }
+            if sources.privacy.source == FactSource::Unknown {
+                assert!(app.facts.privacy.data.is_empty() && sources.privacy.checked.is_none(), "{}", app.slug);
+            }
+        }
+        let (free, paid): (Vec<&App>, Vec<&App>) = apps.iter().partition(|a| a.is_free());
+        let ads = |a: &App| a.facts.money.ads != Ads::None;
+        assert!(share_of(&free, ads) > 3.0 * share_of(&paid, ads), "free apps carry ads more often");
+        let purchases = |a: &App| a.privacy().in_app_purchases;
+        assert!(share_of(&free, purchases) > 2.0 * share_of(&paid, purchases), "and purchases");
+        let young: Vec<&App> = apps.iter().filter(|a| a.min_age < 8).collect();
+        let teens: Vec<&App> = apps.iter().filter(|a| a.min_age >= 13).collect();
+        let chat = |a: &App| a.facts.interaction.chat != Chat::None;
+        assert!(share_of(&young, chat) < 0.08 && share_of(&teens, chat) > 0.4, "chat is rare below 8");
+        assert!(young.iter().all(|a| a.facts.interaction.chat != Chat::Open), "and never open");
+        let subscriptions: Vec<&App> =
+            apps.iter().filter(|a| a.facts.money.model == PriceModel::Subscription).collect();
+        assert!(subscriptions.len() > 50, "subscriptions exist: {}", subscriptions.len());
+        let tracked = |a: &App| a.facts.privacy.tracks();
+        let with_ads: Vec<&App> = apps.iter().filter(|a| a.facts.money.ads == Ads::ThirdParty).collect();
+        assert!(share_of(&with_ads, tracked) > 0.5, "third-party ads bring tracking");
+        let disputed = apps.iter().filter(|a| !a.facts.conflicts.is_empty()).count();
+        assert!((10..200).contains(&disputed), "a few apps have sources that disagree: {disputed}");
+        let reviewed = share_of(&apps.iter().collect::<Vec<_>>(), |a| a.facts.review.is_some());
+        assert!((0.3..0.5).contains(&reviewed), "Famigo reviewed some: {reviewed}");
     }
 }

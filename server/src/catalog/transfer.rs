@@ -1,5 +1,5 @@
-//! `famigo export` and `famigo import`: the catalog as JSON Lines (one app per line, the
-//! domain's own serde form), streamed in batches, so a catalog moves between stores (SQLite →
+//! `famigo export` and `famigo import`: the catalog as JSON Lines (a format header, then one
+//! app per line in the domain's own serde form: `jobs::catalog_json`), streamed in batches, so a catalog moves between stores (SQLite →
 //! MongoDB and back) without loss. Import checks every line like the `import_catalog` job
 //! (it is the same code) and writes only whole, valid apps.
 
@@ -23,6 +23,7 @@ pub async fn export(catalog: &dyn Catalog, out: &mut (dyn Write + Send)) -> Resu
     let progress = bar(catalog.count().await?, "exporting");
     let mut after: Option<String> = None;
     let mut written = 0u64;
+    writeln!(out, "{}", crate::jobs::catalog_json::header())?;
     loop {
         let batch = catalog.scan(after.as_deref(), EXPORT_BATCH).await?;
         let Some(last) = batch.last() else { break };

@@ -1,8 +1,13 @@
 //! The CSV form of an app for `import_catalog`: one flat row per app, a header naming the
 //! columns (any order). Lists (`platforms`, `categories`) are slugs separated by `;`, flags are
 //! `true`/`false` (or `1`/`0`, `yes`/`no`), dates `YYYY-MM-DD`, the price in cents.
+//!
+//! A spreadsheet says what the old record said: four content scores and four flags
+//! (`LEGACY_COLUMNS`, optional), which become facts from an unknown source
+//! (`AppFacts::from_legacy`). The whole record travels in the optional `facts` column (the
+//! domain's JSON, as exports write it); when it is there, the legacy columns are ignored.
 
-use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
+use app::domain::{App, AppFacts, Category, LegacyFlags, Platform};
 use std::collections::HashMap;
 
 /// A bad row of an import (JSON Lines or CSV): where, which field, and why.
@@ -23,6 +28,14 @@ pub const COLUMNS: &[&str] = &[
     "price_cents",
     "min_age",
     "learning_rating",
+    "rating_avg",
+    "rating_count",
+    "released",
+    "updated",
+];
+
+/// Optional columns: the old record's scores and flags, the best-for age and the whole facts.
+pub const OPTIONAL_COLUMNS: &[&str] = &[
     "violence",
     "scariness",
     "language",
@@ -31,10 +44,8 @@ pub const COLUMNS: &[&str] = &[
     "in_app_purchases",
     "collects_data",
     "open_chat",
-    "rating_avg",
-    "rating_count",
-    "released",
-    "updated",
+    "max_age",
+    "facts",
 ];
 
 /// Column positions from the header row; an unknown or missing column is an error on line 1.
@@ -43,7 +54,11 @@ pub fn header_index(header: &csv::StringRecord) -> Result<HashMap<&'static str, 
     let mut index = HashMap::new();
     for (position, name) in header.iter().enumerate() {
         let name = name.trim();
-        let known = COLUMNS.iter().find(|c| **c == name).ok_or_else(|| bad(format!("unknown column {name:?}")))?;
+        let known = COLUMNS
+            .iter()
+            .chain(OPTIONAL_COLUMNS)
+            .find(|c| **c == name)
+            .ok_or_else(|| bad(format!("unknown column {name:?}")))?;
         index.insert(*known, position);
     }
     if let Some(missing) = COLUMNS.iter().find(|c| !index.contains_key(**c)) {
@@ -54,7 +69,7 @@ pub fn header_index(header: &csv::StringRecord) -> Result<HashMap<&'static str, 
 
 /// One row as an app (not yet validated against the domain's rules).
 pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static str, usize>) -> Result<App, RowError> {
-    let text = |field: &'static str| row.get(index[field]).unwrap_or_default().trim().to_string();
+    let text = |field: &'static str| index.get(field).and_then(|i| row.get(*i)).unwrap_or_default().trim().to_string();
     let bad = |field: &'static str, reason: String| RowError { line, field: field.into(), reason };
     let number = |field: &'static str| -> Result<u32, RowError> {
         text(field).parse::<u32>().map_err(|_| bad(field, format!("{:?} is not a whole number", text(field))))
@@ -88,6 +103,24 @@ pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static st
             })
             .collect()
     }
+    let price_cents = number("price_cents")?;
+    let facts = match text("facts") {
+        json if !json.is_empty() => {
+            serde_json::from_str::<AppFacts>(&json).map_err(|e| bad("facts", format!("not the facts' JSON: {e}")))?
+        }
+        _ => {
+            let score = |field: &'static str| if text(field).is_empty() { Ok(0) } else { small(field) };
+            let scores = [score("violence")?, score("scariness")?, score("language")?, score("consumerism")?];
+            let flags = LegacyFlags {
+                ads: flag("ads")?,
+                in_app_purchases: flag("in_app_purchases")?,
+                collects_data: flag("collects_data")?,
+                open_chat: flag("open_chat")?,
+            };
+            AppFacts::from_legacy(scores, flags, price_cents)
+        }
+    };
+    let max_age = if text("max_age").is_empty() { None } else { Some(small("max_age")?) };
     Ok(App {
         slug: text("slug"),
         name: text("name"),
@@ -95,21 +128,11 @@ pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static st
         description: text("description"),
         platforms: list("platforms", &text("platforms"), Platform::from_slug, line)?,
         categories: list("categories", &text("categories"), Category::from_slug, line)?,
-        price_cents: number("price_cents")?,
+        price_cents,
         min_age: small("min_age")?,
+        max_age,
         learning_rating: small("learning_rating")?,
-        content: ContentRatings {
-            violence: small("violence")?,
-            scariness: small("scariness")?,
-            language: small("language")?,
-            consumerism: small("consumerism")?,
-        },
-        privacy: PrivacyFlags {
-            ads: flag("ads")?,
-            in_app_purchases: flag("in_app_purchases")?,
-            collects_data: flag("collects_data")?,
-            open_chat: flag("open_chat")?,
-        },
+        facts,
         rating_avg: text("rating_avg")
             .parse::<f32>()
             .ok()
@@ -121,8 +144,10 @@ pub fn parse_row(line: u64, row: &csv::StringRecord, index: &HashMap<&'static st
     })
 }
 
-/// The row for an app, in `COLUMNS` order (for exports and tests).
+/// The row for an app, in `COLUMNS` then `OPTIONAL_COLUMNS` order (for exports and tests).
 pub fn to_row(app: &App) -> Vec<String> {
+    let content = &app.facts.content;
+    let flags = app.privacy();
     let join = |slugs: Vec<&str>| slugs.join(";");
     vec![
         app.slug.clone(),
@@ -134,17 +159,19 @@ pub fn to_row(app: &App) -> Vec<String> {
         app.price_cents.to_string(),
         app.min_age.to_string(),
         app.learning_rating.to_string(),
-        app.content.violence.to_string(),
-        app.content.scariness.to_string(),
-        app.content.language.to_string(),
-        app.content.consumerism.to_string(),
-        app.privacy.ads.to_string(),
-        app.privacy.in_app_purchases.to_string(),
-        app.privacy.collects_data.to_string(),
-        app.privacy.open_chat.to_string(),
         app.rating_avg.to_string(),
         app.rating_count.to_string(),
         app.released.format("%Y-%m-%d").to_string(),
         app.updated.format("%Y-%m-%d").to_string(),
+        content.violence.score.to_string(),
+        content.scariness.score.to_string(),
+        content.language.score.to_string(),
+        content.consumerism.score.to_string(),
+        flags.ads.to_string(),
+        flags.in_app_purchases.to_string(),
+        flags.collects_data.to_string(),
+        flags.open_chat.to_string(),
+        app.max_age.map(|a| a.to_string()).unwrap_or_default(),
+        serde_json::to_string(&app.facts).unwrap_or_default(),
     ]
 }

@@ -1,5 +1,5 @@
-//! `import_catalog`: apps from a JSON Lines file (one app per line) or a CSV file (see
-//! `catalog_csv.rs`). Every row is checked (its shape, then the domain's rules); good rows are
+//! `import_catalog`: apps from a JSON Lines file (one app per line, see `catalog_json.rs`) or a
+//! CSV file (see `catalog_csv.rs`). Every row is checked (its shape, then the domain's rules); good rows are
 //! upserted in batches (an app is written whole or not at all), bad ones are reported with
 //! their line number, field and reason. Re-running it is harmless: upserts by slug.
 //! Arguments: `{"path": "<a file in the upload folder>", "format": "jsonl" | "csv"}` (the
@@ -8,6 +8,7 @@
 //! operator names. The file is read on a blocking thread.
 
 pub use super::catalog_csv::RowError;
+use super::catalog_json::{header_version, is_header};
 use super::{JobContext, JobError};
 use app::domain::App;
 use serde::Serialize;
@@ -25,7 +26,7 @@ struct Args {
 /// What the reading thread sends: the row count first, then each row.
 enum Parsed {
     Total(u64),
-    Row(Result<App, RowError>),
+    Row(Result<Box<App>, RowError>),
     Unreadable(String),
 }
 
@@ -37,19 +38,7 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
 }
 
-/// Checks one line: the app it holds, or what is wrong with it.
-pub fn parse_line(line_number: u64, line: &str) -> Result<App, RowError> {
-    let mut app: App = serde_json::from_str(line).map_err(|e| {
-        let text = e.to_string();
-        // serde names the field in "missing field `x`" / "unknown field `x`"; otherwise the
-        // column tells where the JSON went wrong.
-        let field = text.split('`').nth(1).filter(|_| text.contains("field")).unwrap_or("json").to_string();
-        RowError { line: line_number, field, reason: text }
-    })?;
-    app.normalize();
-    app.validate().map_err(|e| RowError { line: line_number, field: e.field.to_string(), reason: e.reason })?;
-    Ok(app)
-}
+pub use super::catalog_json::parse_line;
 
 pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
     let args: Args = ctx.args()?;
@@ -127,7 +116,7 @@ pub async fn import_file(
                         if !seen_in_batch.insert(app.slug.clone()) {
                             batch.retain(|a: &App| a.slug != app.slug);
                         }
-                        batch.push(app);
+                        batch.push(*app);
                     }
                     Err(error) => {
                         report.error_count += 1;
@@ -157,7 +146,8 @@ fn read_json_lines(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std:
     let open = || std::fs::File::open(path).map(std::io::BufReader::new);
     let mut total = 0u64;
     for line in open()?.lines() {
-        if !line?.trim().is_empty() {
+        let line = line?;
+        if !line.trim().is_empty() && !is_header(&line) {
             total += 1;
         }
     }
@@ -170,7 +160,15 @@ fn read_json_lines(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std:
             continue;
         }
         let number = i as u64 + 1;
-        if rows.blocking_send(Parsed::Row(parse_line(number, &line))).is_err() {
+        if is_header(&line) {
+            // A header names the format; a version this build cannot read stops the import.
+            if let Err(e) = header_version(number, &line) {
+                let _ = rows.blocking_send(Parsed::Unreadable(format!("line {}: {}", e.line, e.reason)));
+                return Ok(());
+            }
+            continue;
+        }
+        if rows.blocking_send(Parsed::Row(parse_line(number, &line).map(Box::new))).is_err() {
             return Ok(()); // the job stopped
         }
     }
@@ -200,7 +198,7 @@ fn read_csv(path: &str, rows: &tokio::sync::mpsc::Sender<Parsed>) -> std::io::Re
                     app.validate().map_err(|e| RowError { line, field: e.field.to_string(), reason: e.reason })?;
                     Ok(app)
                 });
-                Parsed::Row(row)
+                Parsed::Row(row.map(Box::new))
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);

@@ -5,6 +5,7 @@
 //! Handlers are idempotent: a job may run again after a crash (at-least-once).
 
 pub mod catalog_csv;
+pub mod catalog_json;
 mod context;
 pub mod import_catalog;
 pub mod index_app;

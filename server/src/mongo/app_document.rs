@@ -4,9 +4,11 @@
 //! `_id` is an ObjectId MongoDB assigns (absent until stored); `slug` is unique. Sets (platforms, categories) are arrays of their URL slugs, so a filter
 //! is `{platforms: "ios"}` and a multikey index serves it. Dates are BSON dates at midnight
 //! UTC. `name_key` (the lowercase name) backs the A–Z order; `age_band` (the band's slug)
-//! backs the age filter and its facet counts.
+//! backs the age filter and its facet counts. `facts` is the domain's `AppFacts` as a
+//! subdocument; `privacy` holds the four flags worked out from it (`App::privacy`), which the
+//! filters and facet counts read.
 
-use app::domain::{App, Category, ContentRatings, Platform, PrivacyFlags};
+use app::domain::{App, AppFacts, Category, Platform, PrivacyFlags};
 use app::ports::{BackendError, StoreError};
 use chrono::NaiveDate;
 use mongodb::bson::{self, oid::ObjectId, DateTime, Document};
@@ -26,8 +28,12 @@ pub struct AppDocument {
     pub price_cents: i64,
     pub min_age: i32,
     pub age_band: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<i32>,
     pub learning_rating: i32,
-    pub content: ContentRatings,
+    /// Absent only in documents stored before migration 5, which fills it in.
+    #[serde(default)]
+    pub facts: AppFacts,
     pub privacy: PrivacyFlags,
     pub rating_avg: f64,
     pub rating_count: i64,
@@ -70,9 +76,10 @@ impl AppDocument {
             price_cents: app.price_cents as i64,
             min_age: app.min_age as i32,
             age_band: app.age_band().slug().to_string(),
+            max_age: app.max_age.map(i32::from),
             learning_rating: app.learning_rating as i32,
-            content: app.content,
-            privacy: app.privacy,
+            facts: app.facts.clone(),
+            privacy: app.privacy(),
             rating_avg: app.rating_avg as f64,
             rating_count: app.rating_count as i64,
             rating_score: app.rating_score(),
@@ -92,6 +99,7 @@ impl AppDocument {
             price_cents: in_range(slug, "price_cents", self.price_cents)?,
             min_age: in_range(slug, "min_age", self.min_age as i64)?,
             learning_rating: in_range(slug, "learning_rating", self.learning_rating as i64)?,
+            max_age: self.max_age.map(|a| in_range(slug, "max_age", a as i64)).transpose()?,
             rating_count: in_range(slug, "rating_count", self.rating_count)?,
             rating_avg: self.rating_avg as f32,
             released: from_bson_date(slug, self.released)?,
@@ -101,8 +109,7 @@ impl AppDocument {
             description: self.description,
             platforms: self.platforms,
             categories: self.categories,
-            content: self.content,
-            privacy: self.privacy,
+            facts: self.facts,
             slug: self.slug,
         })
     }
@@ -146,6 +153,7 @@ mod tests {
             "rating_count",
             "rating_score",
             "released",
+            "facts",
         ] {
             assert!(document.contains_key(field), "{field}");
         }

@@ -14,7 +14,7 @@
 use super::app_document::AppDocument;
 use super::{db_err, timed, READ_TIMEOUT, WRITE_TIMEOUT};
 use app::domain::{
-    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder,
+    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, FactChange, Platform, PriceFilter, SortOrder,
 };
 use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
@@ -307,12 +307,21 @@ impl Catalog for MongoCatalog {
 
     async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
         let mut documents = Vec::with_capacity(apps.len());
+        let mut normalized = Vec::with_capacity(apps.len());
         for app in apps {
             app.validate().map_err(|source| StoreError::Invalid { slug: app.slug.clone(), source })?;
             let mut app = app.clone();
             app.normalize();
             documents.push(AppDocument::from_app(&app).to_document()?);
+            normalized.push(app);
         }
+        let slugs: Vec<&str> = apps.iter().map(|a| a.slug.as_str()).collect();
+        let mut before = Vec::new();
+        for chunk in slugs.chunks(WRITE_BATCH) {
+            let cursor = timed(READ_TIMEOUT, self.apps.find(doc! { "slug": { "$in": chunk } })).await?;
+            before.extend(collect_apps(cursor).await?);
+        }
+        super::fact_history::record(&self.db, &before, &normalized).await?;
         for chunk in documents.chunks(WRITE_BATCH) {
             let updates: Vec<Document> = chunk
                 .iter()
@@ -350,7 +359,12 @@ impl Catalog for MongoCatalog {
 
     async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
         let done = timed(WRITE_TIMEOUT, self.apps.delete_one(doc! { "slug": slug })).await?;
+        super::fact_history::forget(&self.db, slug).await?;
         Ok(done.deleted_count > 0)
+    }
+
+    async fn fact_history(&self, slug: &str) -> Result<Vec<FactChange>, StoreError> {
+        super::fact_history::read(&self.db, slug).await
     }
 
     async fn list(&self, query: &CatalogQuery) -> Result<AppPage, StoreError> {

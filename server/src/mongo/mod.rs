@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod app_document;
 mod calls;
 pub mod catalog;
+mod fact_history;
+mod migrate_facts;
 pub mod reviews;
 
 use crate::storage::Migrated;
@@ -132,6 +134,7 @@ impl Mongo {
             2 => accounts::create_indexes(&self.db).await,
             3 => reviews::create_indexes(&self.db).await,
             4 => catalog::add_rating_scores(&self.db).await,
+            5 => migrate_facts::bring_facts_forward(&self.db).await,
             other => Err(StoreError::Backend(BackendError::other(format!("no migration {other}")))),
         }
     }
@@ -140,7 +143,7 @@ impl Mongo {
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
 const MIGRATION_NAMES: &[(i64, &str)] =
-    &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score")];
+    &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score"), (5, "app facts")];
 
 #[async_trait::async_trait]
 impl crate::storage::Database for Mongo {

@@ -2,8 +2,8 @@
 
 use super::db_err;
 use app::domain::{
-    AgeBand, App, AppPage, CatalogQuery, Category, ContentRatings, Facet, FacetCounts, Platform, PriceFilter,
-    PrivacyFlags, SortOrder,
+    fact_changes, AgeBand, App, AppFacts, AppPage, CatalogQuery, Category, Facet, FacetCounts, FactChange, FactSource,
+    Platform, PriceFilter, SortOrder,
 };
 use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
@@ -22,9 +22,12 @@ impl SqliteCatalog {
     }
 }
 
+/// `ads` … `open_chat` are `App::privacy`, worked out from `facts` and kept as columns for the
+/// SQL filters; `facts` is the domain's JSON (migration 0006).
 const COLUMNS: &str = "slug, name, name_key, developer, description, platforms, categories, \
-    price_cents, min_age, age_band, learning_rating, violence, scariness, language, consumerism, \
+    price_cents, min_age, max_age, age_band, learning_rating, facts, \
     ads, in_app_purchases, collects_data, open_chat, rating_avg, rating_count, released, updated";
+const COLUMN_COUNT: usize = 21;
 
 fn band_index(band: AgeBand) -> i64 {
     AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as i64
@@ -37,9 +40,11 @@ fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
 
 fn app_from_row(row: &SqliteRow) -> Result<App, StoreError> {
     let get_u8 = |col: &str| -> Result<u8, StoreError> { Ok(row.try_get::<i64, _>(col).map_err(db_err)? as u8) };
-    let get_bool = |col: &str| -> Result<bool, StoreError> { Ok(row.try_get::<i64, _>(col).map_err(db_err)? != 0) };
+    let slug: String = row.try_get("slug").map_err(db_err)?;
+    let facts: String = row.try_get("facts").map_err(db_err)?;
+    let facts: AppFacts = serde_json::from_str(&facts)
+        .map_err(|e| BackendError::other(format!("app {slug:?}: unreadable facts in store: {e}")))?;
     Ok(App {
-        slug: row.try_get("slug").map_err(db_err)?,
         name: row.try_get("name").map_err(db_err)?,
         developer: row.try_get("developer").map_err(db_err)?,
         description: row.try_get("description").map_err(db_err)?,
@@ -47,24 +52,44 @@ fn app_from_row(row: &SqliteRow) -> Result<App, StoreError> {
         price_cents: row.try_get::<i64, _>("price_cents").map_err(db_err)? as u32,
         categories: Category::from_mask(row.try_get::<i64, _>("categories").map_err(db_err)? as u16),
         min_age: get_u8("min_age")?,
+        max_age: row.try_get::<Option<i64>, _>("max_age").map_err(db_err)?.map(|a| a as u8),
         learning_rating: get_u8("learning_rating")?,
-        content: ContentRatings {
-            violence: get_u8("violence")?,
-            scariness: get_u8("scariness")?,
-            language: get_u8("language")?,
-            consumerism: get_u8("consumerism")?,
-        },
-        privacy: PrivacyFlags {
-            ads: get_bool("ads")?,
-            in_app_purchases: get_bool("in_app_purchases")?,
-            collects_data: get_bool("collects_data")?,
-            open_chat: get_bool("open_chat")?,
-        },
+        facts,
         rating_avg: row.try_get::<f64, _>("rating_avg").map_err(db_err)? as f32,
         rating_count: row.try_get::<i64, _>("rating_count").map_err(db_err)? as u32,
         released: parse_date(&row.try_get::<String, _>("released").map_err(db_err)?)?,
         updated: parse_date(&row.try_get::<String, _>("updated").map_err(db_err)?)?,
+        slug,
     })
+}
+
+fn change_from_row(row: &SqliteRow) -> Result<FactChange, StoreError> {
+    Ok(FactChange {
+        fact: row.try_get("fact").map_err(db_err)?,
+        label: row.try_get("label").map_err(db_err)?,
+        from: row.try_get("from_value").map_err(db_err)?,
+        to: row.try_get("to_value").map_err(db_err)?,
+        on: parse_date(&row.try_get::<String, _>("changed_on").map_err(db_err)?)?,
+        source: FactSource::from_slug(&row.try_get::<String, _>("source").map_err(db_err)?).unwrap_or_default(),
+    })
+}
+
+/// The stored versions of `slugs` (those that exist), read inside the write's transaction.
+async fn stored_apps(tx: &mut sqlx::SqliteConnection, slugs: &[&str]) -> Result<Vec<App>, StoreError> {
+    let mut found = Vec::new();
+    for chunk in slugs.chunks(500) {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM apps WHERE slug IN ("));
+        let mut list = qb.separated(", ");
+        for slug in chunk {
+            list.push_bind(*slug);
+        }
+        qb.push(")");
+        let rows = qb.build().fetch_all(&mut *tx).await.map_err(db_err)?;
+        for row in &rows {
+            found.push(app_from_row(row)?);
+        }
+    }
+    Ok(found)
 }
 
 /// Appends ` AND <condition>` for every filter of `query` except `except`'s.
@@ -203,8 +228,17 @@ impl Catalog for SqliteCatalog {
             app.validate().map_err(|source| StoreError::Invalid { slug: app.slug.clone(), source })?;
         }
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let sql = format!("INSERT OR REPLACE INTO apps ({COLUMNS}) VALUES ({})", vec!["?"; 23].join(", "));
+        let slugs: Vec<&str> = apps.iter().map(|a| a.slug.as_str()).collect();
+        let before = stored_apps(&mut tx, &slugs).await?;
+        let today = chrono::Utc::now().date_naive();
+        let sql = format!("INSERT OR REPLACE INTO apps ({COLUMNS}) VALUES ({})", vec!["?"; COLUMN_COUNT].join(", "));
         for app in apps {
+            let mut app = app.clone();
+            app.normalize();
+            let app = &app;
+            let facts = serde_json::to_string(&app.facts)
+                .map_err(|e| BackendError::other(format!("cannot encode the facts of {:?}: {e}", app.slug)))?;
+            let flags = app.privacy();
             sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(&app.slug)
                 .bind(&app.name)
@@ -215,16 +249,14 @@ impl Catalog for SqliteCatalog {
                 .bind(Category::mask_of(&app.categories) as i64)
                 .bind(app.price_cents as i64)
                 .bind(app.min_age as i64)
+                .bind(app.max_age.map(i64::from))
                 .bind(band_index(app.age_band()))
                 .bind(app.learning_rating as i64)
-                .bind(app.content.violence as i64)
-                .bind(app.content.scariness as i64)
-                .bind(app.content.language as i64)
-                .bind(app.content.consumerism as i64)
-                .bind(app.privacy.ads as i64)
-                .bind(app.privacy.in_app_purchases as i64)
-                .bind(app.privacy.collects_data as i64)
-                .bind(app.privacy.open_chat as i64)
+                .bind(facts)
+                .bind(flags.ads as i64)
+                .bind(flags.in_app_purchases as i64)
+                .bind(flags.collects_data as i64)
+                .bind(flags.open_chat as i64)
                 .bind(app.rating_avg as f64)
                 .bind(app.rating_count as i64)
                 .bind(app.released.format("%Y-%m-%d").to_string())
@@ -232,8 +264,37 @@ impl Catalog for SqliteCatalog {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+            let Some(old) = before.iter().find(|old| old.slug == app.slug) else { continue };
+            for change in fact_changes(&old.fact_list(), &app.fact_list(), &app.facts.sources, today) {
+                sqlx::query(
+                    "INSERT INTO app_fact_changes (slug, fact, label, from_value, to_value, changed_on, source) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&app.slug)
+                .bind(&change.fact)
+                .bind(&change.label)
+                .bind(&change.from)
+                .bind(&change.to)
+                .bind(change.on.format("%Y-%m-%d").to_string())
+                .bind(change.source.slug())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
         }
         tx.commit().await.map_err(|e| db_err(e).into())
+    }
+
+    async fn fact_history(&self, slug: &str) -> Result<Vec<FactChange>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT fact, label, from_value, to_value, changed_on, source FROM app_fact_changes \
+             WHERE slug = ? ORDER BY seq DESC",
+        )
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(change_from_row).collect()
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {
@@ -263,8 +324,14 @@ impl Catalog for SqliteCatalog {
     }
 
     async fn delete(&self, slug: &str) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM apps WHERE slug = ?").bind(slug).execute(&self.pool).await.map_err(db_err)?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let done = sqlx::query("DELETE FROM apps WHERE slug = ?").bind(slug).execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM app_fact_changes WHERE slug = ?")
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -230,4 +230,38 @@ async fn get_many_keeps_the_order_asked(under_test: &common::TestCatalog) {
     catalog.ping().await.unwrap();
 }
 
-common::backend_suite!([sqlite: common::sqlite, browse_index_over_sqlite: common::indexed_sqlite, mongodb: common::mongodb], [ round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing, listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once, similar_apps_follow_the_contract, delete_removes_everywhere, scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked ]);
+async fn fact_changes_are_recorded_with_each_write(under_test: &common::TestCatalog) {
+    use app::domain::{Ads, Chat, FactSource};
+    let catalog = &*under_test.catalog;
+    let mut apps = sample(3);
+    catalog.upsert_many(&apps).await.unwrap();
+    assert!(catalog.fact_history(&apps[0].slug).await.unwrap().is_empty(), "a first write is no change");
+
+    let before = apps[0].clone();
+    apps[0].facts.money.ads = if before.facts.money.ads == Ads::ThirdParty { Ads::None } else { Ads::ThirdParty };
+    apps[0].facts.sources.money.source = FactSource::FamigoTest;
+    apps[0].description.push_str(" Now with more levels.");
+    catalog.upsert_many(&apps).await.unwrap();
+    let history = catalog.fact_history(&apps[0].slug).await.unwrap();
+    assert_eq!(history.len(), 1, "only the changed fact: {history:?}");
+    assert_eq!(history[0].fact, "money.ads");
+    assert_eq!(
+        (history[0].from.as_str(), history[0].to.as_str()),
+        (before.facts.money.ads.label(), apps[0].facts.money.ads.label())
+    );
+    assert_eq!(history[0].source, FactSource::FamigoTest);
+    assert_eq!(history[0].on, chrono::Utc::now().date_naive());
+
+    apps[0].facts.interaction.chat = if before.facts.interaction.chat == Chat::Open { Chat::None } else { Chat::Open };
+    catalog.upsert_many(&apps[..1]).await.unwrap();
+    let history = catalog.fact_history(&apps[0].slug).await.unwrap();
+    let facts: Vec<&str> = history.iter().map(|c| c.fact.as_str()).collect();
+    assert_eq!(facts, ["interaction.chat", "money.ads"], "newest first");
+    assert!(catalog.fact_history(&apps[1].slug).await.unwrap().is_empty(), "other apps unchanged");
+    assert_eq!(catalog.get(&apps[0].slug).await.unwrap().as_ref(), Some(&apps[0]));
+
+    assert!(catalog.delete(&apps[0].slug).await.unwrap());
+    assert!(catalog.fact_history(&apps[0].slug).await.unwrap().is_empty(), "a deleted app leaves no history");
+}
+
+common::backend_suite!([sqlite: common::sqlite, browse_index_over_sqlite: common::indexed_sqlite, mongodb: common::mongodb], [ fact_changes_are_recorded_with_each_write, round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing, listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once, similar_apps_follow_the_contract, delete_removes_everywhere, scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked ]);

@@ -187,11 +187,17 @@ const NEW_APP: &[(&str, &str)] = &[
     ("price", "1.99"),
     ("min_age", "4"),
     ("learning_rating", "3"),
-    ("violence", "0"),
-    ("scariness", "1"),
-    ("language", "0"),
-    ("consumerism", "0"),
-    ("in_app_purchases", "on"),
+    ("scores][violence", "0"),
+    ("scores][scariness", "1"),
+    ("notes][scariness", "A thunderstorm level."),
+    ("chat", "none"),
+    ("external_links", "gated"),
+    ("model", "paid-once"),
+    ("purchases", "on"),
+    ("ads", "none"),
+    ("data][identifiers", "not-linked"),
+    ("sources][privacy", "store-label"),
+    ("verified", "privacy"),
     ("released", "2026-10-01"),
     ("updated", "2026-11-20"),
 ];
@@ -213,7 +219,7 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
         .map(|&(k, v)| match k {
             "slug" => (k, "Puddle Jump!"),
             "price" => (k, "cheap"),
-            "violence" => (k, "9"),
+            "scores][violence" => (k, "9"),
             _ => (k, v),
         })
         .filter(|&(k, _)| k != "categories][")
@@ -246,7 +252,10 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     assert_eq!(created.status, 200, "{}", created.body);
     let stored = app.catalog.get("puddle-jump").await.unwrap().expect("created");
     assert_eq!((stored.price_cents, stored.min_age, stored.rating_count), (199, 4, 0));
-    assert!(stored.privacy.in_app_purchases && !stored.privacy.ads);
+    assert!(stored.privacy().in_app_purchases && !stored.privacy().ads);
+    assert_eq!(stored.facts.content.scariness.note, "A thunderstorm level.");
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(stored.facts.sources.privacy.checked, Some(today), "\"verified today\" dated the privacy label");
     let shown = app.get("/apps/puddle-jump").await;
     assert!(shown.status == 200 && shown.body.contains("Puddle Jump"), "{}", shown.status);
     let again = post_form(&app, SaveApp::PATH, &app_form("", NEW_APP), &auth).await;
@@ -260,6 +269,9 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     assert_eq!(app.get(&cached).await.headers["x-cache"], "hit");
     let mut edit = app::domain::AppForm::from_app(&seeded);
     edit.name = "Renamed By The Admin".into();
+    let new_ads = if seeded.facts.money.ads == app::domain::Ads::ThirdParty { "none" } else { "third-party" };
+    edit.ads = new_ads.into();
+    edit.sources.insert("money".into(), "famigo-test".into());
     edit.slug = "ignored-on-edit".into();
     edit.description = format!("{} Ends with </textarea><script>alert(9)</script>", seeded.description);
     let body = serde_urlencoded_form(&seeded.slug, &edit);
@@ -271,6 +283,14 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     assert!(app.catalog.get("ignored-on-edit").await.unwrap().is_none(), "an app's address does not change");
     let page = app.get(&cached).await;
     assert!(page.body.contains("Renamed By The Admin"), "no stale page (x-cache {:?})", page.headers.get("x-cache"));
+    let ads_label = app::domain::Ads::from_slug(new_ads).unwrap().label();
+    let changed =
+        format!("Ads changed from “{}” to “{ads_label}” (famigo&#39;s own test)", seeded.facts.money.ads.label());
+    assert!(
+        page.body.contains(&changed.replace("&#39;", "'")) || page.body.contains(&changed),
+        "what changed: {changed}"
+    );
+    assert_eq!(edited.facts.money.ads.slug(), new_ads);
 
     let unknown = post_form(&app, SaveApp::PATH, &serde_urlencoded_form("no-such-app", &edit), &auth).await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
@@ -288,34 +308,24 @@ async fn an_administrator_creates_and_edits_apps_and_bad_fields_are_named_with_n
     );
 }
 
-/// An `AppForm` as the browser's form would post it.
+/// An `AppForm` as the browser's form would post it: `form[name]`, `form[scores][violence]`,
+/// `form[platforms][]`, and nothing for an unticked checkbox.
 fn serde_urlencoded_form(original_slug: &str, form: &app::domain::AppForm) -> String {
-    let mut fields: Vec<(String, String)> = vec![
-        ("slug".into(), form.slug.clone()),
-        ("name".into(), form.name.clone()),
-        ("developer".into(), form.developer.clone()),
-        ("description".into(), form.description.clone()),
-        ("price".into(), form.price.clone()),
-        ("min_age".into(), form.min_age.clone()),
-        ("learning_rating".into(), form.learning_rating.clone()),
-        ("violence".into(), form.violence.clone()),
-        ("scariness".into(), form.scariness.clone()),
-        ("language".into(), form.language.clone()),
-        ("consumerism".into(), form.consumerism.clone()),
-        ("released".into(), form.released.clone()),
-        ("updated".into(), form.updated.clone()),
-    ];
-    fields.extend(form.platforms.iter().map(|p| ("platforms][".to_string(), p.clone())));
-    fields.extend(form.categories.iter().map(|c| ("categories][".to_string(), c.clone())));
-    for (name, ticked) in [
-        ("ads", &form.ads),
-        ("in_app_purchases", &form.in_app_purchases),
-        ("collects_data", &form.collects_data),
-        ("open_chat", &form.open_chat),
-    ] {
-        if ticked.is_some() {
-            fields.push((name.into(), "on".into()));
+    fn flatten(name: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::String(text) => out.push((name.to_string(), text.clone())),
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|item| flatten(&format!("{name}]["), item, out));
+            }
+            serde_json::Value::Object(fields) => {
+                fields.iter().for_each(|(key, item)| flatten(&format!("{name}][{key}"), item, out));
+            }
+            _ => {}
         }
+    }
+    let mut fields = Vec::new();
+    if let serde_json::Value::Object(all) = serde_json::to_value(form).unwrap() {
+        all.iter().for_each(|(key, value)| flatten(key, value, &mut fields));
     }
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app_form(original_slug, &borrowed)

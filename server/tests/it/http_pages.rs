@@ -84,7 +84,7 @@ async fn app_page_shows_the_scorecard_and_similar_apps() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("<h1>{}</h1>", first.name)));
     assert!(page.body.contains("Parents&#39; scorecard") || page.body.contains("Parents' scorecard"));
-    assert!(page.body.contains(&format!("Ages {}+", first.min_age)));
+    assert!(page.body.contains(&first.age_label()));
     let similar = app.catalog.similar(&first, 6).await.unwrap();
     let cards = page.card_slugs();
     assert_eq!(cards, similar.iter().map(|a| a.slug.clone()).collect::<Vec<_>>());

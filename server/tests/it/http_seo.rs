@@ -197,7 +197,9 @@ async fn app_pages_carry_canonical_opengraph_and_valid_json_ld() {
     }
     assert_eq!(data["offers"]["@type"], "Offer");
     assert!(data["offers"]["price"].as_str().unwrap().parse::<f64>().is_ok());
-    assert_eq!(data["contentRating"], format!("Ages {}+", first.min_age));
+    assert_eq!(data["contentRating"], first.age_label());
+    let languages: Vec<&str> = first.facts.store.languages.iter().map(|l| l.slug()).collect();
+    assert_eq!(data["inLanguage"], serde_json::json!(languages), "the languages it offers");
     if first.rating_count > 0 {
         assert_eq!(data["aggregateRating"]["ratingCount"], first.rating_count);
     }

@@ -263,7 +263,8 @@ async fn csv_import_reports_bad_rows_by_line_and_column() {
     let Some(s) = embedded().await else { return };
     let path = uploaded(&s.dir, "apps.csv");
     let mut writer = csv::Writer::from_path(&path).unwrap();
-    writer.write_record(famigo::jobs::catalog_csv::COLUMNS).unwrap();
+    let columns = famigo::jobs::catalog_csv::COLUMNS.iter().chain(famigo::jobs::catalog_csv::OPTIONAL_COLUMNS);
+    writer.write_record(columns).unwrap();
     for (i, app) in famigo::catalog::seed::generate(200, 11).enumerate() {
         let mut row = famigo::jobs::catalog_csv::to_row(&app);
         match i {

@@ -5,6 +5,7 @@
 mod common;
 
 mod account_store;
+mod app_facts;
 mod backend_errors;
 mod browse_index_coherence;
 mod catalog_conformance;

@@ -25,9 +25,9 @@ fn app(slug: &str, name: &str, description: &str, min_age: u8, categories: Vec<C
         price_cents: 0,
         categories,
         min_age,
+        max_age: None,
         learning_rating: 4,
-        content: Default::default(),
-        privacy: Default::default(),
+        facts: Default::default(),
         rating_avg: 3.0,
         rating_count: 10,
         released: NaiveDate::from_ymd_opt(2021, 5, 1).unwrap(),
@@ -44,6 +44,7 @@ fn fixtures() -> Vec<App> {
         vec![Category::Coding, Category::Games],
     );
     paid.price_cents = 499;
+    paid.facts.money.model = app::domain::PriceModel::PaidOnce;
     vec![
         paid,
         app(

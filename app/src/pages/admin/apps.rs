@@ -3,9 +3,10 @@
 //! shown beside its input (also without JavaScript: the error comes back in the URL).
 
 use super::admin_refusal;
+use super::fact_fields::{FactFields, FieldProblems};
 use crate::api::admin_apps::{admin_app_form, admin_list_apps, SaveApp};
 use crate::api::ApiError;
-use crate::domain::{page_count, AppForm, Category, FieldError, Platform, CONTENT_FIELDS, PRIVACY_FIELDS};
+use crate::domain::{page_count, AppForm, Category, FieldError, Platform};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -104,10 +105,6 @@ fn AppEditor(stored: AppForm, original_slug: String, save: ServerAction<SaveApp>
     }
 }
 
-fn error_of(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-}
-
 #[component]
 fn AppFields(
     form: AppForm,
@@ -118,15 +115,15 @@ fn AppFields(
     save: ServerAction<SaveApp>,
 ) -> impl IntoView {
     let count = errors.len();
-    let errors = std::sync::Arc::new(errors);
+    let problems = FieldProblems(std::sync::Arc::new(errors));
     let problem = {
-        let errors = errors.clone();
-        move |field: &str| {
-            error_of(&errors, field)
-                .map(|message| view! { <p class="field-error" id=format!("error-{field}") role="alert">{message}</p> })
-        }
+        let problems = problems.clone();
+        move |field: &str| problems.show(field)
     };
-    let invalid = move |field: &str| error_of(&errors, field).map(|_| "true");
+    let invalid = {
+        let problems = problems.clone();
+        move |field: &str| problems.invalid(field)
+    };
     view! {
         {failure.map(|f| view! { <p class="form-error" role="alert">{f}</p> })}
         {(count > 0).then(|| view! { <p class="form-error" role="alert">{format!("Nothing was saved: please correct the {count} marked field{}.", if count == 1 { "" } else { "s" })}</p> })}
@@ -167,20 +164,10 @@ fn AppFields(
             <label for="app-learning">"Learning (0–5)"</label>
             <input id="app-learning" name="form[learning_rating]" value=form.learning_rating.clone() inputmode="numeric" aria-invalid=invalid("learning_rating")/>
             {problem("learning_rating")}
-            <fieldset>
-                <legend>"Content, 0 (none) to 5 (a lot)"</legend>
-                {CONTENT_FIELDS.iter().map(|&(field, label)| view! {
-                    <label for=format!("app-{field}")>{label}</label>
-                    <input id=format!("app-{field}") name=format!("form[{field}]") value=form.content_value(field).to_string() inputmode="numeric" aria-invalid=invalid(field)/>
-                    {problem(field)}
-                }).collect_view()}
-            </fieldset>
-            <fieldset>
-                <legend>"What it does to a child"</legend>
-                {PRIVACY_FIELDS.iter().map(|&(field, label)| view! {
-                    <label class="check"><input type="checkbox" name=format!("form[{field}]") checked=form.privacy_ticked(field)/>{label}</label>
-                }).collect_view()}
-            </fieldset>
+            <label for="app-max-age">"Best for up to age (empty: no upper age)"</label>
+            <input id="app-max-age" name="form[max_age]" value=form.max_age.clone() inputmode="numeric" aria-invalid=invalid("max_age")/>
+            {problem("max_age")}
+            <FactFields form=form.clone() problems=problems.clone()/>
             <label for="app-released">"Released"</label>
             <input id="app-released" type="date" name="form[released]" value=form.released.clone() aria-invalid=invalid("released")/>
             {problem("released")}

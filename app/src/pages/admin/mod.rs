@@ -1,6 +1,7 @@
 //! Administrator pages: sign-in, the job dashboard, the apps, the mail outbox and review moderation.
 
 mod apps;
+mod fact_fields;
 mod jobs;
 mod mail;
 mod reviews;
