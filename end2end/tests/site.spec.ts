@@ -108,3 +108,28 @@ test('the bundle has hashed names, comes precompressed and is cacheable forever'
   const favicon = await request.get('/favicon.svg');
   expect(favicon.headers()['cache-control']).toBe('public, max-age=3600');
 });
+
+test('a parent filters no chat, no tracking and works offline, and every result says so', async ({ page, consoleErrors }) => {
+  await page.goto('/apps');
+  await waitForHydration(page);
+  const everything = await resultTotal(page);
+  await page.selectOption('#filter-chat', 'none');
+  await expect(page).toHaveURL(/chat=none/);
+  await page.check('input[name="no_tracking"]');
+  await expect(page).toHaveURL(/no_tracking=1/);
+  await page.check('input[name="offline"]');
+  await expect(page).toHaveURL(/\/apps\?chat=none&no_tracking=1&offline=1$/);
+  await expect.poll(() => resultTotal(page)).toBeLessThan(everything);
+  const total = await resultTotal(page);
+  expect(total).toBeGreaterThan(0);
+  await expect(page.locator('.chip', { hasText: 'Works offline' })).toBeVisible();
+
+  const slugs = await page.locator('.app-card').evaluateAll((cards) => cards.slice(0, 4).map((c) => c.getAttribute('data-card')));
+  for (const slug of slugs) {
+    await page.goto(`/apps/${slug}`);
+    const interaction = page.locator('[data-group="interaction"]');
+    await expect(interaction.locator('.flag-row', { hasText: 'Chat' }).first()).toContainText('No chat');
+    await expect(page.locator('.privacy-tracking')).toHaveCount(0);
+    await expect(page.locator('[data-group="store"]')).toContainText('Works offline.');
+  }
+});

@@ -1,4 +1,7 @@
-use crate::domain::{AgeBand, CatalogQuery, Category, FacetCounts, Platform, PriceFilter, SearchQuery};
+use crate::domain::{
+    Accessibility, AgeBand, CatalogQuery, Category, ChatLimit, FacetCounts, Language, Platform, PriceFilter,
+    SafetyCheck, SearchQuery, Subject,
+};
 use leptos::prelude::*;
 
 /// Where a listing's links lead: the browse page, or (given the search) the same search with
@@ -97,6 +100,20 @@ pub fn FacetPanel(
         toggle_link(h, q, "No in-app purchases", facets.no_in_app_purchases, |q| &mut q.no_in_app_purchases),
         toggle_link(h, q, "No data collection", facets.no_data_collection, |q| &mut q.no_data_collection),
     ];
+    let checks: Vec<FacetLink> = facets
+        .checks
+        .iter()
+        .map(|&(check, count)| {
+            let selected = q.requires(check);
+            FacetLink { label: check.label().into(), count, selected, href: h(q.with_check(check, !selected)) }
+        })
+        .collect();
+    let safety = safety.into_iter().chain(checks).collect();
+    let chat = value_links(h, q, &facets.chat, q.chat, ChatLimit::label, |q, v| q.chat = v);
+    let language = value_links(h, q, &facets.language, q.language, Language::label, |q, v| q.language = v);
+    let accessibility =
+        value_links(h, q, &facets.accessibility, q.accessibility, Accessibility::label, |q, v| q.accessibility = v);
+    let subject = value_links(h, q, &facets.subject, q.subject, Subject::label, |q, v| q.subject = v);
     view! {
         <aside class="facet-panel" aria-label="Refine by">
             {group("Age", "age", age)}
@@ -104,6 +121,10 @@ pub fn FacetPanel(
             {group("Category", "category", category)}
             {group("Price", "price", price)}
             {group("Safety", "safety", safety)}
+            {group("Chat", "chat", chat)}
+            {group("Subject", "subject", subject)}
+            {group("Language", "language", language)}
+            {group("Accessibility", "accessibility", accessibility)}
         </aside>
     }
 }
@@ -140,6 +161,21 @@ pub fn ActiveFilters(query: CatalogQuery, #[prop(optional)] search: Option<Searc
     }
     if let Some(n) = q.min_learning {
         chips.push((format!("Learning {n}+"), href(q.with(|q| q.min_learning = None))));
+    }
+    if let Some(chat) = q.chat {
+        chips.push((chat.label().into(), href(q.with(|q| q.chat = None))));
+    }
+    for check in SafetyCheck::from_mask(q.checks) {
+        chips.push((check.label().into(), href(q.with_check(check, false))));
+    }
+    if let Some(l) = q.language {
+        chips.push((format!("In {}", l.label()), href(q.with(|q| q.language = None))));
+    }
+    if let Some(a) = q.accessibility {
+        chips.push((a.label().into(), href(q.with(|q| q.accessibility = None))));
+    }
+    if let Some(s) = q.subject {
+        chips.push((s.label().into(), href(q.with(|q| q.subject = None))));
     }
     if chips.is_empty() {
         return None;

@@ -5,35 +5,7 @@ use super::facts::{is_app_store_id, is_asin, is_play_package, is_web_url, Conten
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Declares a small closed set of values with a URL slug and a human label, plus the bit each
-/// value occupies in a compact mask (used by stores and the browse index for fast filtering).
-macro_rules! facet_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $slug:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
-
-        $crate::domain::named::slug_methods!($name { $($variant => $slug, $label;)+ });
-
-        impl $name {
-            pub fn bit(self) -> u16 {
-                1 << (self as u16)
-            }
-
-            /// The mask with the bit of every value in `values` set.
-            pub fn mask_of(values: &[Self]) -> u16 {
-                values.iter().fold(0, |mask, v| mask | v.bit())
-            }
-
-            /// The values whose bits are set in `mask`, in declaration order.
-            pub fn from_mask(mask: u16) -> Vec<Self> {
-                Self::ALL.iter().copied().filter(|v| mask & v.bit() != 0).collect()
-            }
-        }
-    };
-}
-pub(crate) use facet_enum;
+use super::named::facet_enum;
 
 facet_enum!(
     /// Where an app runs.

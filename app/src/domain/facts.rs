@@ -7,7 +7,7 @@
 //! Every struct reads with `serde(default)`, so a record stored before a field existed (and
 //! the SQLite migration that maps the old flags) still reads.
 
-use super::app::facet_enum;
+use super::named::facet_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -448,6 +448,36 @@ pub struct AppFacts {
     pub conflicts: Vec<SourceConflict>,
 }
 
+facet_enum!(
+    /// The yes/no questions a parent can ask the catalog of an app's facts; an app passes one
+    /// when the answer is the safe one. The slug is the URL parameter (`no_tracking=1`).
+    SafetyCheck {
+        NoLocation => "no_location", "No location sharing";
+        NoTracking => "no_tracking", "No tracking";
+        NoSubscription => "no_subscription", "No subscription";
+        NoLootBoxes => "no_loot_boxes", "No loot boxes";
+        NoThirdPartyAds => "no_third_party_ads", "No third-party ads";
+        Offline => "offline", "Works offline";
+    }
+);
+
+choice_enum!(
+    /// The chat a parent allows (`chat=none` or `chat=moderated`).
+    ChatLimit {
+        None => "none", "No chat";
+        Moderated => "moderated", "No open chat";
+    }
+);
+
+impl ChatLimit {
+    pub fn allows(self, chat: Chat) -> bool {
+        match self {
+            ChatLimit::None => chat == Chat::None,
+            ChatLimit::Moderated => chat != Chat::Open,
+        }
+    }
+}
+
 /// One safety, privacy or money fact as a parent reads it: what changes are recorded and
 /// compared by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -578,6 +608,22 @@ pub fn money_line(money: &Money, price_cents: u32) -> String {
 }
 
 impl AppFacts {
+    pub fn passes(&self, check: SafetyCheck) -> bool {
+        match check {
+            SafetyCheck::NoLocation => !self.interaction.shares_location,
+            SafetyCheck::NoTracking => !self.privacy.tracks(),
+            SafetyCheck::NoSubscription => self.money.model != PriceModel::Subscription,
+            SafetyCheck::NoLootBoxes => !self.money.loot_boxes,
+            SafetyCheck::NoThirdPartyAds => !matches!(self.money.ads, Ads::ThirdParty | Ads::RewardedVideo),
+            SafetyCheck::Offline => self.store.works_offline,
+        }
+    }
+
+    /// The checks this app passes, as a mask of `SafetyCheck::bit`.
+    pub fn passed_checks(&self) -> u16 {
+        SafetyCheck::ALL.iter().filter(|c| self.passes(**c)).fold(0, |mask, c| mask | c.bit())
+    }
+
     /// The worst thing an app does to a child, for its card; None when it does none of them.
     pub fn worst_risk(&self) -> Option<&'static str> {
         let i = &self.interaction;

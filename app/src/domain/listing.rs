@@ -1,6 +1,7 @@
 //! What a catalog listing returns: one page of apps, the total, and facet counts.
 
 use super::app::{AgeBand, App, Category, Platform};
+use super::facts::{Accessibility, ChatLimit, Language, SafetyCheck, Subject};
 use super::query::{CatalogQuery, Facet, FilterFields, PriceFilter};
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +94,12 @@ pub struct FacetCounts {
     pub no_ads: u64,
     pub no_in_app_purchases: u64,
     pub no_data_collection: u64,
+    pub chat: Vec<(ChatLimit, u64)>,
+    /// Apps passing each `SafetyCheck`.
+    pub checks: Vec<(SafetyCheck, u64)>,
+    pub language: Vec<(Language, u64)>,
+    pub accessibility: Vec<(Accessibility, u64)>,
+    pub subject: Vec<(Subject, u64)>,
 }
 
 impl FacetCounts {
@@ -114,6 +121,15 @@ impl FacetCounts {
             Facet::NoInAppPurchases => self.no_in_app_purchases = first,
             Facet::NoDataCollection => self.no_data_collection = first,
             Facet::Learning => {}
+            Facet::Chat => fill(&mut self.chat, values),
+            Facet::Language => fill(&mut self.language, values),
+            Facet::Accessibility => fill(&mut self.accessibility, values),
+            Facet::Subject => fill(&mut self.subject, values),
+            check => {
+                if let Some(slot) = check.safety_check().and_then(|c| self.checks.iter_mut().find(|(v, _)| *v == c)) {
+                    slot.1 = first;
+                }
+            }
         }
     }
 
@@ -127,6 +143,11 @@ impl FacetCounts {
             no_ads: 0,
             no_in_app_purchases: 0,
             no_data_collection: 0,
+            chat: ChatLimit::ALL.iter().map(|&c| (c, 0)).collect(),
+            checks: SafetyCheck::ALL.iter().map(|&c| (c, 0)).collect(),
+            language: Language::ALL.iter().map(|&l| (l, 0)).collect(),
+            accessibility: Accessibility::ALL.iter().map(|&a| (a, 0)).collect(),
+            subject: Subject::ALL.iter().map(|&s| (s, 0)).collect(),
         }
     }
 
@@ -162,6 +183,25 @@ impl FacetCounts {
         if !app.collects_data && open(Facet::NoDataCollection) {
             self.no_data_collection += 1;
         }
+        if open(Facet::Chat) {
+            for (limit, n) in &mut self.chat {
+                *n += u64::from(limit.allows(app.chat));
+            }
+        }
+        for (check, n) in &mut self.checks {
+            if app.checks & check.bit() != 0 && open(Facet::of_check(*check)) {
+                *n += 1;
+            }
+        }
+        if open(Facet::Language) {
+            bump_bits(&mut self.language, app.languages);
+        }
+        if open(Facet::Accessibility) {
+            bump_bits(&mut self.accessibility, app.accessibility);
+        }
+        if open(Facet::Subject) {
+            bump_bits(&mut self.subject, app.subjects);
+        }
         failing == 0
     }
 
@@ -181,6 +221,11 @@ impl FacetCounts {
         self.no_ads += other.no_ads;
         self.no_in_app_purchases += other.no_in_app_purchases;
         self.no_data_collection += other.no_data_collection;
+        sum(&mut self.chat, &other.chat);
+        sum(&mut self.checks, &other.checks);
+        sum(&mut self.language, &other.language);
+        sum(&mut self.accessibility, &other.accessibility);
+        sum(&mut self.subject, &other.subject);
     }
 
     pub fn count_of<T: PartialEq + Copy>(values: &[(T, u64)], value: T) -> u64 {

@@ -25,10 +25,10 @@ pub use app::{
 pub use app_form::{AppForm, FieldError, INTERACTION_FLAGS};
 pub use facts::{
     fact_changes, fact_list, format_cents, is_app_store_id, is_asin, is_play_package, is_web_url, money_line,
-    Accessibility, Ads, AppFacts, Chat, ContentKind, ContentRatings, DataType, DataUse, EditorialReview, Fact,
-    FactChange, FactGroup, FactSource, FactSources, Interaction, Language, Learning, LegacyFlags, LinkGate, Money,
-    PriceModel, PriceRange, PrivacyLabel, Provenance, Score, SourceConflict, StoreFacts, Subject, CHANGES_SHOWN,
-    MAX_CONFLICTS, MAX_LEARN_CHARS, MAX_NOTE_CHARS,
+    Accessibility, Ads, AppFacts, Chat, ChatLimit, ContentKind, ContentRatings, DataType, DataUse, EditorialReview,
+    Fact, FactChange, FactGroup, FactSource, FactSources, Interaction, Language, Learning, LegacyFlags, LinkGate,
+    Money, PriceModel, PriceRange, PrivacyLabel, Provenance, SafetyCheck, Score, SourceConflict, StoreFacts, Subject,
+    CHANGES_SHOWN, MAX_CONFLICTS, MAX_LEARN_CHARS, MAX_NOTE_CHARS,
 };
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};

@@ -5,6 +5,7 @@
 //! both sides agree on what a URL means and a filtered list is always a shareable link.
 
 use super::app::{AgeBand, App, Category, Platform, MAX_RATING};
+use super::facts::{Accessibility, Chat, ChatLimit, Language, SafetyCheck, Subject};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u32 = 24;
@@ -83,6 +84,19 @@ pub struct CatalogQuery {
     pub no_in_app_purchases: bool,
     pub no_data_collection: bool,
     pub min_learning: Option<u8>,
+    /// The most chat allowed (`chat`).
+    #[serde(default)]
+    pub chat: Option<ChatLimit>,
+    /// The `SafetyCheck`s every app must pass, as a mask of `SafetyCheck::bit` (each is its
+    /// own URL flag: `no_tracking=1`).
+    #[serde(default)]
+    pub checks: u16,
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub accessibility: Option<Accessibility>,
+    #[serde(default)]
+    pub subject: Option<Subject>,
     pub sort: SortOrder,
     /// 1-based.
     pub page: u32,
@@ -101,6 +115,11 @@ impl Default for CatalogQuery {
             no_in_app_purchases: false,
             no_data_collection: false,
             min_learning: None,
+            chat: None,
+            checks: 0,
+            language: None,
+            accessibility: None,
+            subject: None,
             sort: SortOrder::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -187,9 +206,13 @@ impl CatalogQuery {
                     | "no_iap"
                     | "no_data"
                     | "min_learning"
+                    | "chat"
+                    | "lang"
+                    | "a11y"
+                    | "subject"
                     | "sort"
                     | "page"
-            );
+            ) || SafetyCheck::from_slug(&key).is_some();
             if !known {
                 continue;
             }
@@ -235,6 +258,35 @@ impl CatalogQuery {
                         .filter(|n| *n <= MAX_RATING)
                         .ok_or_else(|| bad(&key, value, "expected a whole number from 0 to 5"))?;
                     q.min_learning = (n > 0).then_some(n);
+                }
+                "chat" => {
+                    q.chat = Some(
+                        ChatLimit::from_slug(value).ok_or_else(|| bad(&key, value, "expected none or moderated"))?,
+                    )
+                }
+                "lang" => {
+                    q.language = Some(
+                        Language::from_slug(value)
+                            .ok_or_else(|| bad(&key, value, one_of(Language::ALL, Language::slug)))?,
+                    )
+                }
+                "a11y" => {
+                    q.accessibility = Some(
+                        Accessibility::from_slug(value)
+                            .ok_or_else(|| bad(&key, value, one_of(Accessibility::ALL, Accessibility::slug)))?,
+                    )
+                }
+                "subject" => {
+                    q.subject = Some(
+                        Subject::from_slug(value)
+                            .ok_or_else(|| bad(&key, value, one_of(Subject::ALL, Subject::slug)))?,
+                    )
+                }
+                check if SafetyCheck::from_slug(check).is_some() => {
+                    let bit = SafetyCheck::from_slug(check).map_or(0, SafetyCheck::bit);
+                    if parse_flag(&key, value)? {
+                        q.checks |= bit;
+                    }
                 }
                 "sort" => {
                     q.sort = SortOrder::ALL
@@ -287,6 +339,21 @@ impl CatalogQuery {
         if let Some(n) = self.min_learning {
             out.append_pair("min_learning", &n.to_string());
         }
+        if let Some(chat) = self.chat {
+            out.append_pair("chat", chat.slug());
+        }
+        for check in SafetyCheck::from_mask(self.checks) {
+            out.append_pair(check.slug(), "1");
+        }
+        if let Some(language) = self.language {
+            out.append_pair("lang", language.slug());
+        }
+        if let Some(feature) = self.accessibility {
+            out.append_pair("a11y", feature.slug());
+        }
+        if let Some(subject) = self.subject {
+            out.append_pair("subject", subject.slug());
+        }
         if self.sort != SortOrder::default() {
             out.append_pair("sort", self.sort.slug());
         }
@@ -336,7 +403,17 @@ impl CatalogQuery {
         self.page = self.page.clamp(1, MAX_PAGE);
         self.min_learning = self.min_learning.filter(|n| (1..=MAX_RATING).contains(n));
         self.max_price_cents = self.max_price_cents.map(|c| c.min(MAX_PRICE_CENTS));
+        self.checks &= SafetyCheck::mask_of(SafetyCheck::ALL);
         self
+    }
+
+    pub fn requires(&self, check: SafetyCheck) -> bool {
+        self.checks & check.bit() != 0
+    }
+
+    /// The same query with `check` required or not.
+    pub fn with_check(&self, check: SafetyCheck, on: bool) -> Self {
+        self.with(|q| if on { q.checks |= check.bit() } else { q.checks &= !check.bit() })
     }
 
     pub fn offset(&self) -> u64 {
@@ -374,11 +451,16 @@ impl CatalogQuery {
             Facet::NoInAppPurchases => self.no_in_app_purchases,
             Facet::NoDataCollection => self.no_data_collection,
             Facet::Learning => self.min_learning.is_some(),
+            Facet::Chat => self.chat.is_some(),
+            Facet::Language => self.language.is_some(),
+            Facet::Accessibility => self.accessibility.is_some(),
+            Facet::Subject => self.subject.is_some(),
+            check => check.safety_check().is_some_and(|c| self.requires(c)),
         }
     }
 
     /// The facets whose filter `fields` fails, as a mask of `Facet::bit`.
-    pub fn failing_facets(&self, fields: &FilterFields) -> u16 {
+    pub fn failing_facets(&self, fields: &FilterFields) -> u32 {
         Facet::ALL.iter().filter(|&&f| !self.matches_facet(f, fields)).fold(0, |mask, f| mask | f.bit())
     }
 
@@ -395,6 +477,11 @@ impl CatalogQuery {
             Facet::NoInAppPurchases => !self.no_in_app_purchases || !app.in_app_purchases,
             Facet::NoDataCollection => !self.no_data_collection || !app.collects_data,
             Facet::Learning => self.min_learning.is_none_or(|m| app.learning_rating >= m),
+            Facet::Chat => self.chat.is_none_or(|limit| limit.allows(app.chat)),
+            Facet::Language => self.language.is_none_or(|l| app.languages & l.bit() != 0),
+            Facet::Accessibility => self.accessibility.is_none_or(|a| app.accessibility & a.bit() != 0),
+            Facet::Subject => self.subject.is_none_or(|s| app.subjects & s.bit() != 0),
+            check => check.safety_check().is_none_or(|c| !self.requires(c) || app.checks & c.bit() != 0),
         }
     }
 }
@@ -411,6 +498,12 @@ pub struct FilterFields {
     pub in_app_purchases: bool,
     pub collects_data: bool,
     pub learning_rating: u8,
+    pub chat: Chat,
+    /// The `SafetyCheck`s the app passes (`AppFacts::passed_checks`).
+    pub checks: u16,
+    pub languages: u16,
+    pub accessibility: u16,
+    pub subjects: u16,
 }
 
 impl FilterFields {
@@ -424,6 +517,11 @@ impl FilterFields {
             in_app_purchases: app.privacy().in_app_purchases,
             collects_data: app.privacy().collects_data,
             learning_rating: app.learning_rating,
+            chat: app.facts.interaction.chat,
+            checks: app.facts.passed_checks(),
+            languages: Language::mask_of(&app.facts.store.languages),
+            accessibility: Accessibility::mask_of(&app.facts.store.accessibility),
+            subjects: Subject::mask_of(&app.facts.learning.subjects),
         }
     }
 }
@@ -439,11 +537,21 @@ pub enum Facet {
     NoInAppPurchases,
     NoDataCollection,
     Learning,
+    Chat,
+    NoLocation,
+    NoTracking,
+    NoSubscription,
+    NoLootBoxes,
+    NoThirdPartyAds,
+    Offline,
+    Language,
+    Accessibility,
+    Subject,
 }
 
 impl Facet {
-    pub fn bit(self) -> u16 {
-        1 << (self as u16)
+    pub fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 
     pub const ALL: &'static [Facet] = &[
@@ -455,5 +563,39 @@ impl Facet {
         Facet::NoInAppPurchases,
         Facet::NoDataCollection,
         Facet::Learning,
+        Facet::Chat,
+        Facet::NoLocation,
+        Facet::NoTracking,
+        Facet::NoSubscription,
+        Facet::NoLootBoxes,
+        Facet::NoThirdPartyAds,
+        Facet::Offline,
+        Facet::Language,
+        Facet::Accessibility,
+        Facet::Subject,
     ];
+
+    /// The yes/no check this facet filters on, for the facets that are one.
+    pub fn safety_check(self) -> Option<SafetyCheck> {
+        Some(match self {
+            Facet::NoLocation => SafetyCheck::NoLocation,
+            Facet::NoTracking => SafetyCheck::NoTracking,
+            Facet::NoSubscription => SafetyCheck::NoSubscription,
+            Facet::NoLootBoxes => SafetyCheck::NoLootBoxes,
+            Facet::NoThirdPartyAds => SafetyCheck::NoThirdPartyAds,
+            Facet::Offline => SafetyCheck::Offline,
+            _ => return None,
+        })
+    }
+
+    pub fn of_check(check: SafetyCheck) -> Facet {
+        match check {
+            SafetyCheck::NoLocation => Facet::NoLocation,
+            SafetyCheck::NoTracking => Facet::NoTracking,
+            SafetyCheck::NoSubscription => Facet::NoSubscription,
+            SafetyCheck::NoLootBoxes => Facet::NoLootBoxes,
+            SafetyCheck::NoThirdPartyAds => Facet::NoThirdPartyAds,
+            SafetyCheck::Offline => Facet::Offline,
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Filters a parent writes as words: "free reading app for 4 year olds", "toddler", "no ads",
-//! "ipad". They are read out of a search's text into its filters, so the words left are the
+//! "ipad", "no chat", "no subscription", "works offline", "in spanish". They are read out of a search's text into its filters, so the words left are the
 //! ones apps are matched on ("reading", ages 2–4, free), and the page's URL says so.
 
 use super::app::{AgeBand, Platform, MAX_AGE, MIN_AGE};
+use super::facts::{ChatLimit, Language, SafetyCheck};
 use super::query::{CatalogQuery, PriceFilter};
 use super::search::{fold, SearchQuery};
 
@@ -34,6 +35,9 @@ enum Said {
     Free,
     NoAds,
     NoInAppPurchases,
+    Chat(ChatLimit),
+    Check(SafetyCheck),
+    Language(Language),
     Filler,
 }
 
@@ -97,6 +101,48 @@ fn read_one(words: &[String]) -> Option<(Said, usize)> {
     if no && is_any(at(1), &["iap", "iaps", "purchase", "purchases"]) {
         return Some((Said::NoInAppPurchases, 2));
     }
+    // "no chat", "no open chat"
+    if no && is_any(at(1), &["chat", "chats", "chatting"]) {
+        return Some((Said::Chat(ChatLimit::None), 2));
+    }
+    if no && is_any(at(1), &["open"]) && is_any(at(2), &["chat", "chats"]) {
+        return Some((Said::Chat(ChatLimit::Moderated), 3));
+    }
+    // "no third party ads" (before "no ads" could take "no third")
+    if no && is_any(at(1), &["third"]) && is_any(at(2), &["party"]) && is_any(at(3), &["ad", "ads"]) {
+        return Some((Said::Check(SafetyCheck::NoThirdPartyAds), 4));
+    }
+    if no && is_any(at(1), &["subscription", "subscriptions"]) {
+        return Some((Said::Check(SafetyCheck::NoSubscription), 2));
+    }
+    if no && is_any(at(1), &["tracking", "trackers"]) {
+        return Some((Said::Check(SafetyCheck::NoTracking), 2));
+    }
+    if no && is_any(at(1), &["loot", "lootbox", "lootboxes"]) {
+        let n = if is_any(at(2), &["box", "boxes"]) { 3 } else { 2 };
+        return Some((Said::Check(SafetyCheck::NoLootBoxes), n));
+    }
+    if no && is_any(at(1), &["location"]) {
+        let n = if is_any(at(2), &["sharing", "tracking"]) { 3 } else { 2 };
+        return Some((Said::Check(SafetyCheck::NoLocation), n));
+    }
+    // "works offline", "offline", "no wifi", "no internet"
+    if first == "offline" {
+        return Some((Said::Check(SafetyCheck::Offline), 1));
+    }
+    if is_any(at(0), &["works", "play", "plays", "playable"]) && is_any(at(1), &["offline"]) {
+        return Some((Said::Check(SafetyCheck::Offline), 2));
+    }
+    if no && is_any(at(1), &["wifi", "internet"]) {
+        return Some((Said::Check(SafetyCheck::Offline), 2));
+    }
+    // "in spanish"
+    if first == "in" {
+        let named = at(1).and_then(|w| Language::ALL.iter().copied().find(|l| l.label().eq_ignore_ascii_case(w)));
+        if let Some(language) = named {
+            return Some((Said::Language(language), 2));
+        }
+    }
     if first == "free" {
         return Some((Said::Free, 1));
     }
@@ -143,6 +189,13 @@ fn apply(filters: &mut CatalogQuery, said: Said) {
         }
         Said::NoAds => filters.no_ads = true,
         Said::NoInAppPurchases => filters.no_in_app_purchases = true,
+        Said::Chat(limit) => {
+            filters.chat.get_or_insert(limit);
+        }
+        Said::Check(check) => filters.checks |= check.bit(),
+        Said::Language(language) => {
+            filters.language.get_or_insert(language);
+        }
         Said::Filler => {}
     }
 }

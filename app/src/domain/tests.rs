@@ -41,6 +41,11 @@ fn every_parameter_round_trips_through_the_url() {
         no_in_app_purchases: true,
         no_data_collection: true,
         min_learning: Some(3),
+        chat: Some(ChatLimit::Moderated),
+        checks: SafetyCheck::NoTracking.bit() | SafetyCheck::Offline.bit(),
+        language: Some(Language::Es),
+        accessibility: Some(Accessibility::Captions),
+        subject: Some(Subject::Math),
         sort: SortOrder::Newest,
         page: 4,
         per_page: DEFAULT_PER_PAGE,
@@ -48,7 +53,8 @@ fn every_parameter_round_trips_through_the_url() {
     let text = q.to_query_string();
     assert_eq!(
         text,
-        "age=5-7&platform=android&category=math&price=paid&max_price=4.99&no_ads=1&no_iap=1&no_data=1&min_learning=3&sort=new&page=4"
+        "age=5-7&platform=android&category=math&price=paid&max_price=4.99&no_ads=1&no_iap=1&no_data=1&min_learning=3\
+         &chat=moderated&no_tracking=1&offline=1&lang=es&a11y=captions&subject=math&sort=new&page=4"
     );
     assert_eq!(CatalogQuery::from_query_str(&text).unwrap(), q);
 }
@@ -308,6 +314,15 @@ fn filters_are_read_out_of_the_words() {
     assert_eq!(read("q=dino math"), None, "nothing to read: the search stays as it is");
     assert_eq!(read("q=100 years"), None, "not an age");
     assert_eq!(read("q=free+fall&price=free").as_deref(), Some("q=fall&price=free"));
+    assert_eq!(
+        read("q=dino games no chat no subscription works offline in spanish").as_deref(),
+        Some("q=dino+games&chat=none&no_subscription=1&offline=1&lang=es")
+    );
+    assert_eq!(
+        read("q=minecraft no open chat no loot boxes no tracking").as_deref(),
+        Some("q=minecraft&chat=moderated&no_tracking=1&no_loot_boxes=1")
+    );
+    assert_eq!(read("q=spanish lessons"), None, "a language alone is what the app teaches, not a filter");
     // Read again, a rewritten search has nothing left to read: no redirect loop.
     for qs in ["q=free reading app for 4 year olds", "q=ad free teen games"] {
         let once = SearchQuery::from_query_str(qs).unwrap().with_filters_from_words().unwrap();
@@ -388,4 +403,29 @@ fn store_ids_are_checked_per_store() {
     assert!(is_asin("B08XYZ1234") && !is_asin("B08xyz1234") && !is_asin("B08"));
     assert!(is_web_url("https://tinyowl.example/privacy") && !is_web_url("http://tinyowl.example"));
     assert!(!is_web_url("https://\"><script>.example") && !is_web_url("https://localhost"));
+}
+
+#[test]
+fn the_new_filters_name_a_bad_value() {
+    let err = CatalogQuery::from_query_str("chat=sometimes").unwrap_err();
+    assert_eq!((err.param.as_str(), err.expected.as_str()), ("chat", "expected none or moderated"));
+    assert_eq!(CatalogQuery::from_query_str("lang=klingon").unwrap_err().param, "lang");
+    assert_eq!(CatalogQuery::from_query_str("no_tracking=maybe").unwrap_err().param, "no_tracking");
+    assert_eq!(CatalogQuery::from_query_str("no_tracking=0").unwrap(), CatalogQuery::default());
+}
+
+#[test]
+fn chat_limits_and_checks_read_the_facts() {
+    let mut app = sample_app();
+    app.facts.interaction.chat = Chat::Moderated;
+    let none = CatalogQuery { chat: Some(ChatLimit::None), ..Default::default() };
+    let moderated = CatalogQuery { chat: Some(ChatLimit::Moderated), ..Default::default() };
+    assert!(!none.matches(&app) && moderated.matches(&app));
+    let offline = CatalogQuery { checks: SafetyCheck::Offline.bit(), ..Default::default() };
+    assert!(!offline.matches(&app));
+    app.facts.store.works_offline = true;
+    assert!(offline.matches(&app));
+    app.facts.privacy.data.insert(DataType::Identifiers, DataUse::Tracking);
+    let no_tracking = CatalogQuery { checks: SafetyCheck::NoTracking.bit(), ..offline.clone() };
+    assert!(!no_tracking.matches(&app), "every check must pass");
 }

@@ -1,7 +1,10 @@
 use crate::api::catalog::list_apps;
 use crate::api::ApiError;
 use crate::components::{ActiveFilters, AppGrid, Canonical, ErrorPage, FacetPanel, Pager, SocialMeta};
-use crate::domain::{AgeBand, AppPage, AppSummary, CatalogQuery, Category, Platform, PriceFilter, SortOrder};
+use crate::domain::{
+    Accessibility, AgeBand, AppPage, AppSummary, CatalogQuery, Category, ChatLimit, Language, Platform, PriceFilter,
+    SafetyCheck, SortOrder, Subject,
+};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -80,6 +83,20 @@ fn browse_title(q: &CatalogQuery) -> String {
     }
     if let Some(m) = q.min_learning {
         parts.push(format!("with learning {m}+"));
+    }
+    if let Some(s) = q.subject {
+        parts.push(format!("teaching {}", s.label().to_lowercase()));
+    }
+    if let Some(l) = q.language {
+        parts.push(format!("in {}", l.label()));
+    }
+    if let Some(a) = q.accessibility {
+        parts.push(format!("with {}", a.label()));
+    }
+    let mut safe: Vec<String> = q.chat.iter().map(|c| c.label().to_lowercase()).collect();
+    safe.extend(SafetyCheck::from_mask(q.checks).into_iter().map(|c| c.label().to_lowercase()));
+    if !safe.is_empty() {
+        parts.push(format!("· {}", safe.join(", ")));
     }
     match q.sort {
         SortOrder::TopRated => {}
@@ -237,7 +254,20 @@ pub(crate) fn FilterForm(
                 {check("no_ads", "No ads", Signal::derive(move || q.get().no_ads))}
                 {check("no_iap", "No in-app purchases", Signal::derive(move || q.get().no_in_app_purchases))}
                 {check("no_data", "No data collection", Signal::derive(move || q.get().no_data_collection))}
+                {SafetyCheck::ALL.iter().map(|&c| check(c.slug(), c.label(), Signal::derive(move || q.get().requires(c)))).collect_view()}
             </fieldset>
+            {select("chat", "Chat", "Any chat",
+                ChatLimit::ALL.iter().map(|c| (c.slug(), c.label())).collect(),
+                Signal::derive(move || q.get().chat.map(|c| c.slug())))}
+            {select("lang", "Language", "Any language",
+                Language::ALL.iter().map(|l| (l.slug(), l.label())).collect(),
+                Signal::derive(move || q.get().language.map(|l| l.slug())))}
+            {select("a11y", "Accessibility", "Any",
+                Accessibility::ALL.iter().map(|a| (a.slug(), a.label())).collect(),
+                Signal::derive(move || q.get().accessibility.map(|a| a.slug())))}
+            {select("subject", "Subject", "Any subject",
+                Subject::ALL.iter().map(|s| (s.slug(), s.label())).collect(),
+                Signal::derive(move || q.get().subject.map(|s| s.slug())))}
             {select("sort", "Sort by", SortOrder::TopRated.label(),
                 SortOrder::ALL[1..].iter().map(|s| (s.slug(), s.label())).collect(),
                 Signal::derive(move || Some(q.get().sort).filter(|s| *s != SortOrder::TopRated).map(|s| s.slug())))}

@@ -6,6 +6,14 @@
 -- checked, exactly as `AppFacts::from_legacy` maps them.
 ALTER TABLE apps ADD COLUMN max_age INTEGER;
 ALTER TABLE apps ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
+-- What the new filters read, worked out from `facts` like the four flags (FilterFields):
+-- chat as its position in domain::Chat (none 0 … open 3), the SafetyChecks passed, and the
+-- masks of languages, accessibility features and subjects.
+ALTER TABLE apps ADD COLUMN chat INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN languages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN accessibility INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN subjects INTEGER NOT NULL DEFAULT 0;
 
 UPDATE apps SET facts = json_object(
     'content', json_object(
@@ -25,6 +33,11 @@ UPDATE apps SET facts = json_object(
     'privacy', CASE WHEN collects_data != 0 THEN json_object('data', json_object('other', 'linked'))
                     ELSE json_object() END
 );
+-- The old facts share no location, track nothing (the label is unchecked), sell no
+-- subscription or loot boxes and are not known to work offline: checks 1 + 2 + 4 + 8, and 16
+-- (no third-party ads) unless the app showed ads.
+UPDATE apps SET chat = CASE WHEN open_chat != 0 THEN 3 ELSE 0 END,
+                checks = CASE WHEN ads != 0 THEN 15 ELSE 31 END;
 
 ALTER TABLE apps DROP COLUMN violence;
 ALTER TABLE apps DROP COLUMN scariness;

@@ -12,7 +12,8 @@
 
 use super::change_feed::{ChangeFeed, Changes};
 use app::domain::{
-    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, Platform, PriceFilter, SortOrder,
+    Accessibility, AgeBand, App, AppPage, CatalogQuery, Category, ChatLimit, Facet, FacetCounts, Language, Platform,
+    PriceFilter, SafetyCheck, SortOrder, Subject,
 };
 use app::ports::WarnThrottle;
 use app::ports::{Catalog, StoreError};
@@ -323,6 +324,12 @@ struct FacetBitsets {
     no_data_collection: Bits,
     /// `learning_at_least[n]`: learning rating ≥ n.
     learning_at_least: Vec<Bits>,
+    /// One set per value, in the order of each type's `ALL`.
+    chat: Vec<Bits>,
+    checks: Vec<Bits>,
+    language: Vec<Bits>,
+    accessibility: Vec<Bits>,
+    subject: Vec<Bits>,
     /// Entry positions in each sort order, indexed like `SortOrder::ALL`.
     orders: Vec<Vec<u32>>,
 }
@@ -369,6 +376,14 @@ impl FacetBitsets {
             no_in_app_purchases: bits(&|e| !e.app.privacy().in_app_purchases),
             no_data_collection: bits(&|e| !e.app.privacy().collects_data),
             learning_at_least: (0..=5u8).map(|k| bits(&|e| e.app.learning_rating >= k)).collect(),
+            chat: ChatLimit::ALL.iter().map(|l| bits(&|e| l.allows(e.app.facts.interaction.chat))).collect(),
+            checks: SafetyCheck::ALL.iter().map(|&c| bits(&|e| e.app.facts.passes(c))).collect(),
+            language: Language::ALL.iter().map(|l| bits(&|e| e.app.facts.store.languages.contains(l))).collect(),
+            accessibility: Accessibility::ALL
+                .iter()
+                .map(|a| bits(&|e| e.app.facts.store.accessibility.contains(a)))
+                .collect(),
+            subject: Subject::ALL.iter().map(|s| bits(&|e| e.app.facts.learning.subjects.contains(s))).collect(),
             orders,
             entries,
         }
@@ -401,6 +416,16 @@ impl FacetBitsets {
             Facet::NoInAppPurchases => query.no_in_app_purchases.then_some(Cow::Borrowed(&self.no_in_app_purchases)),
             Facet::NoDataCollection => query.no_data_collection.then_some(Cow::Borrowed(&self.no_data_collection)),
             Facet::Learning => query.min_learning.map(|n| Cow::Borrowed(&self.learning_at_least[n.min(5) as usize])),
+            Facet::Chat => query.chat.map(|c| Cow::Borrowed(&self.chat[Self::position(ChatLimit::ALL, c)])),
+            Facet::Language => query.language.map(|l| Cow::Borrowed(&self.language[Self::position(Language::ALL, l)])),
+            Facet::Accessibility => {
+                query.accessibility.map(|a| Cow::Borrowed(&self.accessibility[Self::position(Accessibility::ALL, a)]))
+            }
+            Facet::Subject => query.subject.map(|s| Cow::Borrowed(&self.subject[Self::position(Subject::ALL, s)])),
+            check => check
+                .safety_check()
+                .filter(|c| query.requires(*c))
+                .map(|c| Cow::Borrowed(&self.checks[Self::position(SafetyCheck::ALL, c)])),
         }
     }
 
@@ -446,6 +471,13 @@ impl FacetBitsets {
             Facet::NoDataCollection,
             &mut std::iter::once((&mut counts.no_data_collection, &self.no_data_collection)),
         );
+        counts_for(Facet::Chat, &mut counts.chat.iter_mut().map(|(_, n)| n).zip(&self.chat));
+        for ((check, n), set) in counts.checks.iter_mut().zip(&self.checks) {
+            counts_for(Facet::of_check(*check), &mut std::iter::once((n, set)));
+        }
+        counts_for(Facet::Language, &mut counts.language.iter_mut().map(|(_, n)| n).zip(&self.language));
+        counts_for(Facet::Accessibility, &mut counts.accessibility.iter_mut().map(|(_, n)| n).zip(&self.accessibility));
+        counts_for(Facet::Subject, &mut counts.subject.iter_mut().map(|(_, n)| n).zip(&self.subject));
         (apps, total, counts)
     }
 

@@ -5,14 +5,39 @@
 //! is `{platforms: "ios"}` and a multikey index serves it. Dates are BSON dates at midnight
 //! UTC. `name_key` (the lowercase name) backs the A–Z order; `age_band` (the band's slug)
 //! backs the age filter and its facet counts. `facts` is the domain's `AppFacts` as a
-//! subdocument; `privacy` holds the four flags worked out from it (`App::privacy`), which the
-//! filters and facet counts read.
+//! subdocument; `privacy` holds the four flags worked out from it (`App::privacy`) and `filters`
+//! the rest of what the filters and facet counts read (`FactFilters`).
 
-use app::domain::{App, AppFacts, Category, Platform, PrivacyFlags};
+use app::domain::{App, AppFacts, Category, Language, Platform, PrivacyFlags, SafetyCheck, Subject};
 use app::ports::{BackendError, StoreError};
 use chrono::NaiveDate;
 use mongodb::bson::{self, oid::ObjectId, DateTime, Document};
 use serde::{Deserialize, Serialize};
+
+/// The facts the new filters read, as slugs (`{"filters.checks": "no_tracking"}`,
+/// `{"filters.languages": "es"}`): what `FilterFields` holds as masks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FactFilters {
+    /// The chat's slug (`none`, `preset`, `moderated`, `open`).
+    pub chat: String,
+    pub checks: Vec<String>,
+    pub languages: Vec<String>,
+    pub accessibility: Vec<String>,
+    pub subjects: Vec<String>,
+}
+
+impl FactFilters {
+    pub fn of(facts: &AppFacts) -> FactFilters {
+        let slugs = |list: Vec<&str>| list.into_iter().map(String::from).collect::<Vec<_>>();
+        FactFilters {
+            chat: facts.interaction.chat.slug().to_string(),
+            checks: slugs(SafetyCheck::from_mask(facts.passed_checks()).into_iter().map(SafetyCheck::slug).collect()),
+            languages: slugs(facts.store.languages.iter().map(|l| Language::slug(*l)).collect()),
+            accessibility: slugs(facts.store.accessibility.iter().map(|a| a.slug()).collect()),
+            subjects: slugs(facts.learning.subjects.iter().map(|s| Subject::slug(*s)).collect()),
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppDocument {
@@ -35,6 +60,9 @@ pub struct AppDocument {
     #[serde(default)]
     pub facts: AppFacts,
     pub privacy: PrivacyFlags,
+    /// Worked out from `facts` at every write (migration 5 for apps stored before it).
+    #[serde(default)]
+    pub filters: FactFilters,
     pub rating_avg: f64,
     pub rating_count: i64,
     /// `App::rating_score`, what "top rated" sorts by; written with every app (migration 4
@@ -80,6 +108,7 @@ impl AppDocument {
             learning_rating: app.learning_rating as i32,
             facts: app.facts.clone(),
             privacy: app.privacy(),
+            filters: FactFilters::of(&app.facts),
             rating_avg: app.rating_avg as f64,
             rating_count: app.rating_count as i64,
             rating_score: app.rating_score(),

@@ -14,7 +14,8 @@
 use super::app_document::AppDocument;
 use super::{db_err, timed, READ_TIMEOUT, WRITE_TIMEOUT};
 use app::domain::{
-    AgeBand, App, AppPage, CatalogQuery, Category, Facet, FacetCounts, FactChange, Platform, PriceFilter, SortOrder,
+    Accessibility, AgeBand, App, AppPage, CatalogQuery, Category, ChatLimit, Facet, FacetCounts, FactChange, Language,
+    Platform, PriceFilter, SafetyCheck, SortOrder, Subject,
 };
 use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
@@ -205,6 +206,19 @@ fn facet_key(facet: Facet) -> &'static str {
         Facet::NoInAppPurchases => "no_iap",
         Facet::NoDataCollection => "no_data",
         Facet::Learning => "learning",
+        Facet::Chat => "chat",
+        Facet::Language => "language",
+        Facet::Accessibility => "a11y",
+        Facet::Subject => "subject",
+        check => check.safety_check().map_or("check", SafetyCheck::slug),
+    }
+}
+
+/// Where `FactFilters` keeps the chat, as the condition `limit` allows.
+fn chat_filter(limit: ChatLimit) -> Document {
+    match limit {
+        ChatLimit::None => doc! { "filters.chat": "none" },
+        ChatLimit::Moderated => doc! { "filters.chat": { "$ne": "open" } },
     }
 }
 
@@ -220,7 +234,17 @@ fn value_conditions(facet: Facet) -> Vec<Document> {
         Facet::NoInAppPurchases => vec![doc! { "$eq": ["$privacy.in_app_purchases", false] }],
         Facet::NoDataCollection => vec![doc! { "$eq": ["$privacy.collects_data", false] }],
         Facet::Learning => vec![],
+        Facet::Chat => vec![doc! { "$eq": ["$filters.chat", "none"] }, doc! { "$ne": ["$filters.chat", "open"] }],
+        Facet::Language => Language::ALL.iter().map(|l| has("$filters.languages", l.slug())).collect(),
+        Facet::Accessibility => Accessibility::ALL.iter().map(|a| has("$filters.accessibility", a.slug())).collect(),
+        Facet::Subject => Subject::ALL.iter().map(|s| has("$filters.subjects", s.slug())).collect(),
+        check => check.safety_check().map(|c| has("$filters.checks", c.slug())).into_iter().collect(),
     }
+}
+
+/// True when the array at `path` holds `slug` (an app stored without it has none).
+fn has(path: &str, slug: &str) -> Document {
+    doc! { "$in": [slug, { "$ifNull": [path, []] }] }
 }
 
 /// The query filter for `query`'s filters except `except`'s, and every word in the name or
@@ -258,6 +282,21 @@ fn filter_document(query: &CatalogQuery, words: &[String], except: Option<Facet>
     }
     if let (Some(n), true) = (query.min_learning, on(Facet::Learning)) {
         all.push(doc! { "learning_rating": { "$gte": n as i32 } });
+    }
+    if let (Some(limit), true) = (query.chat, on(Facet::Chat)) {
+        all.push(chat_filter(limit));
+    }
+    for check in SafetyCheck::ALL.iter().copied().filter(|&c| query.requires(c) && on(Facet::of_check(c))) {
+        all.push(doc! { "filters.checks": check.slug() });
+    }
+    if let (Some(l), true) = (query.language, on(Facet::Language)) {
+        all.push(doc! { "filters.languages": l.slug() });
+    }
+    if let (Some(a), true) = (query.accessibility, on(Facet::Accessibility)) {
+        all.push(doc! { "filters.accessibility": a.slug() });
+    }
+    if let (Some(s), true) = (query.subject, on(Facet::Subject)) {
+        all.push(doc! { "filters.subjects": s.slug() });
     }
     for word in words {
         let pattern = regex_escape(word);

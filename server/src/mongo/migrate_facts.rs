@@ -1,6 +1,8 @@
 //! Migration 5: the richer app record. Apps stored before it get the facts their old content
-//! scores and flags meant, and the fact history gets its index.
+//! scores and flags meant (and the `filters` worked out from them), and the fact history gets
+//! its index.
 
+use super::app_document::FactFilters;
 use super::catalog::APPS;
 use super::fact_history::FACT_CHANGES;
 use super::{timed, READ_TIMEOUT, WRITE_TIMEOUT};
@@ -39,10 +41,14 @@ pub(super) async fn bring_facts_forward(db: &Database) -> Result<(), StoreError>
                 open_chat: flag("open_chat"),
             };
             let price = number(Some(&app), "price_cents").max(0) as u32;
-            let facts = mongodb::bson::to_bson(&AppFacts::from_legacy(scores, flags, price))
-                .map_err(|e| StoreError::Backend(BackendError::other(format!("cannot encode facts: {e}"))))?;
+            let facts = AppFacts::from_legacy(scores, flags, price);
+            let encode = |value: Result<Bson, mongodb::bson::ser::Error>| {
+                value.map_err(|e| StoreError::Backend(BackendError::other(format!("cannot encode facts: {e}"))))
+            };
+            let filters = encode(mongodb::bson::to_bson(&FactFilters::of(&facts)))?;
+            let facts = encode(mongodb::bson::to_bson(&facts))?;
             let id = app.get("_id").cloned().unwrap_or(Bson::Null);
-            let update = doc! { "$set": { "facts": facts }, "$unset": { "content": "" } };
+            let update = doc! { "$set": { "facts": facts, "filters": filters }, "$unset": { "content": "" } };
             timed(WRITE_TIMEOUT, raw.update_one(doc! { "_id": id }, update)).await?;
         }
     }

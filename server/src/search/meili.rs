@@ -7,7 +7,8 @@
 //! index in one task, so searches never see it half-built.
 
 use app::domain::{
-    AgeBand, App, CatalogQuery, Facet, FacetCounts, PriceFilter, SearchQuery, SearchSort, SortOrder, SYNONYM_GROUPS,
+    AgeBand, App, CatalogQuery, Chat, ChatLimit, Facet, FacetCounts, PriceFilter, SafetyCheck, SearchQuery, SearchSort,
+    SortOrder, SYNONYM_GROUPS,
 };
 use app::ports::{BackendError, Catalog, SearchError, SearchIndex, SearchMatches};
 use async_trait::async_trait;
@@ -45,6 +46,13 @@ struct Document {
     in_app_purchases: bool,
     collects_data: bool,
     learning: u8,
+    /// The chat's slug; the checks passed, languages, accessibility features and subjects as
+    /// their slugs (`FilterFields`).
+    chat: String,
+    checks: Vec<String>,
+    languages: Vec<String>,
+    accessibility: Vec<String>,
+    subjects: Vec<String>,
     /// `App::rating_score`: what "top rated" sorts by.
     rating_score: f64,
     rating_count: u32,
@@ -69,6 +77,11 @@ impl Document {
             in_app_purchases: app.privacy().in_app_purchases,
             collects_data: app.privacy().collects_data,
             learning: app.learning_rating,
+            chat: app.facts.interaction.chat.slug().to_string(),
+            checks: SafetyCheck::from_mask(app.facts.passed_checks()).iter().map(|c| c.slug().to_string()).collect(),
+            languages: app.facts.store.languages.iter().map(|l| l.slug().to_string()).collect(),
+            accessibility: app.facts.store.accessibility.iter().map(|a| a.slug().to_string()).collect(),
+            subjects: app.facts.learning.subjects.iter().map(|s| s.slug().to_string()).collect(),
             rating_score: app.rating_score(),
             rating_count: app.rating_count,
             released: chrono::Datelike::num_days_from_ce(&app.released),
@@ -102,6 +115,11 @@ fn settings() -> Settings {
             "in_app_purchases",
             "collects_data",
             "learning",
+            "chat",
+            "checks",
+            "languages",
+            "accessibility",
+            "subjects",
         ])
         .with_sortable_attributes(["rating_score", "rating_count", "released", "name_key", "learning", "id"])
         // Sort first: an explicit order is the catalog's order among the matches; relevance
@@ -271,6 +289,23 @@ fn filter_expression(query: &CatalogQuery, except: Option<Facet>) -> String {
     if let (Some(n), true) = (query.min_learning, on(Facet::Learning)) {
         parts.push(format!("learning >= {n}"));
     }
+    match (query.chat, on(Facet::Chat)) {
+        (Some(ChatLimit::None), true) => parts.push("chat = \"none\"".into()),
+        (Some(ChatLimit::Moderated), true) => parts.push("chat != \"open\"".into()),
+        _ => {}
+    }
+    for check in SafetyCheck::ALL.iter().copied().filter(|&c| query.requires(c) && on(Facet::of_check(c))) {
+        parts.push(format!("checks = \"{}\"", check.slug()));
+    }
+    if let (Some(l), true) = (query.language, on(Facet::Language)) {
+        parts.push(format!("languages = \"{}\"", l.slug()));
+    }
+    if let (Some(a), true) = (query.accessibility, on(Facet::Accessibility)) {
+        parts.push(format!("accessibility = \"{}\"", a.slug()));
+    }
+    if let (Some(s), true) = (query.subject, on(Facet::Subject)) {
+        parts.push(format!("subjects = \"{}\"", s.slug()));
+    }
     parts.join(" AND ")
 }
 
@@ -285,6 +320,12 @@ fn facet_attribute(facet: Facet) -> Option<&'static str> {
         Facet::NoInAppPurchases => Some("in_app_purchases"),
         Facet::NoDataCollection => Some("collects_data"),
         Facet::Learning => None,
+        Facet::Chat => Some("chat"),
+        Facet::Language => Some("languages"),
+        Facet::Accessibility => Some("accessibility"),
+        Facet::Subject => Some("subjects"),
+        // Every check is a value of the one `checks` attribute.
+        _ => Some("checks"),
     }
 }
 
@@ -315,6 +356,20 @@ fn store_counts(counts: &mut FacetCounts, facet: Facet, values: &HashMap<String,
         Facet::NoInAppPurchases => counts.no_in_app_purchases = n("false"),
         Facet::NoDataCollection => counts.no_data_collection = n("false"),
         Facet::Learning => {}
+        Facet::Chat => {
+            for (limit, count) in counts.chat.iter_mut() {
+                *count = Chat::ALL.iter().filter(|c| limit.allows(**c)).map(|c| n(c.slug())).sum();
+            }
+        }
+        Facet::Language => counts.language.iter_mut().for_each(|slot| slot.1 = n(slot.0.slug())),
+        Facet::Accessibility => counts.accessibility.iter_mut().for_each(|slot| slot.1 = n(slot.0.slug())),
+        Facet::Subject => counts.subject.iter_mut().for_each(|slot| slot.1 = n(slot.0.slug())),
+        check => {
+            let check = check.safety_check();
+            if let Some(slot) = counts.checks.iter_mut().find(|slot| Some(slot.0) == check) {
+                slot.1 = n(slot.0.slug());
+            }
+        }
     }
 }
 
@@ -339,8 +394,12 @@ impl SearchIndex for MeiliSearch {
         let filters = query.filters.clone().sanitized();
         let index = self.client.index(&self.uid);
         let main_filter = filter_expression(&filters, None);
-        let open: Vec<&str> =
-            Facet::ALL.iter().filter(|&&f| !filters.constrains(f)).filter_map(|&f| facet_attribute(f)).collect();
+        let mut open: Vec<&str> = Vec::new();
+        for attr in Facet::ALL.iter().filter(|&&f| !filters.constrains(f)).filter_map(|&f| facet_attribute(f)) {
+            if !open.contains(&attr) {
+                open.push(attr);
+            }
+        }
         let constrained: Vec<(Facet, String, [&str; 1])> = Facet::ALL
             .iter()
             .filter(|&&f| filters.constrains(f))

@@ -2,8 +2,9 @@
 
 use super::db_err;
 use app::domain::{
-    fact_changes, AgeBand, App, AppFacts, AppPage, CatalogQuery, Category, Facet, FacetCounts, FactChange, FactSource,
-    Platform, PriceFilter, SortOrder,
+    fact_changes, Accessibility, AgeBand, App, AppFacts, AppPage, CatalogQuery, Category, ChatLimit, Facet,
+    FacetCounts, FactChange, FactSource, FilterFields, Language, Platform, PriceFilter, SafetyCheck, SortOrder,
+    Subject,
 };
 use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
@@ -22,12 +23,13 @@ impl SqliteCatalog {
     }
 }
 
-/// `ads` … `open_chat` are `App::privacy`, worked out from `facts` and kept as columns for the
-/// SQL filters; `facts` is the domain's JSON (migration 0006).
+/// `facts` is the domain's JSON (migration 0006); `ads` … `open_chat` (`App::privacy`) and `chat`
+/// … `subjects` (`FilterFields`) are worked out from it and kept as columns for the SQL filters.
 const COLUMNS: &str = "slug, name, name_key, developer, description, platforms, categories, \
     price_cents, min_age, max_age, age_band, learning_rating, facts, \
-    ads, in_app_purchases, collects_data, open_chat, rating_avg, rating_count, released, updated";
-const COLUMN_COUNT: usize = 21;
+    ads, in_app_purchases, collects_data, open_chat, chat, checks, languages, accessibility, subjects, \
+    rating_avg, rating_count, released, updated";
+const COLUMN_COUNT: usize = 26;
 
 fn band_index(band: AgeBand) -> i64 {
     AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as i64
@@ -130,6 +132,33 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, except: Opt
     if let (Some(n), true) = (query.min_learning, on(Facet::Learning)) {
         qb.push(" AND learning_rating >= ").push_bind(n as i64);
     }
+    if let (Some(limit), true) = (query.chat, on(Facet::Chat)) {
+        qb.push(" AND ").push(chat_condition(limit));
+    }
+    for check in SafetyCheck::ALL.iter().copied().filter(|&c| query.requires(c) && on(Facet::of_check(c))) {
+        qb.push(" AND (checks & ").push_bind(check.bit() as i64).push(") != 0");
+    }
+    if let (Some(l), true) = (query.language, on(Facet::Language)) {
+        qb.push(" AND (languages & ").push_bind(l.bit() as i64).push(") != 0");
+    }
+    if let (Some(a), true) = (query.accessibility, on(Facet::Accessibility)) {
+        qb.push(" AND (accessibility & ").push_bind(a.bit() as i64).push(") != 0");
+    }
+    if let (Some(s), true) = (query.subject, on(Facet::Subject)) {
+        qb.push(" AND (subjects & ").push_bind(s.bit() as i64).push(") != 0");
+    }
+}
+
+/// The apps `limit` allows (`chat` holds the position in `domain::Chat`: none 0 … open 3).
+fn chat_condition(limit: ChatLimit) -> &'static str {
+    match limit {
+        ChatLimit::None => "chat = 0",
+        ChatLimit::Moderated => "chat < 3",
+    }
+}
+
+fn mask_sums(column: &str, bits: impl Iterator<Item = u16>) -> Vec<String> {
+    bits.map(|bit| format!("SUM(({column} & {bit}) != 0)")).collect()
 }
 
 fn order_by(sort: SortOrder) -> &'static str {
@@ -152,6 +181,11 @@ fn facet_sums(facet: Facet) -> Vec<String> {
         Facet::NoInAppPurchases => vec!["SUM(in_app_purchases = 0)".into()],
         Facet::NoDataCollection => vec!["SUM(collects_data = 0)".into()],
         Facet::Learning => vec![],
+        Facet::Chat => ChatLimit::ALL.iter().map(|&l| format!("SUM({})", chat_condition(l))).collect(),
+        Facet::Language => mask_sums("languages", Language::ALL.iter().map(|l| l.bit())),
+        Facet::Accessibility => mask_sums("accessibility", Accessibility::ALL.iter().map(|a| a.bit())),
+        Facet::Subject => mask_sums("subjects", Subject::ALL.iter().map(|s| s.bit())),
+        check => mask_sums("checks", check.safety_check().map(SafetyCheck::bit).into_iter()),
     }
 }
 
@@ -239,6 +273,7 @@ impl Catalog for SqliteCatalog {
             let facts = serde_json::to_string(&app.facts)
                 .map_err(|e| BackendError::other(format!("cannot encode the facts of {:?}: {e}", app.slug)))?;
             let flags = app.privacy();
+            let fields = FilterFields::of(app);
             sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(&app.slug)
                 .bind(&app.name)
@@ -257,6 +292,11 @@ impl Catalog for SqliteCatalog {
                 .bind(flags.in_app_purchases as i64)
                 .bind(flags.collects_data as i64)
                 .bind(flags.open_chat as i64)
+                .bind(fields.chat as i64)
+                .bind(i64::from(fields.checks))
+                .bind(i64::from(fields.languages))
+                .bind(i64::from(fields.accessibility))
+                .bind(i64::from(fields.subjects))
                 .bind(app.rating_avg as f64)
                 .bind(app.rating_count as i64)
                 .bind(app.released.format("%Y-%m-%d").to_string())

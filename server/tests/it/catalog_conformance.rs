@@ -57,6 +57,12 @@ fn queries() -> Vec<CatalogQuery> {
         "no_data=1&min_learning=4&sort=learning",
         "platform=kindle&category=music&no_ads=1&page=2",
         "age=14-18&category=coding&price=paid&no_data=1",
+        "chat=none&no_tracking=1&offline=1",
+        "chat=moderated&age=11-13&no_loot_boxes=1&sort=new",
+        "no_subscription=1&no_third_party_ads=1&no_location=1&lang=es",
+        "lang=fr&a11y=captions&subject=math&sort=learning",
+        "subject=reading&chat=none&no_iap=1",
+        "a11y=voiceover&offline=1&page=2",
         "page=17",
         "page=500",
     ]

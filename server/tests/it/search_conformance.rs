@@ -200,7 +200,15 @@ async fn the_name_outranks_the_description(s: &Setup) {
 async fn filters_intersect_with_the_text(s: &Setup) {
     let everything: HashSet<String> = s.all("q=dino").await.into_iter().collect();
     assert!(everything.len() >= 3, "the generated catalog has dino apps: {everything:?}");
-    for filter in ["age=5-7", "platform=ios&no_ads=1", "category=math", "price=paid&min_learning=3"] {
+    for filter in [
+        "age=5-7",
+        "platform=ios&no_ads=1",
+        "category=math",
+        "price=paid&min_learning=3",
+        "chat=none&no_tracking=1",
+        "offline=1&lang=es",
+        "subject=math&a11y=captions&chat=moderated",
+    ] {
         let filtered = s.all(&format!("q=dino&{filter}")).await;
         let query = CatalogQuery::from_query_str(filter).unwrap();
         let want: HashSet<String> = s
@@ -241,6 +249,18 @@ async fn facet_counts_equal_the_filtered_hits(s: &Setup) {
         }
         let no_ads = base.replace("&no_ads=1", "");
         assert_eq!(facets.no_ads, s.search(&format!("{no_ads}&no_ads=1")).await.1, "{base}: no ads");
+        for &(limit, count) in &facets.chat {
+            assert_eq!(count, s.search(&format!("{base}&chat={}", limit.slug())).await.1, "{base}: {limit:?}");
+        }
+        for &(check, count) in &facets.checks {
+            assert_eq!(count, s.search(&format!("{base}&{}=1", check.slug())).await.1, "{base}: {check:?}");
+        }
+        for &(language, count) in &facets.language {
+            assert_eq!(count, s.search(&format!("{base}&lang={}", language.slug())).await.1, "{base}: {language:?}");
+        }
+        for &(subject, count) in &facets.subject {
+            assert_eq!(count, s.search(&format!("{base}&subject={}", subject.slug())).await.1, "{base}: {subject:?}");
+        }
     }
 }
 

@@ -115,6 +115,7 @@ pub(super) fn by_row<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'sta
 /// A segment's fast fields (every document has each one), read by row.
 pub(super) struct Columns {
     pub(super) filters: Values,
+    pub(super) fact_filters: Values,
     pub(super) learning: Values,
     pub(super) rating: Values<f64>,
     pub(super) rating_count: Values,
@@ -164,6 +165,7 @@ impl Collector for MatchCollector {
         let u = |f: Field| Ok::<_, tantivy::TantivyError>(by_row(ff.u64(self.schema.get_field_name(f))?, 0));
         let columns = Columns {
             filters: u(self.fields.filters)?,
+            fact_filters: u(self.fields.fact_filters)?,
             learning: u(self.fields.learning)?,
             rating: by_row(ff.f64(self.schema.get_field_name(self.fields.rating))?, 0.0),
             rating_count: u(self.fields.rating_count)?,
@@ -200,7 +202,7 @@ impl SegmentCollector for MatchSegment {
     type Fruit = (Vec<Hit>, FacetCounts);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let fields = unpack_filters(self.columns.filters.get_val(doc));
+        let fields = unpack_filters([self.columns.filters.get_val(doc), self.columns.fact_filters.get_val(doc)]);
         if self.facets.add_fields(&self.filters, &fields) {
             let key = self.columns.order_key(self.sort, doc, score);
             self.hits.push(Hit { key, address: DocAddress::new(self.segment, doc) });

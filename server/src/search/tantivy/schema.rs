@@ -1,7 +1,7 @@
 //! The index's schema: its fields, how an app becomes a document, and the analyzer words go
 //! through at index and query time.
 
-use app::domain::{AgeBand, App, Category, FilterFields, Platform, MAX_RATING};
+use app::domain::{Accessibility, AgeBand, App, Category, Chat, FilterFields, Language, Platform, Subject, MAX_RATING};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Score, TantivyDocument};
@@ -15,8 +15,9 @@ pub(super) const BOOSTS: [(&str, Score); 4] =
 pub(super) struct Fields {
     pub(super) slug: Field,
     pub(super) text: [Field; 4],
-    /// Every field filters and facets read, packed (`pack_filters`).
+    /// Every field filters and facets read, packed in two numbers (`pack_filters`).
     pub(super) filters: Field,
+    pub(super) fact_filters: Field,
     pub(super) learning: Field,
     pub(super) rating: Field,
     pub(super) rating_count: Field,
@@ -39,6 +40,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         slug,
         text,
         filters: b.add_u64_field("filters", FAST),
+        fact_filters: b.add_u64_field("fact_filters", FAST),
         learning: b.add_u64_field("learning", FAST),
         rating: b.add_f64_field("rating", FAST),
         rating_count: b.add_u64_field("rating_count", FAST),
@@ -50,24 +52,42 @@ pub(super) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// An app's filter fields in one number, so a match costs one read for them, not six: price in
-/// cents (bits 0–31), categories (32–43), platforms (44–51), age band (52–54), ads, in-app
-/// purchases and data collection (55–57), learning rating (58–61).
-pub(super) fn pack_filters(f: &FilterFields) -> u64 {
-    const _: () =
-        assert!(Category::ALL.len() <= 12 && Platform::ALL.len() <= 8 && AgeBand::ALL.len() <= 8 && MAX_RATING < 16);
+/// An app's filter fields in two numbers, so a match costs two reads for them, not eleven.
+/// The first: price in cents (bits 0–31), categories (32–43), platforms (44–51), age band
+/// (52–54), ads, in-app purchases and data collection (55–57), learning rating (58–61). The
+/// second: chat (bits 0–1), the checks passed (2–9), languages (10–25), accessibility
+/// (26–37), subjects (38–53).
+pub(super) fn pack_filters(f: &FilterFields) -> [u64; 2] {
+    const _: () = assert!(
+        Category::ALL.len() <= 12
+            && Platform::ALL.len() <= 8
+            && AgeBand::ALL.len() <= 8
+            && MAX_RATING < 16
+            && Chat::ALL.len() <= 4
+            && app::domain::SafetyCheck::ALL.len() <= 8
+            && Language::ALL.len() <= 16
+            && Accessibility::ALL.len() <= 12
+            && Subject::ALL.len() <= 16
+    );
     let age = AgeBand::ALL.iter().position(|b| *b == f.age_band).unwrap_or(0) as u64;
-    f.price_cents as u64
-        | (f.categories as u64 & 0xfff) << 32
-        | (f.platforms as u64 & 0xff) << 44
-        | age << 52
-        | (f.ads as u64) << 55
-        | (f.in_app_purchases as u64) << 56
-        | (f.collects_data as u64) << 57
-        | (f.learning_rating as u64 & 0xf) << 58
+    let chat = Chat::ALL.iter().position(|c| *c == f.chat).unwrap_or(0) as u64;
+    [
+        f.price_cents as u64
+            | (f.categories as u64 & 0xfff) << 32
+            | (f.platforms as u64 & 0xff) << 44
+            | age << 52
+            | (f.ads as u64) << 55
+            | (f.in_app_purchases as u64) << 56
+            | (f.collects_data as u64) << 57
+            | (f.learning_rating as u64 & 0xf) << 58,
+        chat | (f.checks as u64 & 0xff) << 2
+            | (f.languages as u64) << 10
+            | (f.accessibility as u64 & 0xfff) << 26
+            | (f.subjects as u64) << 38,
+    ]
 }
 
-pub(super) fn unpack_filters(v: u64) -> FilterFields {
+pub(super) fn unpack_filters([v, w]: [u64; 2]) -> FilterFields {
     FilterFields {
         age_band: AgeBand::ALL.get((v >> 52 & 0x7) as usize).copied().unwrap_or(AgeBand::Teen),
         platforms: (v >> 44 & 0xff) as u16,
@@ -77,6 +97,11 @@ pub(super) fn unpack_filters(v: u64) -> FilterFields {
         in_app_purchases: v >> 56 & 1 == 1,
         collects_data: v >> 57 & 1 == 1,
         learning_rating: (v >> 58 & 0xf) as u8,
+        chat: Chat::ALL.get((w & 0x3) as usize).copied().unwrap_or_default(),
+        checks: (w >> 2 & 0xff) as u16,
+        languages: (w >> 10 & 0xffff) as u16,
+        accessibility: (w >> 26 & 0xfff) as u16,
+        subjects: (w >> 38 & 0xffff) as u16,
     }
 }
 
@@ -88,7 +113,9 @@ pub(super) fn document(f: &Fields, app: &App) -> TantivyDocument {
     let labels: Vec<&str> = app.categories.iter().map(|c| c.label()).collect();
     doc.add_text(f.text[2], labels.join(" "));
     doc.add_text(f.text[3], &app.description);
-    doc.add_u64(f.filters, pack_filters(&FilterFields::of(app)));
+    let [filters, fact_filters] = pack_filters(&FilterFields::of(app));
+    doc.add_u64(f.filters, filters);
+    doc.add_u64(f.fact_filters, fact_filters);
     doc.add_u64(f.learning, app.learning_rating as u64);
     doc.add_f64(f.rating, app.rating_avg as f64);
     doc.add_u64(f.rating_count, app.rating_count as u64);
@@ -132,6 +159,11 @@ mod tests {
             in_app_purchases: false,
             collects_data: true,
             learning_rating: MAX_RATING,
+            chat: Chat::Open,
+            checks: app::domain::SafetyCheck::mask_of(app::domain::SafetyCheck::ALL),
+            languages: Language::mask_of(Language::ALL),
+            accessibility: Accessibility::mask_of(Accessibility::ALL),
+            subjects: Subject::mask_of(Subject::ALL),
         };
         let narrowest = FilterFields {
             age_band: AgeBand::Toddler,
@@ -142,6 +174,11 @@ mod tests {
             in_app_purchases: true,
             collects_data: false,
             learning_rating: 0,
+            chat: Chat::None,
+            checks: 0,
+            languages: Language::Es.bit(),
+            accessibility: 0,
+            subjects: Subject::Art.bit(),
         };
         for fields in [widest, narrowest] {
             assert_eq!(unpack_filters(pack_filters(&fields)), fields);
