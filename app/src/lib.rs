@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#2f6f5e"/>
+                <meta name="famigo-assets" content=asset_root.clone()/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos" root=asset_root.clone()/>
                 <HydrationScripts options root=asset_root/>
@@ -48,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(components::AssetRoot::of_this_page());
     // Runs only in the browser, once hydration has wired up the page; tests wait for it.
     Effect::new(move |_| {
         if let Some(body) = document().body() {

@@ -8,12 +8,14 @@ use std::sync::Arc;
 
 mod accounts;
 mod backend_error;
+mod media;
 mod reviews;
 pub use accounts::{
     AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord,
 };
 use backend_error::from_backend_error;
 pub use backend_error::{BackendError, Causes};
+pub use media::{MediaError, MediaStore, StoredImage};
 pub use reviews::{ReviewDraft, ReviewError, Reviews};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,15 +35,17 @@ pub enum StoreError {
 ///
 /// Orders are total so pages never overlap: top rated = rating score (`App::rating_score`)
 /// desc, rating count desc, slug; newest = released desc, slug; name = lowercase name, slug;
-/// learning = learning rating desc, rating score desc, slug. Facet counts follow `FacetCounts::add`.
+/// learning = learning key (`App::learning_key`) desc, rating score desc, slug. Facet counts follow `FacetCounts::add`.
 #[async_trait]
 pub trait Catalog: Send + Sync + 'static {
     /// Short name for logs and health reports ("sqlite", "mongodb").
     fn backend(&self) -> &'static str;
 
     /// Inserts or replaces apps by slug. Every app is validated first; if one is invalid,
-    /// nothing is written. Apps read back normalized (`App::normalize`).
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError>;
+    /// nothing is written. Apps read back normalized (`App::normalize`). Answers the versions
+    /// this write replaced, as the store held them (read with the write: the fact history is
+    /// worked out from them, and the layers above reuse them instead of reading again).
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError>;
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError>;
 
@@ -97,6 +101,8 @@ pub struct AppState {
     pub accounts: Arc<dyn Accounts>,
     pub reviews: Arc<dyn Reviews>,
     pub throttle: Arc<dyn Throttle>,
+    /// Uploaded icons and screenshots.
+    pub media: Arc<dyn MediaStore>,
 }
 
 /// The client's address, put into each request's extensions by the server: the peer, or

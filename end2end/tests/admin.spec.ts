@@ -108,3 +108,48 @@ test('an administrator changes a fact, marks it verified today, and the page say
   const today = new Date().toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
   await expect(page.locator('[data-group="interaction"] .fact-source')).toHaveText(`Source: Famigo's own test · checked ${today}`);
 });
+
+test('an administrator uploads an icon and a screenshot, and the app page shows them', async ({ page, consoleErrors }) => {
+  await signInAsAdmin(page);
+  await page.goto('/admin/apps');
+  const slug = await page.locator('tr[data-slug]').nth(5).getAttribute('data-slug');
+  await page.goto(`/admin/apps/${slug}/edit`);
+  await waitForHydration(page);
+  // A real PNG, drawn by the browser.
+  const png = Buffer.from(
+    await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 300;
+      canvas.height = 200;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#c2367a';
+      g.fillRect(0, 0, 300, 200);
+      g.fillStyle = '#ffffff';
+      g.fillRect(100, 50, 100, 100);
+      return canvas.toDataURL('image/png').split(',')[1];
+    }),
+    'base64',
+  );
+  const upload = async (use: string) => {
+    const form = page.locator('form.image-upload');
+    await form.locator('select[name="use"]').selectOption(use);
+    await form.locator('input[type="file"]').setInputFiles({ name: `${use}.png`, mimeType: 'image/png', buffer: png });
+    await form.locator('button').click();
+    await expect(page).toHaveURL(new RegExp(`/admin/apps/${slug}/edit#images$`));
+  };
+  await upload('icon');
+  const icon = await page.locator('.admin-images li').first().getAttribute('data-image');
+  expect(icon).toMatch(/^[0-9a-f]{32}\.webp$/);
+  await upload('screenshot');
+  const shot = await page.locator('.admin-images li').last().getAttribute('data-image');
+  expect(shot).toMatch(/^[0-9a-f]{32}\.jpg$/);
+
+  await page.goto(`/apps/${slug}`);
+  const img = page.locator('.app-head img.app-icon');
+  await expect(img).toHaveAttribute('src', `/media/${icon}`);
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(256);
+  const last = page.locator('.screenshots img').last();
+  await expect(last).toHaveAttribute('src', `/media/${shot}`);
+  await last.scrollIntoViewIfNeeded();
+  await expect.poll(() => last.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(300);
+});

@@ -8,6 +8,7 @@
 //! - `catalog/` the write path over the store: browse index, page-cache invalidation, search sync;
 //! - `sqlite/`, `mongo/`, `redis/`, `memory/`, `search/`: the adapters, one folder per
 //!   technology, one file per port;
+//! - `media/` app images: the demo catalog's generated artwork and uploads re-encoded;
 //! - `jobs/` one file per background job, and the worker; `mail.rs` delivers the outbox;
 //! - `ops/` health, readiness, metrics, the watchdog, the monitor and their alerts.
 
@@ -17,6 +18,7 @@ pub mod config;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod memory;
 pub mod mongo;
 pub mod ops;

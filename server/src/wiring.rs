@@ -29,8 +29,8 @@ use crate::sqlite::Sqlite;
 use crate::storage::{Database, Migrated};
 use anyhow::Context;
 use app::ports::{
-    Accounts, AdminToken, AppState, Catalog, JobQueue, Outbox, PageCache, Reviews, SearchIndex, StoreError, Throttle,
-    Trends,
+    Accounts, AdminToken, AppState, Catalog, JobQueue, MediaStore, Outbox, PageCache, Reviews, SearchIndex, StoreError,
+    Throttle, Trends,
 };
 use std::sync::Arc;
 use std::time::Instant;
@@ -40,6 +40,8 @@ pub struct Store {
     pub catalog: Arc<dyn Catalog>,
     pub accounts: Arc<dyn Accounts>,
     pub reviews: Arc<dyn Reviews>,
+    /// Uploaded images, in the same database: every node serves the same ones.
+    pub media: Arc<dyn MediaStore>,
     /// Where the data is, for messages: never a password.
     pub description: String,
     database: Arc<dyn Database>,
@@ -56,6 +58,7 @@ impl Store {
                     catalog: Arc::new(mongo.catalog()),
                     accounts: Arc::new(mongo.accounts()),
                     reviews: Arc::new(mongo.reviews()),
+                    media: Arc::new(mongo.media()),
                     description: format!("mongodb at {}/{}", mongo.host(), config.store.mongodb_db),
                     database: Arc::new(mongo),
                 }
@@ -66,6 +69,7 @@ impl Store {
                     catalog: Arc::new(sqlite.catalog()),
                     accounts: Arc::new(sqlite.accounts()),
                     reviews: Arc::new(sqlite.reviews()),
+                    media: Arc::new(sqlite.media()),
                     description: format!("sqlite at {}", config.data_dir.join("catalog.db").display()),
                     database: Arc::new(sqlite),
                 }
@@ -254,6 +258,7 @@ impl Backends {
             accounts: self.store.accounts.clone(),
             reviews,
             throttle: self.throttle,
+            media: self.store.media.clone(),
         };
         Ok(Site {
             state,

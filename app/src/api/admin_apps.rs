@@ -3,7 +3,7 @@
 //! search, like any other write. Every function requires an administrator's session.
 
 use super::ApiError;
-use crate::domain::{AppForm, AppPage, AppSummary};
+use crate::domain::{AppForm, AppImages, AppPage, AppSummary};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -23,16 +23,17 @@ pub async fn admin_list_apps(page: u32) -> Result<AppPage<AppSummary>, ApiError>
     Ok(state.catalog.list(&query).await?.summarized())
 }
 
-/// The form for an app: filled from the stored app, or blank for a new one (`slug` empty).
+/// The form for an app, filled from the stored app, or blank for a new one (`slug` empty); and
+/// its images, which are not on the form (they have their own upload form).
 #[server(input = Json)]
-pub async fn admin_app_form(slug: String) -> Result<AppForm, ApiError> {
+pub async fn admin_app_form(slug: String) -> Result<(AppForm, AppImages), ApiError> {
     super::auth::require_admin().await?;
     if slug.is_empty() {
-        return Ok(AppForm::new_app(chrono::Utc::now().date_naive()));
+        return Ok((AppForm::new_app(chrono::Utc::now().date_naive()), AppImages::default()));
     }
     let state = super::state()?;
     let app = state.catalog.get(&slug).await?.ok_or_else(|| ApiError::NotFound(format!("app {slug:?}")))?;
-    Ok(AppForm::from_app(&app))
+    Ok((AppForm::from_app(&app), app.facts.store.images))
 }
 
 /// Creates the app (`original_slug` empty) or saves the edits to the app `original_slug`
@@ -44,18 +45,21 @@ pub async fn save_app(original_slug: String, form: AppForm) -> Result<String, Ap
     let state = super::state()?;
     let invalid = |form: &AppForm, errors| ApiError::InvalidApp { form: Box::new(form.clone()), errors };
     let creating = original_slug.is_empty();
-    let (form, rating) = if creating {
-        (form, (0.0, 0))
+    // The stars and the images are not on the form: an edit keeps the stored ones.
+    let (form, rating, images) = if creating {
+        (form, (0.0, 0), Default::default())
     } else {
         let existing = state
             .catalog
             .get(&original_slug)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("app {original_slug:?}")))?;
-        (AppForm { slug: original_slug.clone(), ..form }, (existing.rating_avg, existing.rating_count))
+        let kept = (existing.rating_avg, existing.rating_count);
+        (AppForm { slug: original_slug.clone(), ..form }, kept, existing.facts.store.images)
     };
     let today = chrono::Utc::now().date_naive();
-    let app = form.to_app(rating, today).map_err(|errors| invalid(&form, errors))?;
+    let mut app = form.to_app(rating, today).map_err(|errors| invalid(&form, errors))?;
+    app.facts.store.images = images;
     if creating && state.catalog.get(&app.slug).await?.is_some() {
         let taken = crate::domain::FieldError {
             field: "slug".into(),

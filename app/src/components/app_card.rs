@@ -1,21 +1,6 @@
-use crate::domain::{format_rating, icon_badge, AppSummary};
+use super::app_image::AppBadge;
+use crate::domain::{format_rating, AppSummary};
 use leptos::prelude::*;
-
-/// The app's initials on a colour of its own.
-#[component]
-pub fn AppBadge(name: String, slug: String, #[prop(optional)] large: bool) -> impl IntoView {
-    let (initials, hue) = icon_badge(&name, &slug);
-    view! {
-        <span
-            class="app-badge"
-            class:app-badge-large=large
-            style=format!("--badge-hue: {hue}")
-            aria-hidden="true"
-        >
-            {initials}
-        </span>
-    }
-}
 
 #[component]
 pub fn AppCard(app: AppSummary) -> impl IntoView {
@@ -24,7 +9,7 @@ pub fn AppCard(app: AppSummary) -> impl IntoView {
     view! {
         <li class="app-card" data-card=app.slug.clone()>
             <a href=href class="app-card-link">
-                <AppBadge name=app.name.clone() slug=app.slug.clone()/>
+                <AppBadge name=app.name.clone() slug=app.slug.clone() icon=app.icon.clone()/>
                 <span class="app-card-body">
                     <span class="app-card-name">{app.name.clone()}</span>
                     <span class="app-card-dev">{app.developer.clone()}</span>

@@ -1,6 +1,7 @@
 //! Reusable views.
 
 mod app_card;
+mod app_image;
 mod facets;
 mod favorite;
 mod layout;
@@ -12,7 +13,8 @@ mod seo;
 mod status;
 mod textarea;
 
-pub use app_card::{AppBadge, AppCard, AppGrid};
+pub use app_card::{AppCard, AppGrid};
+pub use app_image::{image_src, AppBadge, AssetRoot, Screenshots};
 pub use facets::{listing_href, ActiveFilters, FacetPanel};
 pub use favorite::FavoriteButton;
 pub use layout::{SiteFooter, SiteHeader};

@@ -1,6 +1,9 @@
 //! The catalog's central record: one app or game a parent might install.
 
-use super::facts::{fact_list, money_line, AppFacts, Fact, PriceModel, MAX_CONFLICTS, MAX_LEARN_CHARS, MAX_NOTE_CHARS};
+use super::facts::{
+    fact_changes, fact_list, money_line, AppFacts, Fact, FactChange, PriceModel, MAX_CONFLICTS, MAX_LEARN_CHARS,
+    MAX_NOTE_CHARS,
+};
 use super::facts::{is_app_store_id, is_asin, is_play_package, is_web_url, ContentKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -119,6 +122,16 @@ pub fn rating_score(average: f32, count: u32) -> f64 {
         / (f64::from(count) + RATING_PRIOR_WEIGHT)
 }
 
+/// Subjects past this many do not rank an app higher for learning.
+pub const LEARNING_KEY_MAX_SUBJECTS: usize = 15;
+
+/// "Best for learning" in one number: the learning rating first, then, between apps rated
+/// alike, the one that teaches more subjects (`rating × 16 + subjects`, subjects capped at 15).
+/// SQLite's generated `learning_key` column (migration 0007) computes the same.
+pub fn learning_key(learning_rating: u8, subjects: usize) -> u16 {
+    u16::from(learning_rating) * 16 + subjects.min(LEARNING_KEY_MAX_SUBJECTS) as u16
+}
+
 /// What an app does with a child's attention and data, in four yes/no answers: worked out from
 /// its facts (`App::privacy`), never stored on their own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +177,11 @@ impl App {
         rating_score(self.rating_avg, self.rating_count)
     }
 
+    /// What "best for learning" sorts by: see `learning_key`.
+    pub fn learning_key(&self) -> u16 {
+        learning_key(self.learning_rating, self.facts.learning.subjects.len())
+    }
+
     /// Platforms and categories are sets: stores keep them sorted (declaration order) and
     /// without duplicates, so an app reads back exactly as it was normalized.
     pub fn normalize(&mut self) {
@@ -190,6 +208,18 @@ impl App {
             collects_data: facts.privacy.collects_personal_data(),
             open_chat: facts.interaction.chat == super::facts::Chat::Open,
         }
+    }
+
+    /// What changed from `before` to this version. A change is dated the day its group was
+    /// checked when this version brings a newer check than `before` had (the check found it),
+    /// else `today` (an edit without a new check).
+    pub fn fact_changes_since(&self, before: &App, today: NaiveDate) -> Vec<FactChange> {
+        let (old, new) = (&before.facts.sources, &self.facts.sources);
+        let on = |group| match (old.of(group).checked, new.of(group).checked) {
+            (was, Some(checked)) if was.is_none_or(|was| checked > was) => checked.min(today),
+            _ => today,
+        };
+        fact_changes(&before.fact_list(), &self.fact_list(), new, on)
     }
 
     /// Every safety, privacy and money fact, as `fact_changes` compares them.
@@ -293,6 +323,9 @@ impl App {
             if score.note.chars().count() > MAX_NOTE_CHARS || score.note.contains(['\n', '\r']) {
                 return fail(kind.slug(), "a note is one line of at most 200 characters");
             }
+        }
+        if let Some((field, reason)) = facts.store.images.problem() {
+            return fail(field, reason);
         }
         if let Some(url) = &facts.privacy.policy_url {
             if !is_web_url(url) {

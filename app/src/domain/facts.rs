@@ -341,6 +341,8 @@ pub struct StoreFacts {
     pub languages: Vec<Language>,
     pub accessibility: Vec<Accessibility>,
     pub works_offline: bool,
+    /// The icon and screenshots (generated for the demo catalog, or uploaded by an administrator).
+    pub images: super::media::AppImages,
 }
 
 impl StoreFacts {
@@ -557,8 +559,13 @@ pub fn fact_list(facts: &AppFacts, price_cents: u32, min_age: u8) -> Vec<Fact> {
     list
 }
 
-/// The facts that differ between two versions of an app, dated `on`.
-pub fn fact_changes(before: &[Fact], after: &[Fact], sources: &FactSources, on: NaiveDate) -> Vec<FactChange> {
+/// The facts that differ between two versions of an app, each dated `on` its group.
+pub fn fact_changes(
+    before: &[Fact],
+    after: &[Fact],
+    sources: &FactSources,
+    on: impl Fn(FactGroup) -> NaiveDate,
+) -> Vec<FactChange> {
     after
         .iter()
         .filter_map(|new| {
@@ -568,7 +575,7 @@ pub fn fact_changes(before: &[Fact], after: &[Fact], sources: &FactSources, on: 
                 label: new.label.clone(),
                 from: old.value.clone(),
                 to: new.value.clone(),
-                on,
+                on: on(new.group),
                 source: sources.of(new.group).source,
             })
         })

@@ -22,6 +22,8 @@ pub struct AppSummary {
     pub money_line: String,
     /// The worst thing the app does to a child, if any (`AppFacts::worst_risk`).
     pub worst_risk: Option<String>,
+    /// The app's icon, when it has one (else the card draws its initials).
+    pub icon: Option<super::media::Image>,
 }
 
 impl From<App> for AppSummary {
@@ -29,6 +31,7 @@ impl From<App> for AppSummary {
         let flags = app.privacy();
         let (money_line, worst_risk) = (app.money_line(), app.facts.worst_risk().map(String::from));
         AppSummary {
+            icon: app.facts.store.images.icon.clone(),
             slug: app.slug,
             name: app.name,
             developer: app.developer,

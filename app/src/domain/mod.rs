@@ -7,6 +7,7 @@ mod facts;
 mod job;
 mod listing;
 mod mail;
+mod media;
 mod named;
 mod query;
 mod review;
@@ -19,8 +20,8 @@ pub use account::{
     User, MAX_KIDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
 pub use app::{
-    format_price, format_rating, icon_badge, is_valid_slug, rating_score, AgeBand, App, AppFieldError, Category,
-    Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
+    format_price, format_rating, icon_badge, is_valid_slug, learning_key, rating_score, AgeBand, App, AppFieldError,
+    Category, Platform, PrivacyFlags, MAX_AGE, MAX_RATING, MIN_AGE, RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT,
 };
 pub use app_form::{AppForm, FieldError, INTERACTION_FLAGS};
 pub use facts::{
@@ -33,6 +34,7 @@ pub use facts::{
 pub use job::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 pub use listing::{page_count, summaries, AppDetail, AppPage, AppSummary, FacetCounts, HomeShelves};
 pub use mail::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
+pub use media::{parse_media_id, AppImages, Image, MediaFormat, MAX_SCREENSHOTS, MEDIA_DIGEST_HEX};
 pub use query::{
     CatalogQuery, Facet, FilterFields, PriceFilter, QueryError, SortOrder, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };

@@ -282,12 +282,6 @@ impl CatalogQuery {
                             .ok_or_else(|| bad(&key, value, one_of(Subject::ALL, Subject::slug)))?,
                     )
                 }
-                check if SafetyCheck::from_slug(check).is_some() => {
-                    let bit = SafetyCheck::from_slug(check).map_or(0, SafetyCheck::bit);
-                    if parse_flag(&key, value)? {
-                        q.checks |= bit;
-                    }
-                }
                 "sort" => {
                     q.sort = SortOrder::ALL
                         .iter()
@@ -302,7 +296,13 @@ impl CatalogQuery {
                         .filter(|p| (1..=MAX_PAGE).contains(p))
                         .ok_or_else(|| bad(&key, value, format!("expected a page number from 1 to {MAX_PAGE}")))?
                 }
-                _ => unreachable!("filtered by `known` above"),
+                check => {
+                    // `known` let through only the keys above and the checks' slugs.
+                    let bit = SafetyCheck::from_slug(check).map_or(0, SafetyCheck::bit);
+                    if parse_flag(&key, value)? {
+                        q.checks |= bit;
+                    }
+                }
             }
         }
         Ok(q)
@@ -526,6 +526,16 @@ impl FilterFields {
     }
 }
 
+/// Each yes/no check and the facet that filters on it (one table, read both ways).
+const CHECK_FACETS: [(SafetyCheck, Facet); 6] = [
+    (SafetyCheck::NoLocation, Facet::NoLocation),
+    (SafetyCheck::NoTracking, Facet::NoTracking),
+    (SafetyCheck::NoSubscription, Facet::NoSubscription),
+    (SafetyCheck::NoLootBoxes, Facet::NoLootBoxes),
+    (SafetyCheck::NoThirdPartyAds, Facet::NoThirdPartyAds),
+    (SafetyCheck::Offline, Facet::Offline),
+];
+
 /// The independent filter dimensions of a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Facet {
@@ -577,25 +587,10 @@ impl Facet {
 
     /// The yes/no check this facet filters on, for the facets that are one.
     pub fn safety_check(self) -> Option<SafetyCheck> {
-        Some(match self {
-            Facet::NoLocation => SafetyCheck::NoLocation,
-            Facet::NoTracking => SafetyCheck::NoTracking,
-            Facet::NoSubscription => SafetyCheck::NoSubscription,
-            Facet::NoLootBoxes => SafetyCheck::NoLootBoxes,
-            Facet::NoThirdPartyAds => SafetyCheck::NoThirdPartyAds,
-            Facet::Offline => SafetyCheck::Offline,
-            _ => return None,
-        })
+        CHECK_FACETS.iter().find(|(_, facet)| *facet == self).map(|(check, _)| *check)
     }
 
     pub fn of_check(check: SafetyCheck) -> Facet {
-        match check {
-            SafetyCheck::NoLocation => Facet::NoLocation,
-            SafetyCheck::NoTracking => Facet::NoTracking,
-            SafetyCheck::NoSubscription => Facet::NoSubscription,
-            SafetyCheck::NoLootBoxes => Facet::NoLootBoxes,
-            SafetyCheck::NoThirdPartyAds => Facet::NoThirdPartyAds,
-            SafetyCheck::Offline => Facet::Offline,
-        }
+        CHECK_FACETS.iter().find(|(c, _)| *c == check).map_or(Facet::NoLocation, |(_, facet)| *facet)
     }
 }

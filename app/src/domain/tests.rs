@@ -385,15 +385,26 @@ fn a_changed_fact_is_recorded_from_what_to_what() {
     after.facts.sources.money.source = FactSource::FamigoTest;
     after.facts.content.violence.note = "A note alone is not a change of fact.".into();
     let on = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let changes = fact_changes(&before.fact_list(), &after.fact_list(), &after.facts.sources, on);
+    let changes = after.fact_changes_since(&before, on);
     assert_eq!(changes.len(), 1, "{changes:?}");
     let change = &changes[0];
     assert_eq!(
         (change.fact.as_str(), change.from.as_str(), change.to.as_str()),
         ("money.ads", "Ads for the maker's own apps", "Third-party ads")
     );
-    assert_eq!((change.on, change.source), (on, FactSource::FamigoTest));
-    assert!(fact_changes(&after.fact_list(), &after.fact_list(), &after.facts.sources, on).is_empty());
+    assert_eq!((change.on, change.source), (on, FactSource::FamigoTest), "no new check: dated the day written");
+    assert!(after.fact_changes_since(&after, on).is_empty());
+
+    // A version that brings a newer check is dated by it: that check found the change.
+    let checked = NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
+    let mut rechecked = after.clone();
+    rechecked.facts.money.ads = Ads::None;
+    rechecked.facts.sources.money.checked = Some(checked);
+    assert_eq!(rechecked.fact_changes_since(&after, on)[0].on, checked);
+    let mut later = rechecked.clone();
+    later.facts.money.ads = Ads::RewardedVideo;
+    later.facts.sources.money.checked = NaiveDate::from_ymd_opt(2030, 1, 1);
+    assert_eq!(later.fact_changes_since(&rechecked, on)[0].on, on, "never dated after the write");
 }
 
 #[test]
@@ -428,4 +439,17 @@ fn chat_limits_and_checks_read_the_facts() {
     app.facts.privacy.data.insert(DataType::Identifiers, DataUse::Tracking);
     let no_tracking = CatalogQuery { checks: SafetyCheck::NoTracking.bit(), ..offline.clone() };
     assert!(!no_tracking.matches(&app), "every check must pass");
+}
+
+#[test]
+fn best_for_learning_ranks_the_rating_then_the_subjects() {
+    let with = |rating: u8, subjects: &[Subject]| {
+        let mut app = sample_app();
+        app.learning_rating = rating;
+        app.facts.learning.subjects = subjects.to_vec();
+        app.learning_key()
+    };
+    assert!(with(4, &[Subject::Math, Subject::Reading]) > with(4, &[Subject::Math]));
+    assert!(with(5, &[]) > with(4, Subject::ALL), "the rating comes first");
+    assert_eq!(learning_key(5, 40), learning_key(5, 15), "subjects past 15 do not count");
 }

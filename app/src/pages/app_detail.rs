@@ -1,7 +1,7 @@
 use crate::api::catalog::get_app;
 use crate::components::{
-    site_origin, AppBadge, AppGrid, Canonical, ErrorPage, FavoriteButton, ReviewResources, ReviewsSection, Scorecard,
-    SocialMeta,
+    image_src, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, FavoriteButton, ReviewResources, ReviewsSection,
+    Scorecard, Screenshots, SocialMeta,
 };
 use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
@@ -38,8 +38,14 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
     let platforms = app.platforms.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ");
     let origin = site_origin();
     let page_url = format!("{origin}/apps/{}", app.slug);
-    let image = format!("{origin}/apps/{}/icon.svg", app.slug);
-    let json_ld = structured_data(&app, &page_url, &image);
+    let absolute = |image: &crate::domain::Image| match image_src(image) {
+        src if src.starts_with("http") => src,
+        src => format!("{origin}{src}"),
+    };
+    let images = &app.facts.store.images;
+    let image = images.icon.as_ref().map_or_else(|| format!("{origin}/apps/{}/icon.svg", app.slug), absolute);
+    let screenshots: Vec<String> = images.screenshots.iter().map(absolute).collect();
+    let json_ld = structured_data(&app, &page_url, &image, &screenshots);
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=summary.clone()/>
@@ -51,7 +57,7 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
         </nav>
         <article class="app-detail" data-slug=app.slug.clone()>
             <header class="app-head">
-                <AppBadge name=app.name.clone() slug=app.slug.clone() large=true/>
+                <AppBadge name=app.name.clone() slug=app.slug.clone() icon=app.facts.store.images.icon.clone() large=true/>
                 <div>
                     <div class="app-title">
                         <h1>{app.name.clone()}</h1>
@@ -82,6 +88,7 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
                 <p>{app.description.clone()}</p>
                 <p class="dates">{format!("Released {} · Updated {}", app.released.format("%B %-d, %Y"), app.updated.format("%B %-d, %Y"))}</p>
             </section>
+            <Screenshots name=app.name.clone() screenshots=app.facts.store.images.screenshots.clone()/>
             <Scorecard app=app.clone() changes/>
             <ReviewsSection slug=app.slug.clone() name=app.name.clone() reviews/>
         </article>
@@ -98,7 +105,7 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
 
 /// schema.org `SoftwareApplication` for the app, as JSON-LD, safe inside a script element
 /// (`script_safe_json`).
-fn structured_data(app: &App, url: &str, image: &str) -> String {
+fn structured_data(app: &App, url: &str, image: &str, screenshots: &[String]) -> String {
     let mut data = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "SoftwareApplication",
@@ -115,6 +122,9 @@ fn structured_data(app: &App, url: &str, image: &str) -> String {
         "offers": offers(app),
         "isAccessibleForFree": app.price_cents == 0 && app.facts.money.model != crate::domain::PriceModel::Subscription,
     });
+    if !screenshots.is_empty() {
+        data["screenshot"] = serde_json::json!(screenshots);
+    }
     let store = &app.facts.store;
     if !store.languages.is_empty() {
         data["inLanguage"] = store.languages.iter().map(|l| l.slug()).collect::<Vec<_>>().into();

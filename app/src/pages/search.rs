@@ -157,7 +157,7 @@ fn ResultItem(hit: SearchHit) -> impl IntoView {
     let rating = format_rating(app.rating_avg);
     view! {
         <li class="search-result" data-card=app.slug.clone()>
-            <AppBadge name=app.name.clone() slug=app.slug.clone()/>
+            <AppBadge name=app.name.clone() slug=app.slug.clone() icon=app.icon.clone()/>
             <div class="search-result-body">
                 <a class="search-result-name" href=href>{marked(hit.name)}</a>
                 <span class="app-card-dev">{app.developer.clone()}</span>

@@ -188,11 +188,11 @@ impl Catalog for BrowseIndex {
         self.store.backend()
     }
 
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
-        self.store.upsert_many(apps).await?;
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError> {
+        let replaced = self.store.upsert_many(apps).await?;
         let slugs: Vec<String> = apps.iter().map(|a| a.slug.clone()).collect();
         self.wrote(&slugs, apps).await;
-        Ok(())
+        Ok(replaced)
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {
@@ -347,8 +347,8 @@ fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
         SortOrder::Name => a.name_key.cmp(&b.name_key).then_with(by_slug),
         SortOrder::Learning => b
             .app
-            .learning_rating
-            .cmp(&a.app.learning_rating)
+            .learning_key()
+            .cmp(&a.app.learning_key())
             .then(b.app.rating_score().total_cmp(&a.app.rating_score()))
             .then_with(by_slug),
     }

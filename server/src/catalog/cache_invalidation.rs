@@ -56,19 +56,17 @@ impl Catalog for CacheInvalidatingCatalog {
         self.inner.backend()
     }
 
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
-        let slugs: Vec<String> = apps.iter().map(|a| a.slug.clone()).collect();
-        let before: HashMap<String, App> =
-            self.inner.get_many(&slugs).await?.into_iter().map(|a| (a.slug.clone(), a)).collect();
-        self.inner.upsert_many(apps).await?;
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError> {
+        let replaced = self.inner.upsert_many(apps).await?;
+        let before: HashMap<&str, &App> = replaced.iter().map(|a| (a.slug.as_str(), a)).collect();
         let mut tags = BTreeSet::new();
         for app in apps {
             let mut after = app.clone();
             after.normalize();
-            tags.extend(stale_tags(before.get(&app.slug), Some(&after)));
+            tags.extend(stale_tags(before.get(app.slug.as_str()).copied(), Some(&after)));
         }
         self.invalidate(tags).await;
-        Ok(())
+        Ok(replaced)
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {

@@ -36,12 +36,12 @@ impl Catalog for SearchSyncedCatalog {
         self.inner.backend()
     }
 
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
-        self.inner.upsert_many(apps).await?;
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError> {
+        let replaced = self.inner.upsert_many(apps).await?;
         if !apps.is_empty() {
             self.index_later(apps.iter().map(|a| a.slug.clone()).collect()).await;
         }
-        Ok(())
+        Ok(replaced)
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {

@@ -4,7 +4,9 @@
 
 pub use super::seed_facts::CATALOG_DATE;
 use super::seed_facts::{facts_for, Profile};
-use app::domain::{App, Category, NewReview, Platform, RatingSummary, ReviewStatus, Role};
+use app::domain::{
+    Ads, App, Category, Chat, ContentKind, DataUse, FactGroup, NewReview, Platform, RatingSummary, ReviewStatus, Role,
+};
 use app::ports::StoreError;
 use app::ports::{Accounts, Catalog, NewUser, PasswordHash, ReviewDraft, Reviews};
 use chrono::{Duration, NaiveDate};
@@ -122,16 +124,41 @@ const STUDIO_FIRST: &[&str] = &[
     "Polar",
 ];
 const STUDIO_LAST: &[&str] = &["Studios", "Games", "Learning", "Labs", "Interactive", "Kids", "Media", "Co."];
-const HOOKS: &[&str] = &[
-    "Kids explore at their own pace, with gentle hints when they get stuck.",
-    "Short levels fit a car ride or a quiet afternoon.",
-    "Narration helps pre-readers play on their own.",
-    "Progress reports show parents what was practised.",
-    "Works offline, so it travels well.",
-    "Difficulty adapts as a child improves.",
-    "Bright, uncluttered screens keep the focus on play.",
-    "A calm soundtrack and no timers keep the pressure off.",
+/// Whether a hook is true of an app.
+type Agrees = fn(&App) -> bool;
+
+/// The description's second and third sentences, each with the facts it needs to be true.
+const HOOKS: &[(&str, Agrees)] = &[
+    ("Kids explore at their own pace, with gentle hints when they get stuck.", |_| true),
+    ("Short levels fit a car ride or a quiet afternoon.", |_| true),
+    ("Narration helps pre-readers play on their own.", |a| a.min_age <= 6),
+    ("Progress reports show parents what was practised.", |a| !a.facts.learning.subjects.is_empty()),
+    ("Works offline, so it travels well.", |a| a.facts.store.works_offline),
+    ("Difficulty adapts as a child improves.", |_| true),
+    ("Bright, uncluttered screens keep the focus on play.", |a| a.facts.money.ads == Ads::None),
+    ("A calm soundtrack and no timers keep the pressure off.", |a| {
+        let content = &a.facts.content;
+        content.get(ContentKind::Consumerism).score <= 2 && content.get(ContentKind::Scariness).score <= 2
+    }),
 ];
+
+/// Two hooks true of `app`: the drawn ones where they agree with its facts, then the next ones
+/// that do (by their order in `HOOKS`), so no description contradicts the facts beside it.
+fn hooks_for(app: &App, drawn: &[usize]) -> String {
+    let agrees = |i: &usize| (HOOKS[*i].1)(app);
+    let start = drawn.first().copied().unwrap_or(0);
+    let fallback = (0..HOOKS.len()).map(|k| (start + k) % HOOKS.len());
+    let mut chosen: Vec<usize> = drawn.iter().copied().filter(agrees).collect();
+    for i in fallback.filter(agrees) {
+        if chosen.len() == 2 {
+            break;
+        }
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen.iter().map(|i| HOOKS[*i].0).collect::<Vec<_>>().join(" ")
+}
 
 fn topic_sentence(category: Category, noun: &str) -> String {
     let noun = noun.to_lowercase();
@@ -269,8 +296,9 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
     let primary = categories[0];
     let studio =
         format!("{} {}", STUDIO_FIRST.choose(rng).unwrap_or(&"Acorn"), STUDIO_LAST.choose(rng).unwrap_or(&"Studios"));
-    let hooks: Vec<&str> = HOOKS.choose_multiple(rng, 2).copied().collect();
-    let description = format!("{} {}", topic_sentence(primary, noun), hooks.join(" "));
+    // Drawn here, before the facts, so that the rest of the catalog stays as it was.
+    let drawn_hooks: Vec<usize> = rand::seq::index::sample(rng, HOOKS.len(), 2).into_vec();
+    let topic = topic_sentence(primary, noun);
     let quality = star_average(rng);
     let profile = Profile {
         slug: &slug,
@@ -289,7 +317,7 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
         slug,
         name,
         developer: studio,
-        description,
+        description: String::new(),
         platforms,
         price_cents,
         categories,
@@ -302,11 +330,49 @@ fn generate_app(rng: &mut ChaCha8Rng, taken: &mut HashSet<String>) -> (App, Vec<
         released,
         updated,
     };
+    app.description = format!("{topic} {}", hooks_for(&app, &drawn_hooks));
     app.normalize();
+    app.facts.store.images = crate::media::artwork::images_for(&app);
     let reviews = reviews_of(&app, quality, rng);
     let rating = RatingSummary::of(reviews.iter().map(|r| r.stars));
     (app.rating_avg, app.rating_count) = (rating.average, rating.count);
     (app, reviews)
+}
+
+/// An earlier version of a demo app that a later check found changed, for about one app in
+/// twenty: ads or chat it did not have, a data type it did not link, a cheaper subscription.
+/// The change's group was checked then at a day between the release and today's check, so
+/// writing this version first and then `app` records the change on the day of `app`'s check.
+/// Picked from the slug (no draw from the catalog's random stream).
+pub fn earlier_version(app: &App) -> Option<App> {
+    let hash = xxhash_rust::xxh3::xxh3_64(format!("earlier:{}", app.slug).as_bytes());
+    if !hash.is_multiple_of(20) {
+        return None;
+    }
+    let mut earlier = app.clone();
+    let facts = &mut earlier.facts;
+    let group = if facts.money.ads != Ads::None {
+        facts.money.ads = Ads::None;
+        FactGroup::Money
+    } else if facts.interaction.chat == Chat::Moderated {
+        facts.interaction.chat = Chat::None;
+        FactGroup::Interaction
+    } else if let Some(cents) = facts.money.subscription_cents.filter(|c| *c >= 299) {
+        facts.money.subscription_cents = Some(cents - 100);
+        FactGroup::Money
+    } else if let Some(usage) = facts.privacy.data.values_mut().find(|u| **u == DataUse::Linked) {
+        *usage = DataUse::NotLinked;
+        FactGroup::Privacy
+    } else {
+        return None;
+    };
+    let checked = app.facts.sources.of(group).checked?;
+    let days = (checked - app.released).num_days();
+    if days < 60 {
+        return None;
+    }
+    facts.sources.of_mut(group).checked = Some(app.released + Duration::days(days / 2));
+    earlier.validate().is_ok().then_some(earlier)
 }
 
 /// The parents' reviews of `app`: about half the apps have none, a few have dozens (a power
@@ -394,16 +460,32 @@ pub async fn seed(catalog: &dyn Catalog, count: usize, seed: u64) -> Result<(), 
     for app in generate(count, seed) {
         batch.push(app);
         if batch.len() == BATCH {
-            catalog.upsert_many(&batch).await?;
+            write_apps(catalog, &batch).await?;
             bar.inc(batch.len() as u64);
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        catalog.upsert_many(&batch).await?;
+        write_apps(catalog, &batch).await?;
         bar.inc(batch.len() as u64);
     }
     bar.finish_and_clear();
+    Ok(())
+}
+
+/// Writes a batch of demo apps, the earlier version of each that has one first (for apps not
+/// stored yet), so that their history holds what the later checks found.
+async fn write_apps(catalog: &dyn Catalog, apps: &[App]) -> Result<(), StoreError> {
+    let earlier: Vec<App> = apps.iter().filter_map(earlier_version).collect();
+    if !earlier.is_empty() {
+        let slugs: Vec<String> = earlier.iter().map(|a| a.slug.clone()).collect();
+        let stored: HashSet<String> = catalog.get_many(&slugs).await?.into_iter().map(|a| a.slug).collect();
+        let new: Vec<App> = earlier.into_iter().filter(|a| !stored.contains(&a.slug)).collect();
+        if !new.is_empty() {
+            catalog.upsert_many(&new).await?;
+        }
+    }
+    catalog.upsert_many(apps).await?;
     Ok(())
 }
 
@@ -462,7 +544,7 @@ async fn write_batch(
     drafts: &[ReviewDraft],
 ) -> anyhow::Result<usize> {
     if !apps.is_empty() {
-        catalog.upsert_many(apps).await?;
+        write_apps(catalog, apps).await?;
     }
     Ok(reviews.put_reviews(drafts).await?)
 }
@@ -494,7 +576,7 @@ async fn seed_reviewers(accounts: &dyn Accounts) -> anyhow::Result<Vec<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::{Ads, Chat, FactSource, PriceModel};
+    use app::domain::{FactSource, PriceModel};
 
     #[test]
     fn same_seed_same_catalog_and_every_app_is_valid() {
@@ -602,5 +684,41 @@ mod tests {
         assert!((10..200).contains(&disputed), "a few apps have sources that disagree: {disputed}");
         let reviewed = share_of(&apps.iter().collect::<Vec<_>>(), |a| a.facts.review.is_some());
         assert!((0.3..0.5).contains(&reviewed), "Famigo reviewed some: {reviewed}");
+    }
+
+    #[test]
+    fn descriptions_agree_with_the_facts_beside_them() {
+        let apps: Vec<App> = generate(3_000, 13).collect();
+        let mut seen = HashSet::new();
+        for app in &apps {
+            let (d, facts) = (&app.description, &app.facts);
+            let hooks: Vec<&str> = HOOKS.iter().map(|(h, _)| *h).filter(|h| d.contains(h)).collect();
+            assert_eq!(hooks.len(), 2, "{}: {d}", app.slug);
+            seen.extend(hooks);
+            assert!(!d.contains("Works offline") || facts.store.works_offline, "{}: {d}", app.slug);
+            let consumerism = facts.content.get(ContentKind::Consumerism);
+            assert!(!d.contains("no timers") || !consumerism.note.contains("Timers"), "{}: {d}", app.slug);
+            assert!(!d.contains("uncluttered") || facts.money.ads == Ads::None, "{}: {d}", app.slug);
+            assert!(!d.contains("pre-readers") || app.min_age <= 6, "{}: {d}", app.slug);
+        }
+        assert_eq!(seen.len(), HOOKS.len(), "every hook is used somewhere");
+    }
+
+    #[test]
+    fn some_apps_have_an_earlier_version_that_a_later_check_found_changed() {
+        let apps: Vec<App> = generate(2_000, 17).collect();
+        let mut found = 0;
+        for app in &apps {
+            let Some(earlier) = earlier_version(app) else { continue };
+            found += 1;
+            earlier.validate().unwrap_or_else(|e| panic!("{}: {e}", app.slug));
+            let changes = app.fact_changes_since(&earlier, CATALOG_DATE + Duration::days(30));
+            assert_eq!(changes.len(), 1, "{}: one fact changed: {changes:?}", app.slug);
+            let change = &changes[0];
+            assert!(change.on <= CATALOG_DATE && change.on > app.released, "{}: {}", app.slug, change.on);
+            let group = app.fact_list().into_iter().find(|f| f.key == change.fact).unwrap().group;
+            assert_eq!(Some(change.on), app.facts.sources.of(group).checked, "dated by the check that found it");
+        }
+        assert!((30..200).contains(&found), "about one app in twenty: {found}");
     }
 }

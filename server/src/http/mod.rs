@@ -2,6 +2,7 @@
 
 mod client_ip;
 mod legacy_redirect;
+pub mod media;
 pub mod page_cache;
 mod request_id;
 mod same_origin;
@@ -61,6 +62,7 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
         .route("/feeds/new.atom", get(seo::feed_new))
         .route("/feeds/ages/{file}", get(seo::feed_age))
         .route("/apps/{slug}/icon.svg", get(seo::app_icon))
+        .route("/media/{name}", get(media::serve_image))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Every route so far (pages, server functions, feeds): a form-sized body, and a bound
         // on the whole request so a client that stalls mid-body is cut off.
@@ -74,6 +76,11 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
                     .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES))
                     .layer(axum::Extension(uploads::UploadDir(web.upload_dir.clone()))),
             ),
+        )
+        .route(
+            "/admin/apps/{slug}/images",
+            axum::routing::post(media::change_images)
+                .layer(axum::extract::DefaultBodyLimit::max(media::MAX_IMAGE_REQUEST_BYTES)),
         )
         // Files from the built site (precompressed br/gzip when accepted), else the 404 page.
         .fallback(

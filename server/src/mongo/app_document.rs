@@ -56,6 +56,10 @@ pub struct AppDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<i32>,
     pub learning_rating: i32,
+    /// `App::learning_key`, what "best for learning" sorts by; written with every app
+    /// (migration 6 filled it in for apps stored before).
+    #[serde(default)]
+    pub learning_key: i32,
     /// Absent only in documents stored before migration 5, which fills it in.
     #[serde(default)]
     pub facts: AppFacts,
@@ -106,6 +110,7 @@ impl AppDocument {
             age_band: app.age_band().slug().to_string(),
             max_age: app.max_age.map(i32::from),
             learning_rating: app.learning_rating as i32,
+            learning_key: i32::from(app.learning_key()),
             facts: app.facts.clone(),
             privacy: app.privacy(),
             filters: FactFilters::of(&app.facts),
@@ -178,6 +183,7 @@ mod tests {
             "min_age",
             "age_band",
             "learning_rating",
+            "learning_key",
             "rating_avg",
             "rating_count",
             "rating_score",

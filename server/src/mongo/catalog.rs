@@ -153,7 +153,58 @@ pub(super) async fn add_rating_scores(db: &Database) -> Result<(), StoreError> {
 /// order (alone and after the age filter, the site's main filter); and the similar-apps lookup
 /// (category, then youngest age).
 pub fn indexes() -> Vec<IndexModel> {
-    first_indexes().into_iter().filter(|index| !sorts_by_average(&index.keys)).chain(score_indexes()).collect()
+    first_indexes()
+        .into_iter()
+        .chain(score_indexes())
+        .filter(|index| !sorts_by_average(&index.keys) && !sorts_by_learning_rating(&index.keys))
+        .chain(learning_indexes())
+        .collect()
+}
+
+/// Migration 6: `learning_key` on every app stored without one (a page at a time, as
+/// migration 4), then the "best for learning" order by it in place of migration 4's.
+pub(super) async fn add_learning_keys(db: &Database) -> Result<(), StoreError> {
+    let apps: Collection<AppDocument> = db.collection(APPS);
+    let raw: Collection<Document> = db.collection(APPS);
+    loop {
+        let find = raw
+            .find(doc! { "learning_key": { "$exists": false } })
+            .projection(doc! { "learning_rating": 1, "facts": 1 })
+            .limit(500);
+        let page: Vec<Document> = timed(READ_TIMEOUT, async { find.await?.try_collect().await }).await?;
+        if page.is_empty() {
+            break;
+        }
+        for app in page {
+            let rating = app.get("learning_rating").and_then(as_count).unwrap_or(0).min(u8::MAX as u64) as u8;
+            let subjects = app
+                .get_document("facts")
+                .and_then(|f| f.get_document("learning"))
+                .and_then(|l| l.get_array("subjects"))
+                .map_or(0, |s| s.len());
+            let key = i32::from(app::domain::learning_key(rating, subjects));
+            let id = app.get("_id").cloned().unwrap_or(Bson::Null);
+            timed(WRITE_TIMEOUT, raw.update_one(doc! { "_id": id }, doc! { "$set": { "learning_key": key } })).await?;
+        }
+    }
+    timed(WRITE_TIMEOUT, apps.create_indexes(learning_indexes())).await?;
+    let listed: Vec<IndexModel> = timed(READ_TIMEOUT, async { apps.list_indexes().await?.try_collect().await }).await?;
+    for index in listed.into_iter().filter(|index| sorts_by_learning_rating(&index.keys)) {
+        let Some(name) = index.options.and_then(|options| options.name) else { continue };
+        if let Err(e) = timed(WRITE_TIMEOUT, apps.drop_index(name.as_str())).await {
+            tracing::info!("index {name} not dropped: {}", app::ports::Causes(&e));
+        }
+    }
+    Ok(())
+}
+
+fn learning_indexes() -> Vec<IndexModel> {
+    vec![IndexModel::builder().keys(doc! { "learning_key": -1, "rating_score": -1, "slug": 1 }).build()]
+}
+
+/// An index of migration 4 that migration 6 replaces.
+fn sorts_by_learning_rating(keys: &Document) -> bool {
+    keys.keys().next().is_some_and(|k| k == "learning_rating")
 }
 
 /// Migration 1 as it shipped: the orders then sorted by the plain average.
@@ -329,7 +380,7 @@ fn sort_document(sort: SortOrder) -> Document {
         SortOrder::TopRated => doc! { "rating_score": -1, "rating_count": -1, "slug": 1 },
         SortOrder::Newest => doc! { "released": -1, "slug": 1 },
         SortOrder::Name => doc! { "name_key": 1, "slug": 1 },
-        SortOrder::Learning => doc! { "learning_rating": -1, "rating_score": -1, "slug": 1 },
+        SortOrder::Learning => doc! { "learning_key": -1, "rating_score": -1, "slug": 1 },
     }
 }
 
@@ -344,7 +395,7 @@ impl Catalog for MongoCatalog {
         "mongodb"
     }
 
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError> {
         let mut documents = Vec::with_capacity(apps.len());
         let mut normalized = Vec::with_capacity(apps.len());
         for app in apps {
@@ -377,7 +428,7 @@ impl Catalog for MongoCatalog {
             let reply = timed(WRITE_TIMEOUT, self.db.run_command(command)).await?;
             write_reply_errors(&reply)?;
         }
-        Ok(())
+        Ok(before)
     }
 
     async fn get(&self, slug: &str) -> Result<Option<App>, StoreError> {

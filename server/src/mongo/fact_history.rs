@@ -7,7 +7,7 @@
 //! successful write of the same fact corrects with its own entry.
 
 use super::{timed, READ_TIMEOUT, WRITE_TIMEOUT};
-use app::domain::{fact_changes, App, FactChange, FactSource};
+use app::domain::{App, FactChange, FactSource};
 use app::ports::{BackendError, StoreError};
 use futures::TryStreamExt;
 use mongodb::bson::{doc, Bson, Document};
@@ -35,11 +35,12 @@ fn change_document(slug: &str, change: &FactChange, at: i64) -> Document {
 pub(super) async fn record(db: &Database, before: &[App], apps: &[App]) -> Result<(), StoreError> {
     let now = chrono::Utc::now();
     let (today, at) = (now.date_naive(), now.timestamp_micros());
+    let replaced: std::collections::HashMap<&str, &App> = before.iter().map(|a| (a.slug.as_str(), a)).collect();
     let changes: Vec<Document> = apps
         .iter()
-        .filter_map(|app| Some((app, before.iter().find(|old| old.slug == app.slug)?)))
+        .filter_map(|app| Some((app, *replaced.get(app.slug.as_str())?)))
         .flat_map(|(app, old)| {
-            fact_changes(&old.fact_list(), &app.fact_list(), &app.facts.sources, today)
+            app.fact_changes_since(old, today)
                 .into_iter()
                 .map(|change| change_document(&app.slug, &change, at))
                 .collect::<Vec<_>>()

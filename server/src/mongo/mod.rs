@@ -10,6 +10,7 @@ pub mod app_document;
 mod calls;
 pub mod catalog;
 mod fact_history;
+pub mod media;
 mod migrate_facts;
 pub mod reviews;
 
@@ -89,6 +90,11 @@ impl Mongo {
         MongoReviews::new(&self.db)
     }
 
+    /// Uploaded images (no index beyond `_id`).
+    pub fn media(&self) -> media::MongoMedia {
+        media::MongoMedia::new(&self.db)
+    }
+
     /// Ends the driver's sessions and connections.
     pub async fn close(&self) {
         self.client.clone().shutdown().await;
@@ -135,6 +141,7 @@ impl Mongo {
             3 => reviews::create_indexes(&self.db).await,
             4 => catalog::add_rating_scores(&self.db).await,
             5 => migrate_facts::bring_facts_forward(&self.db).await,
+            6 => catalog::add_learning_keys(&self.db).await,
             other => Err(StoreError::Backend(BackendError::other(format!("no migration {other}")))),
         }
     }
@@ -142,8 +149,14 @@ impl Mongo {
 
 /// Every migration, in order. Add a line (and a branch in `apply`) to change the schema; never
 /// edit one that has shipped.
-const MIGRATION_NAMES: &[(i64, &str)] =
-    &[(1, "apps indexes"), (2, "accounts indexes"), (3, "reviews indexes"), (4, "rating score"), (5, "app facts")];
+const MIGRATION_NAMES: &[(i64, &str)] = &[
+    (1, "apps indexes"),
+    (2, "accounts indexes"),
+    (3, "reviews indexes"),
+    (4, "rating score"),
+    (5, "app facts"),
+    (6, "learning key"),
+];
 
 #[async_trait::async_trait]
 impl crate::storage::Database for Mongo {

@@ -46,6 +46,8 @@ struct Document {
     in_app_purchases: bool,
     collects_data: bool,
     learning: u8,
+    /// `App::learning_key`: what "best for learning" sorts by.
+    learning_key: u16,
     /// The chat's slug; the checks passed, languages, accessibility features and subjects as
     /// their slugs (`FilterFields`).
     chat: String,
@@ -77,6 +79,7 @@ impl Document {
             in_app_purchases: app.privacy().in_app_purchases,
             collects_data: app.privacy().collects_data,
             learning: app.learning_rating,
+            learning_key: app.learning_key(),
             chat: app.facts.interaction.chat.slug().to_string(),
             checks: SafetyCheck::from_mask(app.facts.passed_checks()).iter().map(|c| c.slug().to_string()).collect(),
             languages: app.facts.store.languages.iter().map(|l| l.slug().to_string()).collect(),
@@ -89,6 +92,9 @@ impl Document {
         }
     }
 }
+
+/// The fields each change of the document added last: an index without one is rebuilt.
+const NEWEST_FIELDS: [&str; 3] = ["rating_score", "chat", "learning_key"];
 
 #[derive(Deserialize)]
 struct Id {
@@ -121,7 +127,7 @@ fn settings() -> Settings {
             "accessibility",
             "subjects",
         ])
-        .with_sortable_attributes(["rating_score", "rating_count", "released", "name_key", "learning", "id"])
+        .with_sortable_attributes(["rating_score", "rating_count", "released", "name_key", "learning_key", "id"])
         // Sort first: an explicit order is the catalog's order among the matches; relevance
         // (no sort given) then ranks by the text rules and breaks ties by rating.
         .with_ranking_rules([
@@ -379,7 +385,7 @@ fn sort_keys(sort: SearchSort) -> &'static [&'static str] {
         SearchSort::By(SortOrder::TopRated) => &["rating_score:desc", "rating_count:desc", "id:asc"],
         SearchSort::By(SortOrder::Newest) => &["released:desc", "id:asc"],
         SearchSort::By(SortOrder::Name) => &["name_key:asc", "id:asc"],
-        SearchSort::By(SortOrder::Learning) => &["learning:desc", "rating_score:desc", "id:asc"],
+        SearchSort::By(SortOrder::Learning) => &["learning_key:desc", "rating_score:desc", "id:asc"],
     }
 }
 
@@ -547,16 +553,17 @@ impl SearchIndex for MeiliSearch {
         within(SEARCH_TIMEOUT, self.client.health()).await.map(drop)
     }
 
-    /// Documents written before `rating_score` existed lack it (and sort last by it).
+    /// Documents written before one of `NEWEST_FIELDS` existed lack it (and filter or sort
+    /// wrongly by it).
     async fn outdated(&self) -> Result<bool, SearchError> {
         self.ready().await?;
         let index = self.client.index(&self.uid);
         let mut query = meilisearch_sdk::documents::DocumentsQuery::new(&index);
-        query.with_limit(1).with_fields(["rating_score"]);
+        query.with_limit(1).with_fields(NEWEST_FIELDS);
         let first =
             within(SEARCH_TIMEOUT, index.get_documents_with::<serde_json::Map<String, serde_json::Value>>(&query))
                 .await?;
-        Ok(first.results.first().is_some_and(|document| !document.contains_key("rating_score")))
+        Ok(first.results.first().is_some_and(|document| NEWEST_FIELDS.iter().any(|f| !document.contains_key(*f))))
     }
 }
 

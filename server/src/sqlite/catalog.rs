@@ -2,15 +2,15 @@
 
 use super::db_err;
 use app::domain::{
-    fact_changes, Accessibility, AgeBand, App, AppFacts, AppPage, CatalogQuery, Category, ChatLimit, Facet,
-    FacetCounts, FactChange, FactSource, FilterFields, Language, Platform, PriceFilter, SafetyCheck, SortOrder,
-    Subject,
+    Accessibility, AgeBand, App, AppFacts, AppPage, CatalogQuery, Category, ChatLimit, Facet, FacetCounts, FactChange,
+    FactSource, FilterFields, Language, Platform, PriceFilter, SafetyCheck, SortOrder, Subject,
 };
 use app::ports::{BackendError, Catalog, StoreError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
+use std::collections::HashMap;
 
 pub struct SqliteCatalog {
     pool: SqlitePool,
@@ -166,7 +166,7 @@ fn order_by(sort: SortOrder) -> &'static str {
         SortOrder::TopRated => " ORDER BY rating_score DESC, rating_count DESC, slug",
         SortOrder::Newest => " ORDER BY released DESC, slug",
         SortOrder::Name => " ORDER BY name_key, slug",
-        SortOrder::Learning => " ORDER BY learning_rating DESC, rating_score DESC, slug",
+        SortOrder::Learning => " ORDER BY learning_key DESC, rating_score DESC, slug",
     }
 }
 
@@ -257,13 +257,14 @@ impl Catalog for SqliteCatalog {
         "sqlite"
     }
 
-    async fn upsert_many(&self, apps: &[App]) -> Result<(), StoreError> {
+    async fn upsert_many(&self, apps: &[App]) -> Result<Vec<App>, StoreError> {
         for app in apps {
             app.validate().map_err(|source| StoreError::Invalid { slug: app.slug.clone(), source })?;
         }
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let slugs: Vec<&str> = apps.iter().map(|a| a.slug.as_str()).collect();
         let before = stored_apps(&mut tx, &slugs).await?;
+        let replaced: HashMap<&str, &App> = before.iter().map(|a| (a.slug.as_str(), a)).collect();
         let today = chrono::Utc::now().date_naive();
         let sql = format!("INSERT OR REPLACE INTO apps ({COLUMNS}) VALUES ({})", vec!["?"; COLUMN_COUNT].join(", "));
         for app in apps {
@@ -304,8 +305,8 @@ impl Catalog for SqliteCatalog {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            let Some(old) = before.iter().find(|old| old.slug == app.slug) else { continue };
-            for change in fact_changes(&old.fact_list(), &app.fact_list(), &app.facts.sources, today) {
+            let Some(old) = replaced.get(app.slug.as_str()) else { continue };
+            for change in app.fact_changes_since(old, today) {
                 sqlx::query(
                     "INSERT INTO app_fact_changes (slug, fact, label, from_value, to_value, changed_on, source) \
                      VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -322,7 +323,8 @@ impl Catalog for SqliteCatalog {
                 .map_err(db_err)?;
             }
         }
-        tx.commit().await.map_err(|e| db_err(e).into())
+        tx.commit().await.map_err(db_err)?;
+        Ok(before)
     }
 
     async fn fact_history(&self, slug: &str) -> Result<Vec<FactChange>, StoreError> {

@@ -1,10 +1,11 @@
 //! The embedded stores: SQLite files under `DATA_DIR`, each in WAL mode. `catalog.db` holds the
-//! catalog, accounts and reviews (one pool, migrations under `migrations/sqlite`); the job queue,
+//! catalog, accounts, reviews and uploaded images (one pool, migrations under `migrations/sqlite`); the job queue,
 //! mail outbox, sessions and trends each have a file of their own, so a busy queue never waits
 //! behind a catalog write.
 
 pub mod accounts;
 pub mod catalog;
+pub mod media;
 pub mod outbox;
 mod pool;
 pub mod queue;
@@ -16,6 +17,7 @@ use crate::storage::Migrated;
 use accounts::SqliteAccounts;
 use app::ports::StoreError;
 use catalog::SqliteCatalog;
+use media::SqliteMedia;
 pub(crate) use pool::db_err;
 pub use pool::open_pool;
 use reviews::SqliteReviews;
@@ -44,6 +46,11 @@ impl Sqlite {
     /// The accounts kept in this database (migrations `0002_accounts`, `0004_digest_preference`).
     pub fn accounts(&self) -> SqliteAccounts {
         SqliteAccounts::new(self.pool.clone())
+    }
+
+    /// Uploaded images (migration `0008_media`).
+    pub fn media(&self) -> SqliteMedia {
+        SqliteMedia::new(self.pool.clone())
     }
 
     /// The reviews in this database (migration `0003_reviews` made their tables).

@@ -181,7 +181,8 @@ async fn app_pages_carry_canonical_opengraph_and_valid_json_ld() {
     assert_eq!(canonical(&page.body).as_deref(), Some(url.as_str()));
     assert_eq!(meta(&page.body, "og:url").as_deref(), Some(url.as_str()));
     assert!(meta(&page.body, "og:title").unwrap().contains(&first.name.replace('&', "&amp;").replace("&amp;", "&")));
-    assert_eq!(meta(&page.body, "og:image"), Some(format!("{url}/icon.svg")));
+    let icon_id = &first.facts.store.images.icon.as_ref().expect("seeded apps have an icon").id;
+    assert_eq!(meta(&page.body, "og:image"), Some(format!("{ORIGIN}/media/{icon_id}")));
     assert!(meta(&page.body, "og:description").is_some() && meta(&page.body, "twitter:card").is_some());
     let icon = app.get(&format!("/apps/{}/icon.svg", first.slug)).await;
     assert_eq!((icon.status, icon.headers["content-type"].to_str().unwrap()), (200, "image/svg+xml"));
@@ -192,6 +193,9 @@ async fn app_pages_carry_canonical_opengraph_and_valid_json_ld() {
     assert_eq!(data["@context"], "https://schema.org");
     assert_eq!(data["@type"], "SoftwareApplication");
     assert_eq!(data["name"], first.name);
+    assert_eq!(data["image"], format!("{ORIGIN}/media/{icon_id}"));
+    let shots = &first.facts.store.images.screenshots;
+    assert_eq!(data["screenshot"].as_array().map(Vec::len), Some(shots.len()), "{}", data["screenshot"]);
     for required in ["operatingSystem", "applicationCategory", "contentRating"] {
         assert!(data[required].as_str().is_some_and(|v| !v.is_empty()), "{required}: {data}");
     }

@@ -6,6 +6,7 @@ mod common;
 
 mod account_store;
 mod app_facts;
+mod app_images;
 mod backend_errors;
 mod browse_index_coherence;
 mod catalog_conformance;

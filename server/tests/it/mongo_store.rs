@@ -28,11 +28,11 @@ async fn migrations_run_once_and_create_the_declared_indexes() {
     let (a, b) = tokio::join!(Mongo::open(&server.url, &server.database), Mongo::open(&server.url, &server.database));
     let (mongo, _other) = (a.expect("first node"), b.expect("second node"));
     let again = mongo.migrate().await.unwrap();
-    assert_eq!((again.version, again.applied.len()), (5, 0), "already applied: {again:?}");
+    assert_eq!((again.version, again.applied.len()), (6, 0), "already applied: {again:?}");
 
     let db = mongo.database();
     let recorded = db.collection::<Document>(MIGRATIONS).count_documents(doc! {}).await.unwrap();
-    assert_eq!(recorded, 5, "one record per migration");
+    assert_eq!(recorded, 6, "one record per migration");
     let mut listed = Vec::new();
     let mut cursor = db.collection::<Document>(APPS).list_indexes().await.unwrap();
     while cursor.advance().await.unwrap() {
@@ -90,6 +90,38 @@ async fn the_rating_score_migration_fills_in_apps_stored_before_it() {
     expected.sort_by(|a, b| common::reference_order(app::domain::SortOrder::TopRated, a, b));
     assert_eq!(
         top.apps.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(),
+        expected.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>()
+    );
+}
+
+/// Apps stored before `learning_key` existed get it from migration 6, and "best for learning"
+/// sorts by it (the learning rating, then the number of subjects).
+#[tokio::test]
+async fn the_learning_key_migration_fills_in_apps_stored_before_it() {
+    use app::domain::{CatalogQuery, SortOrder};
+    use app::ports::Catalog;
+    let Some(server) = MongoServer::start() else { return };
+    let mongo = Mongo::open(&server.url, &server.database).await.expect("open");
+    let catalog = mongo.catalog();
+    let apps: Vec<app::domain::App> = famigo::catalog::seed::generate(40, 6).collect();
+    catalog.upsert_many(&apps).await.unwrap();
+    let db = mongo.database();
+    let raw = db.collection::<Document>(APPS);
+    raw.update_many(doc! {}, doc! { "$unset": { "learning_key": "" } }).await.unwrap();
+    db.collection::<Document>(MIGRATIONS).delete_one(doc! { "_id": 6 }).await.unwrap();
+
+    let migrated = mongo.migrate().await.unwrap();
+    assert_eq!(migrated.applied, ["learning key"]);
+    for app in &apps {
+        let stored = raw.find_one(doc! { "slug": &app.slug }).await.unwrap().expect("stored");
+        assert_eq!(stored.get_i32("learning_key").unwrap(), i32::from(app.learning_key()), "{}", app.slug);
+    }
+    let query = CatalogQuery { sort: SortOrder::Learning, per_page: 40, ..Default::default() };
+    let listed = catalog.list(&query).await.unwrap();
+    let mut expected = apps.clone();
+    expected.sort_by(|a, b| common::reference_order(SortOrder::Learning, a, b));
+    assert_eq!(
+        listed.apps.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(),
         expected.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>()
     );
 }
@@ -206,7 +238,7 @@ fn export_and_import_move_a_catalog_between_stores_without_loss() {
 
     let migrated = mongo(&mongo_data).arg("migrate").output().unwrap();
     let said = String::from_utf8_lossy(&migrated.stdout);
-    assert!(migrated.status.success() && said.contains("schema at version 5 (nothing to apply)"), "{said}");
+    assert!(migrated.status.success() && said.contains("schema at version 6 (nothing to apply)"), "{said}");
     assert!(said.contains(&format!("/{}", server.database)) && !said.contains("mongodb://"), "{said}");
 
     // Three bad lines among new apps: each is named, the good ones land, nothing else changes.

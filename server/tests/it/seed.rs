@@ -33,7 +33,21 @@ async fn each_apps_stars_are_its_seeded_reviews() {
     }
     assert!((30..=90).contains(&reviewed), "about half the apps have reviews: {reviewed} of 120");
 
+    let histories = || async {
+        let mut with_history = 0;
+        for expected in generate(120, 9) {
+            let history = catalog.fact_history(&expected.slug).await.unwrap();
+            let earlier = famigo::catalog::seed::earlier_version(&expected);
+            assert_eq!(history.len(), usize::from(earlier.is_some()), "{}: {history:?}", expected.slug);
+            with_history += history.len();
+        }
+        with_history
+    };
+    let with_history = histories().await;
+    assert!(with_history > 0, "some seeded apps show what a later check found changed");
+
     let again = seed_site(&catalog, &accounts, &reviews, 120, 9).await.expect("seeding again");
+    assert_eq!(histories().await, with_history, "seeding again adds no history");
     assert_eq!(again, seeded, "the same reviews are written over themselves");
     assert_eq!(catalog.count().await.unwrap(), 120);
     let users = accounts.users_page(None, 1_000).await.unwrap();

@@ -4,9 +4,10 @@
 
 use super::admin_refusal;
 use super::fact_fields::{FactFields, FieldProblems};
+use super::image_fields::ImageFields;
 use crate::api::admin_apps::{admin_app_form, admin_list_apps, SaveApp};
 use crate::api::ApiError;
-use crate::domain::{page_count, AppForm, Category, FieldError, Platform};
+use crate::domain::{page_count, AppForm, AppImages, Category, FieldError, Platform};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -74,7 +75,7 @@ pub fn AdminAppEditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match form.await {
-                    Ok(stored) => view! { <AppEditor stored original_slug=slug() save/> }.into_any(),
+                    Ok((stored, images)) => view! { <AppEditor stored images original_slug=slug() save/> }.into_any(),
                     Err(error) => admin_refusal(error),
                 }
             })}
@@ -83,7 +84,7 @@ pub fn AdminAppEditPage() -> impl IntoView {
 }
 
 #[component]
-fn AppEditor(stored: AppForm, original_slug: String, save: ServerAction<SaveApp>) -> impl IntoView {
+fn AppEditor(stored: AppForm, images: AppImages, original_slug: String, save: ServerAction<SaveApp>) -> impl IntoView {
     let creating = original_slug.is_empty();
     let title = if creating { "Add an app".to_string() } else { format!("Edit {}", stored.name) };
     // After a refused save: the form as posted, with its errors; otherwise the stored app.
@@ -99,7 +100,8 @@ fn AppEditor(stored: AppForm, original_slug: String, save: ServerAction<SaveApp>
             <h1>{title}</h1>
             {move || {
                 let (form, errors, failure) = shown();
-                view! { <AppFields form errors failure original_slug=original_slug.clone() creating save/> }
+                let images = images.clone();
+                view! { <AppFields form images errors failure original_slug=original_slug.clone() creating save/> }
             }}
         </section>
     }
@@ -108,6 +110,7 @@ fn AppEditor(stored: AppForm, original_slug: String, save: ServerAction<SaveApp>
 #[component]
 fn AppFields(
     form: AppForm,
+    images: AppImages,
     errors: Vec<FieldError>,
     failure: Option<String>,
     original_slug: String,
@@ -115,6 +118,7 @@ fn AppFields(
     save: ServerAction<SaveApp>,
 ) -> impl IntoView {
     let count = errors.len();
+    let images = (!creating).then(|| (original_slug.clone(), images));
     let problems = FieldProblems(std::sync::Arc::new(errors));
     let problem = {
         let problems = problems.clone();
@@ -176,5 +180,6 @@ fn AppFields(
             {problem("updated")}
             <button type="submit">{if creating { "Add the app" } else { "Save changes" }}</button>
         </ActionForm>
+        {images.map(|(slug, images)| view! { <ImageFields slug images/> })}
     }
 }

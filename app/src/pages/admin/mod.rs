@@ -2,6 +2,7 @@
 
 mod apps;
 mod fact_fields;
+mod image_fields;
 mod jobs;
 mod mail;
 mod reviews;

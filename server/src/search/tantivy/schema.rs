@@ -18,6 +18,7 @@ pub(super) struct Fields {
     /// Every field filters and facets read, packed in two numbers (`pack_filters`).
     pub(super) filters: Field,
     pub(super) fact_filters: Field,
+    /// `App::learning_key`, what "best for learning" sorts by.
     pub(super) learning: Field,
     pub(super) rating: Field,
     pub(super) rating_count: Field,
@@ -41,7 +42,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         text,
         filters: b.add_u64_field("filters", FAST),
         fact_filters: b.add_u64_field("fact_filters", FAST),
-        learning: b.add_u64_field("learning", FAST),
+        learning: b.add_u64_field("learning_key", FAST),
         rating: b.add_f64_field("rating", FAST),
         rating_count: b.add_u64_field("rating_count", FAST),
         released: b.add_u64_field("released", FAST),
@@ -116,7 +117,7 @@ pub(super) fn document(f: &Fields, app: &App) -> TantivyDocument {
     let [filters, fact_filters] = pack_filters(&FilterFields::of(app));
     doc.add_u64(f.filters, filters);
     doc.add_u64(f.fact_filters, fact_filters);
-    doc.add_u64(f.learning, app.learning_rating as u64);
+    doc.add_u64(f.learning, u64::from(app.learning_key()));
     doc.add_f64(f.rating, app.rating_avg as f64);
     doc.add_u64(f.rating_count, app.rating_count as u64);
     doc.add_u64(f.released, chrono::Datelike::num_days_from_ce(&app.released) as u64);

@@ -124,7 +124,12 @@ pub fn reference_order(sort: SortOrder, a: &App, b: &App) -> Ordering {
         SortOrder::Newest => b.released.cmp(&a.released).then(slug),
         SortOrder::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(slug),
         SortOrder::Learning => {
-            b.learning_rating.cmp(&a.learning_rating).then(b.rating_score().total_cmp(&a.rating_score())).then(slug)
+            let subjects = |app: &App| app.facts.learning.subjects.len().min(15);
+            b.learning_rating
+                .cmp(&a.learning_rating)
+                .then(subjects(b).cmp(&subjects(a)))
+                .then(b.rating_score().total_cmp(&a.rating_score()))
+                .then(slug)
         }
     }
 }
