@@ -7,9 +7,9 @@
 //! image is re-encoded (`media::upload`) and stored before the app names it, so an app never
 //! shows a missing picture; the app is then written like any edit (caches invalidated).
 
+use super::uploads::{admin_only, refuse};
 use crate::media::artwork;
 use crate::media::upload::{reencode, ImageUse, MAX_IMAGE_BYTES};
-use app::api::auth::check_admin;
 use app::domain::{parse_media_id, App, MAX_SCREENSHOTS};
 use app::ports::{AppState, StoredImage};
 use axum::extract::{Multipart, Path, State};
@@ -54,10 +54,6 @@ pub async fn serve_image(State(state): State<AppState>, Path(name): Path<String>
     (fixed, [(header::CONTENT_TYPE, image.format.content_type())], image.bytes).into_response()
 }
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message.to_string()).into_response()
-}
-
 /// The form's fields: what the image is for, the file, or the name of an image to remove.
 #[derive(Default)]
 struct ImageForm {
@@ -88,11 +84,8 @@ pub async fn change_images(
     session: Session,
     mut form: Multipart,
 ) -> Response {
-    if let Err(refused) = check_admin(&session, &*state.accounts).await {
-        return refuse(
-            StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED),
-            &refused.to_string(),
-        );
+    if let Err(refused) = admin_only(&session, &state).await {
+        return refused;
     }
     let unavailable = |e: app::ports::StoreError| {
         tracing::error!("cannot change the images of {slug}: {}", app::ports::Causes(&e));

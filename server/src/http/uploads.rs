@@ -20,8 +20,16 @@ const IMPORT_ATTEMPTS: u32 = 3;
 #[derive(Clone)]
 pub struct UploadDir(pub PathBuf);
 
-fn refuse(status: StatusCode, message: &str) -> Response {
+/// A plain-text answer for the admin forms that post files.
+pub(super) fn refuse(status: StatusCode, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message.to_string()).into_response()
+}
+
+/// Passes for an administrator's session; else the 401 or 403 to answer with.
+pub(super) async fn admin_only(session: &Session, state: &AppState) -> Result<(), Response> {
+    check_admin(session, &*state.accounts).await.map_err(|refused| {
+        refuse(StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED), &refused.to_string())
+    })
 }
 
 pub async fn upload_catalog(
@@ -30,11 +38,8 @@ pub async fn upload_catalog(
     session: Session,
     mut form: Multipart,
 ) -> Response {
-    if let Err(refused) = check_admin(&session, &*state.accounts).await {
-        return refuse(
-            StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED),
-            &refused.to_string(),
-        );
+    if let Err(refused) = admin_only(&session, &state).await {
+        return refused;
     }
     let field = loop {
         match form.next_field().await {
