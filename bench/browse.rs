@@ -85,6 +85,65 @@ async fn main() {
             None => println!("| `?{qs}` | {:.2} ms | {:.3} ms | {:.0}× |", ms(sql), ms(mem), ratio(sql)),
         }
     }
+    app_page_choices(store.as_ref(), &indexed).await;
+}
+
+/// What an app page adds to a listing's work: its similar apps and its safer alternatives,
+/// each on 200 apps spread over the catalog, from SQLite (through listings) and from the index.
+async fn app_page_choices(store: &dyn Catalog, indexed: &BrowseIndex) {
+    let count = store.count().await.expect("count") as usize;
+    let mut sample = Vec::new();
+    let mut after: Option<String> = None;
+    while sample.len() < 200 {
+        let batch = store.scan(after.as_deref(), (count / 200).max(1)).await.expect("scan");
+        let Some(last) = batch.last() else { break };
+        after = Some(last.slug.clone());
+        sample.push(last.clone());
+    }
+    println!("\napp page choices, mean over {} apps\n", sample.len());
+    println!("| choice | SQLite | browse index | SQLite / index | answers per app |");
+    println!("|---|---:|---:|---:|---:|");
+    for choice in [Choice::Similar, Choice::SaferAlternatives] {
+        let (sql, found) = time_choice(store, &sample, choice).await;
+        let (mem, _) = time_choice(indexed, &sample, choice).await;
+        println!(
+            "| {} | {:.2} ms | {:.3} ms | {:.0}× | {found:.1} |",
+            choice.name(),
+            sql.as_secs_f64() * 1e3,
+            mem.as_secs_f64() * 1e3,
+            sql.as_secs_f64() / mem.as_secs_f64()
+        );
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Choice {
+    Similar,
+    SaferAlternatives,
+}
+
+impl Choice {
+    fn name(self) -> &'static str {
+        match self {
+            Choice::Similar => "similar apps",
+            Choice::SaferAlternatives => "safer alternatives",
+        }
+    }
+}
+
+/// Mean time per app, and the mean number of apps chosen.
+async fn time_choice(catalog: &dyn Catalog, sample: &[app::domain::App], choice: Choice) -> (Duration, f64) {
+    let started = Instant::now();
+    let mut found = 0;
+    for app in sample {
+        found += match choice {
+            Choice::Similar => catalog.similar(app, 6).await,
+            Choice::SaferAlternatives => catalog.safer_alternatives(app, 6).await,
+        }
+        .expect("choice")
+        .len();
+    }
+    (started.elapsed() / sample.len() as u32, found as f64 / sample.len() as f64)
 }
 
 /// The same catalog in MongoDB, in a database of its own emptied first.

@@ -15,8 +15,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{
     AccountPage, AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage,
-    AppDetailPage, BrowsePage, HomePage, MyAppsPage, ResetPasswordPage, SearchResultsPage, SignInPage, SignUpPage,
-    UnsubscribePage,
+    AppDetailPage, BrowsePage, ComparePage, HomePage, MyAppsPage, ResetPasswordPage, SearchResultsPage, SignInPage,
+    SignUpPage, UnsubscribePage,
 };
 
 /// The HTML document around the app, rendered on the server only. Asset links carry
@@ -80,6 +80,7 @@ fn SiteFrame() -> impl IntoView {
                 <Route path=path!("/apps") view=BrowsePage ssr=SsrMode::Async/>
                 <Route path=path!("/apps/:slug") view=AppDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/search") view=SearchResultsPage ssr=SsrMode::Async/>
+                <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>

@@ -66,6 +66,26 @@ pub trait Catalog: Send + Sync + 'static {
     /// its own, top rated first; never `app` itself.
     async fn similar(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError>;
 
+    /// "Same idea, fewer risks": up to `limit` apps for which `domain::is_alternative(_, app)`
+    /// holds, best for learning first. This default asks `list` the `alternative_queries` (a
+    /// page each) and merges them; the browse index answers from its bitsets instead.
+    async fn safer_alternatives(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        // Every app these queries find is an alternative (the app itself is never better than
+        // itself), so the first `limit` of each hold the first `limit` of them all.
+        let per_page = (limit as u32).clamp(1, crate::domain::MAX_PER_PAGE);
+        let mut found: Vec<App> = Vec::new();
+        for query in crate::domain::alternative_queries(app, per_page) {
+            for other in self.list(&query).await?.apps {
+                if crate::domain::is_alternative(&other, app) && !found.iter().any(|f| f.slug == other.slug) {
+                    found.push(other);
+                }
+            }
+        }
+        found.sort_by(crate::domain::best_for_learning_first);
+        found.truncate(limit);
+        Ok(found)
+    }
+
     async fn count(&self) -> Result<u64, StoreError>;
 
     /// Like `list`, among the apps whose name or description contains every one of `words`

@@ -54,3 +54,28 @@ test('without JavaScript an administrator changes a fact and the page shows it u
   const label = next === 'own' ? "Ads for the maker's own apps" : 'Rewarded video ads';
   await expect(page.locator('.fact-changes li[data-fact="money.ads"]').first()).toContainText(`to “${label}”`);
 });
+
+test('without JavaScript a parent compares two apps, adds a third and removes one', async ({ page, consoleErrors }) => {
+  await page.goto('/apps?age=5-7&category=education');
+  await page.locator('.app-card a.app-card-link').first().click();
+  await page.locator('.compare-with a').click();
+  await expect(page).toHaveURL(/\/compare\?apps=[a-z0-9-]+,[a-z0-9-]+$/);
+  await expect(page.locator('table.compare thead th.compare-app')).toHaveCount(2);
+  await page.locator('.compare-add a').first().click();
+  await expect(page).toHaveURL(/\/compare\?apps=([a-z0-9-]+,){2}[a-z0-9-]+$/);
+  await expect(page.locator('table.compare thead th.compare-app')).toHaveCount(3);
+  await page.locator('.compare-remove').first().click();
+  await expect(page.locator('table.compare thead th.compare-app')).toHaveCount(2);
+});
+
+test.describe('compare errors', () => {
+  test.use({ allowConsole: [/status of 400/] });
+
+  test('an unknown app in a comparison is a 400 naming it', async ({ page, consoleErrors }) => {
+    await page.goto('/apps?age=5-7');
+    const slug = await page.locator('.app-card').first().getAttribute('data-card');
+    const response = await page.goto(`/compare?apps=${slug},no-such-app`);
+    expect(response?.status()).toBe(400);
+    await expect(page.locator('.error-detail')).toContainText('no-such-app');
+  });
+});

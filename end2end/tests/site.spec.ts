@@ -133,3 +133,48 @@ test('a parent filters no chat, no tracking and works offline, and every result 
     await expect(page.locator('[data-group="store"]')).toContainText('Works offline.');
   }
 });
+
+// The first cards of a listing whose worst risk is one of the four that alternatives beat.
+async function riskyApps(page, path: string): Promise<string[]> {
+  await page.goto(path);
+  return page.locator('.app-card').evaluateAll((cards) =>
+    cards
+      .filter((c) => /Open chat|Tracks your child|Loot boxes|Third-party ads|In-app purchases|Subscription/.test(c.querySelector('.risk-pill')?.textContent ?? ''))
+      .map((c) => c.getAttribute('data-card')));
+}
+
+test('an app page offers safer alternatives, each saying what it does better, and compares one side by side', async ({ page, consoleErrors }) => {
+  let slug: string | undefined;
+  for (const candidate of await riskyApps(page, '/apps?age=8-10&category=games')) {
+    await page.goto(`/apps/${candidate}`);
+    if ((await page.locator('.alternatives .app-card').count()) > 0) { slug = candidate!; break; }
+  }
+  expect(slug, 'a risky game for 8–10 with alternatives').toBeDefined();
+  await waitForHydration(page);
+  await expect(page.locator('.alternatives h2')).toHaveText('Same idea, fewer risks');
+  const first = page.locator('.alternatives .app-card').first();
+  const chips = await first.locator('.better-chip').allInnerTexts();
+  expect(chips.length).toBeGreaterThan(0);
+  const other = await first.getAttribute('data-card');
+
+  await first.locator('a.compare-link').click();
+  await expect(page).toHaveURL(new RegExp(`/compare\\?apps=${slug},${other}$`));
+  await expect(page.locator('table.compare thead th.compare-app')).toHaveCount(2);
+  await expect(page.locator('tr.compare-differs').first()).toBeVisible();
+  // What the chip claims is what the table shows, marked best.
+  const rowOf: Record<string, [string, RegExp]> = {
+    'No ads': ['Ads', /^No ads/],
+    'No third-party ads': ['Ads', /^(No ads|Ads for the maker's own apps)/],
+    'Nothing to buy': ['In-app purchases', /^None/],
+    'No loot boxes': ['In-app purchases', /^(None|Yes)( Best)?$/],
+    'Collects no personal data': ['In short', /^Collects no personal data/],
+    'No tracking': ['In short', /^Collects (no personal data|data linked)/],
+    'No chat': ['Chat', /^No chat/],
+    'No open chat': ['Chat', /^(No chat|Preset|Moderated)/],
+  };
+  const [label, shows] = rowOf[chips[0]];
+  const cell = page.locator(`tr[data-row="${label}"] td`).nth(1);
+  await expect(cell).toHaveText(shows);
+  await expect(cell).toHaveClass(/compare-best/);
+  await waitForHydration(page);
+});

@@ -2,8 +2,8 @@ use super::ApiError;
 #[cfg(feature = "ssr")]
 use crate::domain::summaries;
 #[cfg(feature = "ssr")]
-use crate::domain::{AgeBand, App, SortOrder};
-use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, HomeShelves};
+use crate::domain::{AgeBand, Alternative, App, SortOrder, ALTERNATIVES_COUNT};
+use crate::domain::{AppDetail, AppPage, AppSummary, CatalogQuery, Comparison, HomeShelves};
 #[cfg(feature = "ssr")]
 use crate::ports::cache_tags;
 use leptos::prelude::*;
@@ -12,6 +12,8 @@ use leptos::server_fn::codec::Json;
 /// Apps per home-page shelf: fills whole rows at four, two or one cards per row.
 pub const SHELF_SIZE: u32 = 8;
 pub const SIMILAR_COUNT: usize = 6;
+/// Apps the compare page offers to add.
+pub const COMPARE_SUGGESTIONS: usize = 4;
 
 /// One page of the catalog for a browse query.
 #[server(input = Json)]
@@ -32,15 +34,56 @@ pub async fn get_app(slug: String) -> Result<AppDetail, ApiError> {
     }
     let app = state.catalog.get(&slug).await?.ok_or_else(not_found)?;
     let similar = state.catalog.similar(&app, SIMILAR_COUNT).await?;
+    let alternatives = state.catalog.safer_alternatives(&app, ALTERNATIVES_COUNT).await?;
     let mut changes = state.catalog.fact_history(&slug).await?;
     changes.truncate(crate::domain::CHANGES_SHOWN);
+    // Both lists are chosen among the apps of the app's categories: a listing change there
+    // (`stale_tags`) can change them.
     super::declare_cache_tags(
         std::iter::once(&app)
             .chain(&similar)
+            .chain(&alternatives)
             .map(|a| cache_tags::app(&a.slug))
             .chain(app.categories.iter().map(|&c| cache_tags::category(c))),
     );
-    Ok(AppDetail { app, similar: summaries(similar), changes })
+    let alternatives = alternatives
+        .into_iter()
+        .map(|other| Alternative {
+            better: crate::domain::improvements(&other, &app).into_iter().map(String::from).collect(),
+            app: other.into(),
+        })
+        .collect();
+    Ok(AppDetail { app, similar: summaries(similar), changes, alternatives })
+}
+
+/// The apps of a comparison, in the order asked, and apps to add to it (the first app's safer
+/// alternatives, then its similar apps). The list is checked as `domain::parse_compare_list`
+/// checks it; an unknown app is a bad query naming it.
+#[server(input = Json)]
+pub async fn compare_apps(slugs: Vec<String>) -> Result<Comparison, ApiError> {
+    let state = super::state()?;
+    let slugs = crate::domain::parse_compare_list(&slugs.join(",")).map_err(ApiError::BadQuery)?;
+    let apps = state.catalog.get_many(&slugs).await?;
+    if let Some(unknown) = slugs.iter().find(|s| !apps.iter().any(|a| &a.slug == *s)) {
+        return Err(ApiError::BadQuery(crate::domain::QueryError {
+            param: "apps".into(),
+            value: unknown.clone(),
+            expected: "know no app by that name".into(),
+        }));
+    }
+    let first = &apps[0];
+    let mut suggestions = state.catalog.safer_alternatives(first, ALTERNATIVES_COUNT).await?;
+    suggestions.extend(state.catalog.similar(first, SIMILAR_COUNT).await?);
+    let mut seen: std::collections::HashSet<String> = slugs.iter().cloned().collect();
+    suggestions.retain(|a| seen.insert(a.slug.clone()));
+    suggestions.truncate(COMPARE_SUGGESTIONS);
+    super::declare_cache_tags(
+        apps.iter()
+            .chain(&suggestions)
+            .map(|a| cache_tags::app(&a.slug))
+            .chain(first.categories.iter().map(|&c| cache_tags::category(c))),
+    );
+    Ok(Comparison { apps, suggestions: summaries(suggestions) })
 }
 
 /// The home page shelves: picks per age band, top rated and newest.

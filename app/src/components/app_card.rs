@@ -2,8 +2,14 @@ use super::app_image::AppBadge;
 use crate::domain::{format_rating, AppSummary};
 use leptos::prelude::*;
 
+/// `better`: what the app does better than the one a parent is looking at (safer
+/// alternatives); `compare`: a link comparing the two.
 #[component]
-pub fn AppCard(app: AppSummary) -> impl IntoView {
+pub fn AppCard(
+    app: AppSummary,
+    #[prop(optional)] better: Vec<String>,
+    #[prop(optional, into)] compare: Option<String>,
+) -> impl IntoView {
     let href = format!("/apps/{}", app.slug);
     let rating = format_rating(app.rating_avg);
     view! {
@@ -24,8 +30,16 @@ pub fn AppCard(app: AppSummary) -> impl IntoView {
                         Some(risk) => view! { <span class="risk-pill">{risk}</span> }.into_any(),
                         None => view! { <span class="safe-pill">"No ads, purchases, chat or tracking"</span> }.into_any(),
                     }}
+                    {(!better.is_empty()).then(|| view! {
+                        <span class="better-chips">
+                            {better.into_iter().map(|chip| view! { <span class="better-chip">{chip}</span> }).collect_view()}
+                        </span>
+                    })}
                 </span>
             </a>
+            {compare.map(|href| view! {
+                <a class="compare-link" href=href>"Compare"<span class="visually-hidden">{format!(" {} side by side", app.name)}</span></a>
+            })}
             <super::FavoriteButton slug=app.slug.clone() name=app.name.clone()/>
         </li>
     }

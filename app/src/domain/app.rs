@@ -249,9 +249,9 @@ impl App {
     }
 
     /// True when the two versions of an app sit in exactly the same listings at the same place:
-    /// every field that a filter, a facet count, a sort order or the similar-apps choice reads
-    /// is equal. (Description, developer, content ratings and the update date only show on
-    /// the app's own card and page.)
+    /// every field that a filter, a facet count, a sort order, the similar-apps or the
+    /// safer-alternatives choice reads is equal. (Description, developer, content ratings and
+    /// the update date only show on the app's own card and page.)
     pub fn same_listing_fields(&self, other: &App) -> bool {
         self.slug == other.slug
             && self.name == other.name
@@ -264,6 +264,11 @@ impl App {
             && self.rating_avg == other.rating_avg
             && self.rating_count == other.rating_count
             && self.released == other.released
+            && self.facts.interaction.chat == other.facts.interaction.chat
+            && self.facts.passed_checks() == other.facts.passed_checks()
+            && self.facts.store.languages == other.facts.store.languages
+            && self.facts.store.accessibility == other.facts.store.accessibility
+            && self.facts.learning.subjects == other.facts.learning.subjects
     }
 
     pub fn price_label(&self) -> String {

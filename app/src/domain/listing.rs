@@ -272,4 +272,14 @@ pub struct AppDetail {
     pub similar: Vec<AppSummary>,
     /// The app's recorded fact changes, newest first (at most `CHANGES_SHOWN`).
     pub changes: Vec<super::facts::FactChange>,
+    /// "Same idea, fewer risks" (`domain::alternatives`), best for learning first.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A safer alternative as its card shows it: the app and what it does better
+/// (`domain::improvements`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub app: AppSummary,
+    pub better: Vec<String>,
 }

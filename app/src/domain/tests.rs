@@ -149,6 +149,32 @@ fn matching_follows_each_filter() {
 }
 
 #[test]
+fn a_change_that_moves_an_app_between_filtered_listings_is_a_listing_change() {
+    let before = sample_app();
+    let parse = |s: &str| CatalogQuery::from_query_str(s).unwrap();
+    type Change = fn(&mut App);
+    let changes: Vec<(&str, Change)> = vec![
+        ("chat=none", |a| a.facts.interaction.chat = Chat::Preset),
+        ("no_location=1", |a| a.facts.interaction.shares_location = true),
+        ("offline=1", |a| a.facts.store.works_offline = true),
+        ("no_subscription=1", |a| a.facts.money.model = PriceModel::Subscription),
+        ("lang=es", |a| a.facts.store.languages.push(Language::Es)),
+        ("a11y=captions", |a| a.facts.store.accessibility.push(Accessibility::Captions)),
+        ("subject=math", |a| a.facts.learning.subjects.push(Subject::Math)),
+    ];
+    for (query, change) in changes {
+        let mut after = before.clone();
+        change(&mut after);
+        let query = parse(query);
+        assert_ne!(query.matches(&before), query.matches(&after), "{query:?} tells the two apart");
+        assert!(!before.same_listing_fields(&after), "{query:?}: the listings holding the app change");
+    }
+    let mut described = before.clone();
+    described.description = "Count and add with dinosaurs.".into();
+    assert!(before.same_listing_fields(&described), "a new description moves the app in no listing");
+}
+
+#[test]
 fn facet_counts_ignore_their_own_filter_only() {
     let app = sample_app();
     let q = CatalogQuery::from_query_str("platform=android&no_ads=1").unwrap();
@@ -452,4 +478,96 @@ fn best_for_learning_ranks_the_rating_then_the_subjects() {
     assert!(with(4, &[Subject::Math, Subject::Reading]) > with(4, &[Subject::Math]));
     assert!(with(5, &[]) > with(4, Subject::ALL), "the rating comes first");
     assert_eq!(learning_key(5, 40), learning_key(5, 15), "subjects past 15 do not count");
+}
+
+#[test]
+fn an_alternative_is_better_on_one_risk_and_worse_on_none() {
+    let app = sample_app(); // the maker's own ads, nothing else
+    let mut no_ads = sample_app();
+    no_ads.slug = "dino-count".into();
+    no_ads.facts.money.ads = Ads::None;
+    assert!(is_alternative(&no_ads, &app));
+    assert_eq!(improvements(&no_ads, &app), vec!["No ads"]);
+
+    let mut trade = no_ads.clone();
+    trade.facts.interaction.chat = Chat::Moderated;
+    assert!(!is_safer(&trade, &app), "no ads but chat is a trade, not an improvement");
+    assert!(!is_safer(&app, &app), "an app is not safer than itself");
+
+    let mut other_band = no_ads.clone();
+    other_band.min_age = 9;
+    assert!(!is_alternative(&other_band, &app));
+    let mut other_category = no_ads.clone();
+    other_category.categories = vec![Category::Music];
+    assert!(!is_alternative(&other_category, &app));
+}
+
+#[test]
+fn alternative_queries_find_exactly_the_safer_apps() {
+    let mut app = sample_app();
+    app.categories = vec![Category::Math, Category::Games];
+    app.facts.interaction.chat = Chat::Open;
+    app.facts.money.loot_boxes = true;
+    // Every combination of the four risks' levels, in both categories.
+    let mut others = Vec::new();
+    for n in 0..(3u32.pow(4) * 2) {
+        let mut other = sample_app();
+        other.slug = format!("other-{n}");
+        other.categories = vec![if n % 2 == 0 { Category::Math } else { Category::Games }];
+        let level = |k: u32| (n / 2 / 3u32.pow(k)) % 3;
+        other.facts.money.ads = [Ads::None, Ads::OwnOnly, Ads::ThirdParty][level(0) as usize];
+        other.facts.money.purchases = level(1) >= 1;
+        other.facts.money.loot_boxes = level(1) == 2;
+        match level(2) {
+            0 => {}
+            1 => {
+                other.facts.privacy.data.insert(DataType::Usage, DataUse::Linked);
+            }
+            _ => {
+                other.facts.privacy.data.insert(DataType::Identifiers, DataUse::Tracking);
+            }
+        }
+        other.facts.interaction.chat = [Chat::None, Chat::Moderated, Chat::Open][level(3) as usize];
+        others.push(other);
+    }
+    let found: std::collections::BTreeSet<&str> = alternative_queries(&app, 60)
+        .iter()
+        .flat_map(|q| others.iter().filter(move |o| q.matches(o)))
+        .map(|o| o.slug.as_str())
+        .collect();
+    let safer: std::collections::BTreeSet<&str> =
+        others.iter().filter(|o| is_alternative(o, &app)).map(|o| o.slug.as_str()).collect();
+    assert_eq!(found, safer);
+    // No worse: ads none or own (2), any purchases (3), no personal data (1), any chat (3);
+    // minus the one equal to the app, in each of the two categories.
+    assert_eq!(safer.len(), 2 * (2 * 3 * 3 - 1));
+}
+
+#[test]
+fn compare_marks_differences_and_the_best_value() {
+    let a = sample_app();
+    let mut b = sample_app();
+    b.slug = "dino-count".into();
+    b.facts.money.ads = Ads::ThirdParty;
+    b.learning_rating = 5;
+    let rows = compare_rows(&[a, b]);
+    let row = |label: &str| rows.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("row {label}"));
+    assert!(row("Ads").differs);
+    assert_eq!(row("Ads").best, vec![true, false], "the maker's own ads beat third-party ads");
+    assert_eq!(row("Learning").best, vec![false, true]);
+    assert!(!row("Ages").differs);
+    assert_eq!(row("Ages").best, vec![false, false], "no best where all agree");
+    assert_eq!(row("Chat").values, vec!["No chat", "No chat"]);
+}
+
+#[test]
+fn a_compare_list_names_what_is_wrong() {
+    assert_eq!(parse_compare_list("a, b,a").unwrap(), vec!["a", "b"], "spaces and repeats ignored");
+    let err = parse_compare_list("a").unwrap_err();
+    assert_eq!((err.param.as_str(), err.value.as_str()), ("apps", "a"));
+    assert!(err.expected.contains("2 to 4"), "{err:?}");
+    assert!(parse_compare_list("a,b,c,d,e").is_err());
+    let err = parse_compare_list("a,Bad Slug").unwrap_err();
+    assert_eq!(err.value, "Bad Slug");
+    assert_eq!(compare_href(&["a".into(), "b".into()]), "/compare?apps=a,b");
 }

@@ -1,9 +1,9 @@
 use crate::api::catalog::get_app;
 use crate::components::{
-    image_src, site_origin, AppBadge, AppGrid, Canonical, ErrorPage, FavoriteButton, ReviewResources, ReviewsSection,
-    Scorecard, Screenshots, SocialMeta,
+    image_src, site_origin, AppBadge, AppCard, AppGrid, Canonical, ErrorPage, FavoriteButton, ReviewResources,
+    ReviewsSection, Scorecard, Screenshots, SocialMeta,
 };
-use crate::domain::{format_rating, App, AppDetail, CatalogQuery};
+use crate::domain::{compare_href, format_rating, AgeBand, Alternative, App, AppDetail, CatalogQuery};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -28,7 +28,7 @@ pub fn AppDetailPage() -> impl IntoView {
 
 #[component]
 fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
-    let AppDetail { app, similar, changes } = detail;
+    let AppDetail { app, similar, changes, alternatives } = detail;
     let band = app.age_band();
     let title = format!("{} — for ages {}+", app.name, app.min_age);
     let worst_risk = app.facts.worst_risk();
@@ -46,6 +46,11 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
     let image = images.icon.as_ref().map_or_else(|| format!("{origin}/apps/{}/icon.svg", app.slug), absolute);
     let screenshots: Vec<String> = images.screenshots.iter().map(absolute).collect();
     let json_ld = structured_data(&app, &page_url, &image, &screenshots);
+    let compare_with = alternatives
+        .first()
+        .map(|a| &a.app)
+        .or(similar.first())
+        .map(|other| (compare_href(&[app.slug.clone(), other.slug.clone()]), other.name.clone()));
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=summary.clone()/>
@@ -71,6 +76,9 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
                         <span class="learning">{format!("Learning {}/5", app.learning_rating)}</span>
                     </p>
                     <p class="app-platforms">"Available on: "{platforms}</p>
+                    {compare_with.map(|(href, name)| view! {
+                        <p class="compare-with"><a href=href>{format!("Compare side by side with {name}")}</a></p>
+                    })}
                     {worst_risk.map(|risk| view! { <p class="risk-pill">{format!("Watch for: {risk}")}</p> })}
                     <ul class="tags">
                         {categories
@@ -92,12 +100,46 @@ fn AppView(detail: AppDetail, reviews: ReviewResources) -> impl IntoView {
             <Scorecard app=app.clone() changes/>
             <ReviewsSection slug=app.slug.clone() name=app.name.clone() reviews/>
         </article>
+        <SaferAlternatives slug=app.slug.clone() has_risk=crate::domain::has_any_risk(&app) band=band alternatives/>
         <section class="shelf similar">
             <h2>"Similar apps"</h2>
             {if similar.is_empty() {
                 view! { <p>"No similar apps yet."</p> }.into_any()
             } else {
                 view! { <AppGrid apps=similar label="Similar apps"/> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// "Same idea, fewer risks": each card says what it does better, with a link comparing it
+/// side by side with this app.
+#[component]
+fn SaferAlternatives(slug: String, has_risk: bool, band: AgeBand, alternatives: Vec<Alternative>) -> impl IntoView {
+    let empty = if !has_risk {
+        "This app has none of the four risks we compare: ads, in-app purchases, tracking and chat."
+    } else {
+        "No other app in its categories and age band does better on ads, purchases, tracking or chat without doing worse on another."
+    };
+    view! {
+        <section class="shelf alternatives" id="alternatives">
+            <h2>"Same idea, fewer risks"</h2>
+            {if alternatives.is_empty() {
+                view! { <p>{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="shelf-note">{format!("{}, sharing a category with this app, better on at least one risk and worse on none.", band.label())}</p>
+                    <ul class="app-grid" aria-label="Safer alternatives">
+                        {alternatives
+                            .into_iter()
+                            .map(|Alternative { app, better }| {
+                                let compare = compare_href(&[slug.clone(), app.slug.clone()]);
+                                view! { <AppCard app better compare/> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
             }}
         </section>
     }

@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub mod admin;
 mod app_detail;
 mod browse;
+mod compare;
 mod home;
 mod my_apps;
 mod search;
@@ -13,6 +14,7 @@ pub use account::{AccountPage, ResetPasswordPage, SignInPage, SignInPrompt, Sign
 pub use admin::{AdminAppEditPage, AdminAppsPage, AdminJobsPage, AdminMailPage, AdminReviewsPage, AdminSignInPage};
 pub use app_detail::AppDetailPage;
 pub use browse::BrowsePage;
+pub use compare::ComparePage;
 pub use home::HomePage;
 pub use my_apps::MyAppsPage;
 pub use search::SearchResultsPage;

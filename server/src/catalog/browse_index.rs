@@ -12,8 +12,8 @@
 
 use super::change_feed::{ChangeFeed, Changes};
 use app::domain::{
-    Accessibility, AgeBand, App, AppPage, CatalogQuery, Category, ChatLimit, Facet, FacetCounts, Language, Platform,
-    PriceFilter, SafetyCheck, SortOrder, Subject,
+    best_for_learning_first, Accessibility, AgeBand, App, AppPage, CatalogQuery, Category, ChatLimit, Facet,
+    FacetCounts, Language, Platform, PriceFilter, Risk, SafetyCheck, SortOrder, Subject,
 };
 use app::ports::WarnThrottle;
 use app::ports::{Catalog, StoreError};
@@ -238,6 +238,13 @@ impl Catalog for BrowseIndex {
         Ok(self.read().similar(app, limit))
     }
 
+    async fn safer_alternatives(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        if !self.catch_up().await? {
+            return self.store.safer_alternatives(app, limit).await;
+        }
+        Ok(self.read().safer_alternatives(app, limit))
+    }
+
     async fn count(&self) -> Result<u64, StoreError> {
         self.store.count().await
     }
@@ -281,6 +288,10 @@ impl Bits {
         Bits(words)
     }
 
+    fn empty(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
     fn contains(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
@@ -288,6 +299,12 @@ impl Bits {
     fn and(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a &= b;
+        }
+    }
+
+    fn or(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
         }
     }
 
@@ -345,12 +362,7 @@ fn compare(sort: SortOrder, a: &Entry, b: &Entry) -> Ordering {
             .then_with(by_slug),
         SortOrder::Newest => b.app.released.cmp(&a.app.released).then_with(by_slug),
         SortOrder::Name => a.name_key.cmp(&b.name_key).then_with(by_slug),
-        SortOrder::Learning => b
-            .app
-            .learning_key()
-            .cmp(&a.app.learning_key())
-            .then(b.app.rating_score().total_cmp(&a.app.rating_score()))
-            .then_with(by_slug),
+        SortOrder::Learning => best_for_learning_first(&a.app, &b.app),
     }
 }
 
@@ -507,6 +519,52 @@ impl FacetBitsets {
             .map(|i| self.entries[i].app.clone())
             .collect();
         (apps, total, facets)
+    }
+
+    /// The apps at `level` or milder on `risk`; None at the worst level (every app).
+    fn at_most(&self, risk: Risk, level: u8) -> Option<&Bits> {
+        let check = |c: SafetyCheck| &self.checks[Self::position(SafetyCheck::ALL, c)];
+        let chat = |c: ChatLimit| &self.chat[Self::position(ChatLimit::ALL, c)];
+        Some(match (risk, level) {
+            (_, app::domain::WORST_LEVEL..) => return None,
+            (Risk::Ads, 0) => &self.no_ads,
+            (Risk::Ads, _) => check(SafetyCheck::NoThirdPartyAds),
+            (Risk::Purchases, 0) => &self.no_in_app_purchases,
+            (Risk::Purchases, _) => check(SafetyCheck::NoLootBoxes),
+            (Risk::Tracking, 0) => &self.no_data_collection,
+            (Risk::Tracking, _) => check(SafetyCheck::NoTracking),
+            (Risk::Chat, 0) => chat(ChatLimit::None),
+            (Risk::Chat, _) => chat(ChatLimit::Moderated),
+        })
+    }
+
+    /// `domain::is_alternative` in bitsets: (any shared category) ∧ band ∧ (no worse on each
+    /// risk) ∧ (better on some risk), then the first `limit` in the learning order.
+    fn safer_alternatives(&self, app: &App, limit: usize) -> Vec<App> {
+        let n = self.entries.len();
+        let mut matching = Bits::empty(n);
+        for &c in &app.categories {
+            matching.or(&self.category[Self::position(Category::ALL, c)]);
+        }
+        matching.and(&self.age[Self::position(AgeBand::ALL, app.age_band())]);
+        let mut better = Bits::empty(n);
+        for risk in Risk::ALL {
+            let level = risk.level(app);
+            if let Some(no_worse) = self.at_most(risk, level) {
+                matching.and(no_worse);
+            }
+            if let Some(milder) = level.checked_sub(1).and_then(|l| self.at_most(risk, l)) {
+                better.or(milder);
+            }
+        }
+        matching.and(&better);
+        self.orders[Self::position(SortOrder::ALL, SortOrder::Learning)]
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| matching.contains(i))
+            .take(limit)
+            .map(|i| self.entries[i].app.clone())
+            .collect()
     }
 
     fn similar(&self, app: &App, limit: usize) -> Vec<App> {

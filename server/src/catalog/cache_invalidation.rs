@@ -102,6 +102,10 @@ impl Catalog for CacheInvalidatingCatalog {
         self.inner.similar(app, limit).await
     }
 
+    async fn safer_alternatives(&self, app: &App, limit: usize) -> Result<Vec<App>, StoreError> {
+        self.inner.safer_alternatives(app, limit).await
+    }
+
     async fn count(&self) -> Result<u64, StoreError> {
         self.inner.count().await
     }

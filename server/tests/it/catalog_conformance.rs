@@ -192,6 +192,52 @@ async fn similar_apps_follow_the_contract(under_test: &common::TestCatalog) {
     }
 }
 
+/// "Same idea, fewer risks", checked against the facts themselves rather than the domain's
+/// risk levels: an alternative may not add ads, third-party ads, purchases, loot boxes,
+/// personal data, tracking or chat, and must drop at least one of them.
+fn no_worse_and_better(other: &App, app: &App) -> bool {
+    use app::domain::{Ads, Chat};
+    let risks = |a: &App| {
+        let (m, p, chat) = (&a.facts.money, &a.facts.privacy, a.facts.interaction.chat);
+        [
+            m.ads != Ads::None,
+            matches!(m.ads, Ads::ThirdParty | Ads::RewardedVideo),
+            m.has_purchases(),
+            m.loot_boxes,
+            p.collects_personal_data(),
+            p.tracks(),
+            chat != Chat::None,
+            chat == Chat::Open,
+        ]
+    };
+    let (theirs, ours) = (risks(other), risks(app));
+    theirs.iter().zip(&ours).all(|(t, o)| !t || *o) && theirs.iter().zip(&ours).any(|(t, o)| !t && *o)
+}
+
+async fn safer_alternatives_follow_the_contract(under_test: &common::TestCatalog) {
+    let catalog = &*under_test.catalog;
+    let apps = seeded(catalog).await;
+    let (mut with_some, mut full) = (0, 0);
+    for app in apps.iter().step_by(13) {
+        let got: Vec<String> = catalog.safer_alternatives(app, 6).await.unwrap().into_iter().map(|a| a.slug).collect();
+        let mut want: Vec<&App> = apps
+            .iter()
+            .filter(|o| {
+                o.slug != app.slug
+                    && o.age_band() == app.age_band()
+                    && o.categories.iter().any(|c| app.categories.contains(c))
+                    && no_worse_and_better(o, app)
+            })
+            .collect();
+        want.sort_by(|a, b| reference_order(SortOrder::Learning, a, b));
+        let want: Vec<String> = want.into_iter().take(6).map(|a| a.slug.clone()).collect();
+        assert_eq!(got, want, "alternatives to {}", app.slug);
+        with_some += usize::from(!got.is_empty());
+        full += usize::from(got.len() == 6);
+    }
+    assert!(with_some > 5 && full > 0, "the sample exercises the choice ({with_some} with some, {full} full)");
+}
+
 async fn delete_removes_everywhere(under_test: &common::TestCatalog) {
     let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
@@ -270,4 +316,37 @@ async fn fact_changes_are_recorded_with_each_write(under_test: &common::TestCata
     assert!(catalog.fact_history(&apps[0].slug).await.unwrap().is_empty(), "a deleted app leaves no history");
 }
 
-common::backend_suite!([sqlite: common::sqlite, browse_index_over_sqlite: common::indexed_sqlite, mongodb: common::mongodb], [ fact_changes_are_recorded_with_each_write, round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing, listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once, similar_apps_follow_the_contract, delete_removes_everywhere, scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked ]);
+common::backend_suite!([sqlite: common::sqlite, browse_index_over_sqlite: common::indexed_sqlite, mongodb: common::mongodb], [ fact_changes_are_recorded_with_each_write, round_trip_by_slug, upsert_replaces_by_slug, invalid_batch_writes_nothing, listings_match_the_reference, text_match_follows_the_reference, pages_cover_every_match_once, similar_apps_follow_the_contract, safer_alternatives_follow_the_contract, delete_removes_everywhere, scan_walks_the_catalog_in_slug_order, get_many_keeps_the_order_asked ]);
+
+/// Over a catalog the size `make run` seeds: every app's alternatives are all safer, and
+/// there are as many as the catalog holds (up to six).
+#[tokio::test]
+async fn every_seeded_app_gets_only_safer_alternatives() {
+    let under_test = common::indexed_sqlite().await.expect("sqlite");
+    let catalog = &*under_test.catalog;
+    let apps: Vec<App> = generate(2_000, 7).collect();
+    for chunk in apps.chunks(500) {
+        catalog.upsert_many(chunk).await.expect("upsert");
+    }
+    let mut found = 0;
+    for app in &apps {
+        let got = catalog.safer_alternatives(app, 6).await.unwrap();
+        for other in &got {
+            assert!(no_worse_and_better(other, app), "{} is no safer than {}", other.slug, app.slug);
+            assert_eq!(other.age_band(), app.age_band(), "{} for {}", other.slug, app.slug);
+            assert!(other.categories.iter().any(|c| app.categories.contains(c)), "{} for {}", other.slug, app.slug);
+        }
+        let available = apps
+            .iter()
+            .filter(|o| {
+                o.slug != app.slug
+                    && o.age_band() == app.age_band()
+                    && o.categories.iter().any(|c| app.categories.contains(c))
+                    && no_worse_and_better(o, app)
+            })
+            .count();
+        assert_eq!(got.len(), available.min(6), "alternatives to {}", app.slug);
+        found += got.len();
+    }
+    assert!(found > apps.len(), "most apps have alternatives ({found} in all)");
+}
