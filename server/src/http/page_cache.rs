@@ -250,12 +250,19 @@ const OTHER_PAGE_PARAMS: &[&str] = &["reviews", "page", "status", "next", "sent"
 
 /// The query as the page reads it, in one spelling, so that a parameter no page reads (`?x=1`,
 /// a tracker, an empty form field) never makes a cache entry of its own: browse and search
-/// parse theirs and write it back canonically (a query that does not parse gets a 400, which is
+/// (and compare) parse theirs and write it back canonically (a query that does not parse gets a 400, which is
 /// never stored); every other page keeps only `OTHER_PAGE_PARAMS`, sorted.
 fn canonical_query(path: &str, query: &str) -> String {
     match path {
         "/apps" => CatalogQuery::from_query_str(query).map_or_else(|_| query.to_string(), |q| q.to_query_string()),
         "/search" => SearchQuery::from_query_str(query).map_or_else(|_| query.to_string(), |q| q.to_query_string()),
+        "/compare" => {
+            let apps = form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "apps").map(|(_, v)| v);
+            match app::domain::parse_compare_list(apps.as_deref().unwrap_or_default()) {
+                Ok(slugs) => format!("apps={}", slugs.join(",")),
+                Err(_) => query.to_string(),
+            }
+        }
         _ => {
             let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
                 .filter(|(name, value)| !value.is_empty() && OTHER_PAGE_PARAMS.contains(&name.as_ref()))
@@ -358,6 +365,9 @@ mod tests {
         assert_eq!(key("/?x=1"), key("/"), "a parameter no page reads");
         assert_eq!(key("/apps?age=5&junk=2&page=1"), key("/apps?age=5-7"), "browse reads its query canonically");
         assert_eq!(key("/search?q=dino&x=1&sort=relevance"), key("/search?q=dino"));
+        assert_eq!(key("/compare?apps=a,%20b,a&x=1"), key("/compare?apps=a,b"), "compare reads its list canonically");
+        assert_ne!(key("/compare?apps=a,b"), key("/compare?apps=a,c"));
+        assert_ne!(key("/compare?apps=a,b"), key("/compare?apps=b,a"), "the order is the columns'");
         assert_ne!(key("/search?q=dino"), key("/search?q=owl"));
         assert_eq!(key("/apps/owl-piano?reviews=2&fbclid=z"), key("/apps/owl-piano?reviews=2"));
         assert_ne!(key("/apps/owl-piano?reviews=2"), key("/apps/owl-piano"));

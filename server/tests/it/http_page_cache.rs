@@ -88,6 +88,53 @@ async fn unrelated_pair(app: &TestApp) -> (App, App) {
 }
 
 #[tokio::test]
+async fn an_app_page_goes_stale_when_its_safer_alternatives_change() {
+    let app = TestApp::seeded(200).await;
+    let mut target = None;
+    for candidate in app.catalog.scan(None, 200).await.unwrap() {
+        let alternatives = app.catalog.safer_alternatives(&candidate, 6).await.unwrap();
+        if !alternatives.is_empty() {
+            target = Some((candidate, alternatives));
+            break;
+        }
+    }
+    let (target, alternatives) = target.expect("an app with alternatives");
+    let page = format!("/apps/{}", target.slug);
+    warm(&app, &[&page]).await;
+
+    // The best alternative starts open chat: it is no longer safer, and the page says so.
+    let mut worse = alternatives[0].clone();
+    worse.facts.interaction.chat = app::domain::Chat::Open;
+    worse.facts.money.purchases = true;
+    worse.facts.money.loot_boxes = true;
+    worse.facts.privacy.data.insert(app::domain::DataType::Identifiers, app::domain::DataUse::Tracking);
+    app.catalog.upsert_many(&[worse.clone()]).await.unwrap();
+    let fresh = app.get(&page).await;
+    assert_eq!(x_cache(&fresh), "miss");
+    let now = app.catalog.safer_alternatives(&target, 6).await.unwrap();
+    assert!(!now.iter().any(|a| a.slug == worse.slug), "{} is no longer an alternative", worse.slug);
+    let cards = fresh.card_slugs();
+    assert_eq!(&cards[..now.len()], now.iter().map(|a| a.slug.clone()).collect::<Vec<_>>().as_slice());
+    warm(&app, &[&page]).await;
+
+    // A new app that beats it on every risk, in its category and band, joins the list at once.
+    let mut better = target.clone();
+    better.slug = format!("{}-safe-edition", target.slug);
+    better.name = format!("{} Safe Edition", target.name);
+    better.learning_rating = 5;
+    better.facts.learning.subjects = app::domain::Subject::ALL.to_vec();
+    (better.rating_avg, better.rating_count) = (5.0, 10_000);
+    better.price_cents = 0;
+    better.facts.money = Default::default();
+    better.facts.privacy.data.clear();
+    better.facts.interaction.chat = app::domain::Chat::None;
+    app.catalog.upsert_many(&[better.clone()]).await.unwrap();
+    let fresh = app.get(&page).await;
+    assert_eq!(x_cache(&fresh), "miss");
+    assert!(fresh.card_slugs().contains(&better.slug), "the new safer app is offered");
+}
+
+#[tokio::test]
 async fn a_write_makes_exactly_the_pages_showing_the_app_stale() {
     let app = TestApp::seeded(120).await;
     let (a, b) = unrelated_pair(&app).await;

@@ -77,18 +77,62 @@ async fn bad_parameters_get_a_400_naming_them() {
 }
 
 #[tokio::test]
-async fn app_page_shows_the_scorecard_and_similar_apps() {
+async fn app_page_shows_the_scorecard_safer_alternatives_and_similar_apps() {
     let app = TestApp::seeded(200).await;
-    let first = app.catalog.list(&CatalogQuery::default()).await.unwrap().apps[0].clone();
+    // The top-rated app that has safer alternatives.
+    let mut first = None;
+    for candidate in app.catalog.list(&CatalogQuery { per_page: 60, ..Default::default() }).await.unwrap().apps {
+        if !app.catalog.safer_alternatives(&candidate, 6).await.unwrap().is_empty() {
+            first = Some(candidate);
+            break;
+        }
+    }
+    let first = first.expect("an app with safer alternatives");
     let page = app.get(&format!("/apps/{}", first.slug)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("<h1>{}</h1>", first.name)));
     assert!(page.body.contains("Parents&#39; scorecard") || page.body.contains("Parents' scorecard"));
     assert!(page.body.contains(&first.age_label()));
+    let alternatives = app.catalog.safer_alternatives(&first, 6).await.unwrap();
     let similar = app.catalog.similar(&first, 6).await.unwrap();
     let cards = page.card_slugs();
-    assert_eq!(cards, similar.iter().map(|a| a.slug.clone()).collect::<Vec<_>>());
+    let want: Vec<String> = alternatives.iter().chain(&similar).map(|a| a.slug.clone()).collect();
+    assert_eq!(cards, want, "the alternatives, then the similar apps");
     assert!(!cards.contains(&first.slug));
+    let chips = page.body.matches("class=\"better-chip\"").count();
+    assert!(chips >= alternatives.len(), "every alternative says what it does better ({chips} chips)");
+    assert!(page.body.contains(&format!("/compare?apps={},{}", first.slug, alternatives[0].slug)));
+}
+
+#[tokio::test]
+async fn compare_shows_the_apps_side_by_side_and_names_a_bad_list() {
+    let app = TestApp::seeded(60).await;
+    let apps = app.catalog.list(&CatalogQuery::default()).await.unwrap().apps;
+    let (a, b, c) = (&apps[0].slug, &apps[1].slug, &apps[2].slug);
+    let page = app.get(&format!("/compare?apps={a},{b}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.body.matches("class=\"compare-app\"").count(), 2);
+    assert!(page.body.contains(&format!("Compare {} and {}", apps[0].name, apps[1].name)), "title names both");
+    assert!(page.body.contains("data-row=\"Ads\"") && page.body.contains("data-row=\"Violence\""));
+    // Another list is another page, not the cached first one.
+    let other = app.get(&format!("/compare?apps={a},{c}")).await;
+    assert_eq!(other.status, 200);
+    assert!(
+        other.body.contains(&apps[2].name)
+            && !other.body.contains(&format!("Compare {} and {}", apps[0].name, apps[1].name))
+    );
+
+    for (uri, named) in [
+        (format!("/compare?apps={a},no-such-app"), "no-such-app"),
+        (format!("/compare?apps={a}"), "2 to 4"),
+        (format!("/compare?apps={a},{b},{c},x,y"), "2 to 4"),
+        (format!("/compare?apps={a},Bad%20Name"), "Bad Name"),
+        ("/compare".to_string(), "2 to 4"),
+    ] {
+        let page = app.get(&uri).await;
+        assert_eq!(page.status, 400, "{uri}");
+        assert!(page.body.contains(named), "{uri} names {named}");
+    }
 }
 
 #[tokio::test]
