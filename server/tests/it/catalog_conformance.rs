@@ -214,21 +214,20 @@ fn no_worse_and_better(other: &App, app: &App) -> bool {
     theirs.iter().zip(&ours).all(|(t, o)| !t || *o) && theirs.iter().zip(&ours).any(|(t, o)| !t && *o)
 }
 
+fn reference_alternative(other: &App, app: &App) -> bool {
+    other.slug != app.slug
+        && other.age_band() == app.age_band()
+        && other.categories.iter().any(|c| app.categories.contains(c))
+        && no_worse_and_better(other, app)
+}
+
 async fn safer_alternatives_follow_the_contract(under_test: &common::TestCatalog) {
     let catalog = &*under_test.catalog;
     let apps = seeded(catalog).await;
     let (mut with_some, mut full) = (0, 0);
     for app in apps.iter().step_by(13) {
         let got: Vec<String> = catalog.safer_alternatives(app, 6).await.unwrap().into_iter().map(|a| a.slug).collect();
-        let mut want: Vec<&App> = apps
-            .iter()
-            .filter(|o| {
-                o.slug != app.slug
-                    && o.age_band() == app.age_band()
-                    && o.categories.iter().any(|c| app.categories.contains(c))
-                    && no_worse_and_better(o, app)
-            })
-            .collect();
+        let mut want: Vec<&App> = apps.iter().filter(|o| reference_alternative(o, app)).collect();
         want.sort_by(|a, b| reference_order(SortOrder::Learning, a, b));
         let want: Vec<String> = want.into_iter().take(6).map(|a| a.slug.clone()).collect();
         assert_eq!(got, want, "alternatives to {}", app.slug);
@@ -336,15 +335,7 @@ async fn every_seeded_app_gets_only_safer_alternatives() {
             assert_eq!(other.age_band(), app.age_band(), "{} for {}", other.slug, app.slug);
             assert!(other.categories.iter().any(|c| app.categories.contains(c)), "{} for {}", other.slug, app.slug);
         }
-        let available = apps
-            .iter()
-            .filter(|o| {
-                o.slug != app.slug
-                    && o.age_band() == app.age_band()
-                    && o.categories.iter().any(|c| app.categories.contains(c))
-                    && no_worse_and_better(o, app)
-            })
-            .count();
+        let available = apps.iter().filter(|o| reference_alternative(o, app)).count();
         assert_eq!(got.len(), available.min(6), "alternatives to {}", app.slug);
         found += got.len();
     }
