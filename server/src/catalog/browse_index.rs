@@ -521,21 +521,19 @@ impl FacetBitsets {
         (apps, total, facets)
     }
 
-    /// The apps at `level` or milder on `risk`; None at the worst level (every app).
-    fn at_most(&self, risk: Risk, level: u8) -> Option<&Bits> {
-        let check = |c: SafetyCheck| &self.checks[Self::position(SafetyCheck::ALL, c)];
-        let chat = |c: ChatLimit| &self.chat[Self::position(ChatLimit::ALL, c)];
-        Some(match (risk, level) {
-            (_, app::domain::WORST_LEVEL..) => return None,
-            (Risk::Ads, 0) => &self.no_ads,
-            (Risk::Ads, _) => check(SafetyCheck::NoThirdPartyAds),
-            (Risk::Purchases, 0) => &self.no_in_app_purchases,
-            (Risk::Purchases, _) => check(SafetyCheck::NoLootBoxes),
-            (Risk::Tracking, 0) => &self.no_data_collection,
-            (Risk::Tracking, _) => check(SafetyCheck::NoTracking),
-            (Risk::Chat, 0) => chat(ChatLimit::None),
-            (Risk::Chat, _) => chat(ChatLimit::Moderated),
-        })
+    /// The apps at `level` or milder on `risk` (the filters `Risk::at_most` sets); None at the
+    /// worst level (every app).
+    fn at_most(&self, risk: Risk, level: u8) -> Option<Bits> {
+        let mut query = CatalogQuery::default();
+        risk.at_most(level, &mut query);
+        intersect(
+            Facet::ALL
+                .iter()
+                .filter_map(|&f| self.constraint(&query, f))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|b| b.as_ref()),
+        )
     }
 
     /// `domain::is_alternative` in bitsets: (any shared category) ∧ band ∧ (no worse on each
@@ -551,10 +549,10 @@ impl FacetBitsets {
         for risk in Risk::ALL {
             let level = risk.level(app);
             if let Some(no_worse) = self.at_most(risk, level) {
-                matching.and(no_worse);
+                matching.and(&no_worse);
             }
             if let Some(milder) = level.checked_sub(1).and_then(|l| self.at_most(risk, l)) {
-                better.or(milder);
+                better.or(&milder);
             }
         }
         matching.and(&better);
