@@ -48,7 +48,7 @@ start_nginx() {
   local dir=$out/nginx-$1
   mkdir -p "$dir"
   sed -e "s|\${FAMIGO_NODE_A}|127.0.0.1:$3|" -e "s|\${FAMIGO_NODE_B}|127.0.0.1:$4|" \
-    -e "s|\${NGINX_LISTEN}|127.0.0.1:$2|" -e "s|\${FAMIGO_SITE_ROOT}|$PWD/target/site|" \
+    -e "s|\${NGINX_LISTEN}|127.0.0.1:$2|" -e "s|\${FAMIGO_SITE_ROOT}|$PWD/target/site|" -e "s|\${NGINX_CACHE_DIR}|$dir/media-cache|" \
     deploy/nginx/famigo.conf.template >"$dir/famigo.conf"
   local user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root;"

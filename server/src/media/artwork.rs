@@ -150,33 +150,31 @@ fn screenshot_svg(category: Category, palette: usize, layout: usize) -> String {
     )
 }
 
-struct Drawn {
-    image: Image,
-    bytes: Vec<u8>,
-}
-
-fn drawn(svg: String, (width, height): (u32, u32)) -> Drawn {
-    let bytes = svg.into_bytes();
-    Drawn { image: Image { id: media_id(&bytes, MediaFormat::Svg), width, height }, bytes }
-}
-
-/// Every drawing, by (category, palette) for icons and (category, palette, layout) for screens.
+/// Every drawing: the images apps name, by (category, palette) for icons and (category,
+/// palette, layout) for screens, and the bytes behind each name.
 struct Artwork {
-    icons: HashMap<(Category, usize), Drawn>,
-    screens: HashMap<(Category, usize, usize), Drawn>,
-    by_id: HashMap<String, (bool, (Category, usize, usize))>,
+    icons: HashMap<(Category, usize), Image>,
+    screens: HashMap<(Category, usize, usize), Image>,
+    bytes: HashMap<String, Vec<u8>>,
+}
+
+impl Artwork {
+    fn draw(&mut self, svg: String, (width, height): (u32, u32)) -> Image {
+        let bytes = svg.into_bytes();
+        let image = Image { id: media_id(&bytes, MediaFormat::Svg), width, height };
+        self.bytes.insert(image.id.clone(), bytes);
+        image
+    }
 }
 
 static ARTWORK: LazyLock<Artwork> = LazyLock::new(|| {
-    let mut artwork = Artwork { icons: HashMap::new(), screens: HashMap::new(), by_id: HashMap::new() };
+    let mut artwork = Artwork { icons: HashMap::new(), screens: HashMap::new(), bytes: HashMap::new() };
     for &category in Category::ALL {
         for palette in 0..PALETTES.len() {
-            let icon = drawn(icon_svg(category, palette), (ICON_SIZE, ICON_SIZE));
-            artwork.by_id.insert(icon.image.id.clone(), (true, (category, palette, 0)));
+            let icon = artwork.draw(icon_svg(category, palette), (ICON_SIZE, ICON_SIZE));
             artwork.icons.insert((category, palette), icon);
             for layout in 0..LAYOUTS {
-                let screen = drawn(screenshot_svg(category, palette, layout), SCREEN);
-                artwork.by_id.insert(screen.image.id.clone(), (false, (category, palette, layout)));
+                let screen = artwork.draw(screenshot_svg(category, palette, layout), SCREEN);
                 artwork.screens.insert((category, palette, layout), screen);
             }
         }
@@ -193,20 +191,15 @@ pub fn images_for(app: &App) -> AppImages {
     let count = 2 + (hash >> 8) % 2;
     let first = (hash >> 16) % LAYOUTS;
     let artwork = &*ARTWORK;
-    let screenshots = (0..count)
-        .filter_map(|k| artwork.screens.get(&(category, palette, (first + k) % LAYOUTS)))
-        .map(|d| d.image.clone())
-        .collect();
-    AppImages { icon: artwork.icons.get(&(category, palette)).map(|d| d.image.clone()), screenshots }
+    let screenshots =
+        (0..count).filter_map(|k| artwork.screens.get(&(category, palette, (first + k) % LAYOUTS)).cloned()).collect();
+    AppImages { icon: artwork.icons.get(&(category, palette)).cloned(), screenshots }
 }
 
 /// The generated image named `id`, if it is one.
 pub fn generated(id: &str) -> Option<StoredImage> {
-    let artwork = &*ARTWORK;
-    let &(icon, (category, palette, layout)) = artwork.by_id.get(id)?;
-    let drawn =
-        if icon { artwork.icons.get(&(category, palette)) } else { artwork.screens.get(&(category, palette, layout)) }?;
-    Some(StoredImage { format: MediaFormat::Svg, bytes: drawn.bytes.clone() })
+    let bytes = ARTWORK.bytes.get(id)?;
+    Some(StoredImage { format: MediaFormat::Svg, bytes: bytes.clone() })
 }
 
 #[cfg(test)]
@@ -217,15 +210,16 @@ mod tests {
     #[test]
     fn every_drawing_is_well_formed_svg_under_its_own_name() {
         let artwork = &*ARTWORK;
-        assert_eq!(artwork.by_id.len(), Category::ALL.len() * PALETTES.len() * (1 + LAYOUTS), "all distinct");
-        for drawn in artwork.icons.values().chain(artwork.screens.values()) {
-            let text = std::str::from_utf8(&drawn.bytes).unwrap();
-            let svg = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{}: {e}", drawn.image.id));
+        assert_eq!(artwork.bytes.len(), Category::ALL.len() * PALETTES.len() * (1 + LAYOUTS), "all distinct");
+        for image in artwork.icons.values().chain(artwork.screens.values()) {
+            let bytes = generated(&image.id).expect("its bytes").bytes;
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let svg = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{}: {e}", image.id));
             assert_eq!(svg.root_element().tag_name().name(), "svg");
-            assert_eq!(svg.root_element().attribute("width"), Some(drawn.image.width.to_string().as_str()));
-            assert!(!text.contains("<script") && !text.contains("href"), "nothing active in {}", drawn.image.id);
-            assert_eq!(media_id(&drawn.bytes, MediaFormat::Svg), drawn.image.id);
-            assert_eq!(generated(&drawn.image.id).map(|s| s.bytes), Some(drawn.bytes.clone()));
+            assert_eq!(svg.root_element().attribute("width"), Some(image.width.to_string().as_str()));
+            assert_eq!(svg.root_element().attribute("height"), Some(image.height.to_string().as_str()));
+            assert!(!text.contains("<script") && !text.contains("href"), "nothing active in {}", image.id);
+            assert_eq!(media_id(&bytes, MediaFormat::Svg), image.id);
         }
         assert_eq!(generated("0123456789abcdef0123456789abcdef.svg"), None);
     }

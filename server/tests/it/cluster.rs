@@ -136,7 +136,8 @@ fn nginx_config(dir: &Path, listen: u16, nodes: [u16; 2], site: &Path) -> std::p
         .replace("${FAMIGO_NODE_A}", &format!("127.0.0.1:{}", nodes[0]))
         .replace("${FAMIGO_NODE_B}", &format!("127.0.0.1:{}", nodes[1]))
         .replace("${NGINX_LISTEN}", &format!("127.0.0.1:{listen}"))
-        .replace("${FAMIGO_SITE_ROOT}", &site.display().to_string());
+        .replace("${FAMIGO_SITE_ROOT}", &site.display().to_string())
+        .replace("${NGINX_CACHE_DIR}", &dir.join("media-cache").display().to_string());
     assert!(!server.contains("${"), "every placeholder is filled");
     std::fs::write(dir.join("famigo.conf"), server).unwrap();
     // Workers run as the test's user (when that is root, nginx would otherwise switch them to
@@ -313,6 +314,18 @@ fn two_nodes_behind_nginx_share_the_work() {
         assert_eq!(get(ports[0], path).status, 200, "{path} on the node itself");
     }
     assert_eq!(get(listen, "/healthz").status, 200, "liveness stays public (it says only \"ok\")");
+
+    // App images are asked of a node once, then kept by nginx under their immutable names.
+    let home = get(listen, "/");
+    let image = home.body.split("/media/").nth(1).and_then(|rest| rest.split('"').next()).expect("an image on /");
+    let image = format!("/media/{image}");
+    let first = get(listen, &image);
+    assert_eq!((first.status, first.header("x-cache-status").as_deref()), (200, Some("MISS")), "{image}");
+    assert!(first.header("x-famigo-node").is_some(), "a node drew it");
+    let again = get(listen, &image);
+    assert_eq!((again.status, again.header("x-cache-status").as_deref()), (200, Some("HIT")), "{image} again");
+    assert_eq!(again.body, first.body);
+    assert!(again.header("cache-control").is_some_and(|c| c.contains("immutable")));
 
     // 3. A job enqueued through node A runs once, on the worker.
     let signed_in = request(
