@@ -10,6 +10,7 @@ mod accounts;
 mod backend_error;
 mod media;
 mod reviews;
+mod secrets;
 pub use accounts::{
     AccountError, Accounts, NewUser, PasswordHash, Throttle, ThrottleError, ThrottlePolicy, UserRecord,
 };
@@ -17,6 +18,7 @@ use backend_error::from_backend_error;
 pub use backend_error::{BackendError, Causes};
 pub use media::{MediaError, MediaStore, StoredImage};
 pub use reviews::{ReviewDraft, ReviewError, Reviews};
+pub use secrets::{AdminToken, SecretKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -114,6 +116,7 @@ pub struct AppState {
     pub page_cache: Arc<dyn PageCache>,
     pub page_cache_stats: Arc<PageCacheStats>,
     pub admin_token: Arc<AdminToken>,
+    pub secret_key: Arc<SecretKey>,
     pub jobs: Arc<dyn JobQueue>,
     pub search: Arc<dyn SearchIndex>,
     pub outbox: Arc<dyn Outbox>,
@@ -129,27 +132,6 @@ pub struct AppState {
 /// behind a proxy on a private network, the address the proxy reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
-
-/// The secret that signs a browser in as administrator (`ADMIN_TOKEN`). Never printed by
-/// `Debug`; compared in constant time.
-pub struct AdminToken(String);
-
-impl AdminToken {
-    pub fn new(token: String) -> AdminToken {
-        AdminToken(token)
-    }
-
-    pub fn matches(&self, candidate: &str) -> bool {
-        let (a, b) = (self.0.as_bytes(), candidate.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-    }
-}
-
-impl std::fmt::Debug for AdminToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AdminToken(hidden)")
-    }
-}
 
 /// Lets a repeated warning through at most once per period, so a backend that is down does
 /// not flood the log with one line per request.

@@ -18,6 +18,12 @@ pub fn new_id() -> String {
     generator.generate().unwrap_or_else(|_| ulid::Ulid::new()).to_string()
 }
 
+/// A session stamp: 128 random bits, so no stamp can be worked out from another (a ULID made
+/// in the same millisecond as the last is that one plus 1).
+pub fn new_stamp() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
 /// Now, in milliseconds since the Unix epoch: the time stamp of jobs, mail and throttles.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

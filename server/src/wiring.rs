@@ -29,8 +29,8 @@ use crate::sqlite::Sqlite;
 use crate::storage::{Database, Migrated};
 use anyhow::Context;
 use app::ports::{
-    Accounts, AdminToken, AppState, Catalog, JobQueue, MediaStore, Outbox, PageCache, Reviews, SearchIndex, StoreError,
-    Throttle, Trends,
+    Accounts, AdminToken, AppState, Catalog, JobQueue, MediaStore, Outbox, PageCache, Reviews, SearchIndex, SecretKey,
+    StoreError, Throttle, Trends,
 };
 use std::sync::Arc;
 use std::time::Instant;
@@ -234,12 +234,19 @@ impl Backends {
         }
         .context("cannot open the catalog")?;
         tracing::info!(apps = index.indexed_count(), ms = started.elapsed().as_millis() as u64, "browse index built");
-        let admin_token = config.admin_token.clone().unwrap_or_else(|| {
-            let token = generated_token();
-            // Printed, not logged: it must not end up in log storage.
-            println!("ADMIN_TOKEN is not set; this run's admin token (sign in at /admin): {token}");
-            token
-        });
+        let admin_token = match config.admin_token.clone() {
+            Some(token) => token,
+            None => {
+                let (token, path) = kept_secret(&config.data_dir, "admin-token")?;
+                // The path, never the token: what a process prints may be kept (container logs).
+                println!("ADMIN_TOKEN is not set; the admin token (sign in at /admin) is in {}", path.display());
+                token
+            }
+        };
+        let secret_key = match config.secret_key.clone() {
+            Some(key) => key,
+            None => kept_secret(&config.data_dir, "secret-key")?.0,
+        };
         let (page_cache, jobs) = (self.page_cache, self.jobs);
         let catalog = crate::catalog::stack(index, page_cache.clone(), jobs.clone());
         let reviews = Arc::new(RatingSyncedReviews::new(self.store.reviews.clone(), page_cache.clone(), jobs.clone()));
@@ -251,6 +258,7 @@ impl Backends {
             page_cache,
             page_cache_stats: Arc::default(),
             admin_token: Arc::new(AdminToken::new(admin_token)),
+            secret_key: Arc::new(SecretKey::new(&secret_key)),
             jobs,
             search: self.search,
             outbox: self.outbox,
@@ -282,6 +290,36 @@ pub async fn job_services_over(config: &Config, catalog: Arc<dyn Catalog>) -> an
 /// The webhook and, with `ALERT_EMAIL`, the outbox.
 pub fn alert_sinks(config: &Config, outbox: &Arc<dyn Outbox>) -> AlertSinks {
     AlertSinks::new(config.alert_webhook.clone(), config.mail.alert_email.clone().map(|to| (outbox.clone(), to)))
+}
+
+/// The development stand-in for a secret the configuration does not set: made up once and kept
+/// in `DATA_DIR/<name>`, readable by this user alone, so every process on this `DATA_DIR` (a
+/// node and its worker, a restart) uses the same one. The first process to start writes it.
+pub fn kept_secret(data_dir: &std::path::Path, name: &str) -> anyhow::Result<(String, std::path::PathBuf)> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = data_dir.join(name);
+    let made = generated_token();
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+        Ok(mut file) => {
+            file.write_all(made.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok((made, path))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Another process may be writing it this moment: its token is whole within a few ms.
+            for _ in 0..50 {
+                let kept = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                if kept.trim().len() >= made.len() {
+                    return Ok((kept.trim().to_string(), path));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            anyhow::bail!("{} holds no secret: delete it to have a new one made", path.display())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+    }
 }
 
 /// A random token of 32 letters and digits (an admin token, a generated password).

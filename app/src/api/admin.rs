@@ -1,7 +1,7 @@
 //! Administrators: a signed-in account with the `admin` role (`famigo createadmin` makes the
 //! first), or, for automation, whoever knows `ADMIN_TOKEN`: a correct token marks the
-//! browser's session (HttpOnly, SameSite=Lax cookie) as admin. Every admin server function
-//! checks one or the other.
+//! browser's session (HttpOnly, SameSite=Lax cookie) with a hash of the token, so a new token
+//! ends the sessions of the old one. Every admin server function checks one or the other.
 
 #[cfg(feature = "ssr")]
 use super::auth::{require_admin, session, session_failed, ADMIN_KEY};
@@ -26,7 +26,7 @@ pub async fn admin_sign_in(token: String) -> Result<(), ApiError> {
     super::auth::forget(&state, &key).await;
     // A new session id at sign-in: an id planted before it (session fixation) is worthless.
     session.cycle_id().await.map_err(session_failed)?;
-    session.insert(ADMIN_KEY, true).await.map_err(session_failed)?;
+    session.insert(ADMIN_KEY, state.admin_token.session_mark()).await.map_err(session_failed)?;
     leptos_axum::redirect("/admin/jobs");
     Ok(())
 }

@@ -191,20 +191,20 @@ fn is_local_path(path: &str) -> bool {
         && path.parse::<http::uri::PathAndQuery>().is_ok()
 }
 
-/// The session key that marks an administrator's session.
+/// The session key that marks an administrator's session: `AdminToken::session_mark` of the
+/// token it signed in with.
 pub const ADMIN_KEY: &str = "admin";
 
-/// Passes for an administrator's session, by token or by role; else `Forbidden` for a
-/// signed-in parent and `Unauthorized` for anyone else. (For plain axum handlers, outside a
-/// server function; server functions call `require_admin`.)
-pub async fn check_admin(
-    session: &tower_sessions::Session,
-    accounts: &dyn crate::ports::Accounts,
-) -> Result<(), ApiError> {
-    if session.get::<bool>(ADMIN_KEY).await.map_err(session_failed)? == Some(true) {
+/// Passes for an administrator's session, by the current token or by role; else `Forbidden`
+/// for a signed-in parent and `Unauthorized` for anyone else. (For plain axum handlers,
+/// outside a server function; server functions call `require_admin`.)
+pub async fn check_admin(session: &tower_sessions::Session, state: &crate::ports::AppState) -> Result<(), ApiError> {
+    // Any other value (a mark of an earlier token, or what older releases stored) is no mark.
+    let mark = session.get_value(ADMIN_KEY).await.map_err(session_failed)?;
+    if mark.as_ref().and_then(|mark| mark.as_str()).is_some_and(|mark| state.admin_token.marked(mark)) {
         return Ok(());
     }
-    match user_of_session(session, accounts).await? {
+    match user_of_session(session, &*state.accounts).await? {
         Some(user) if user.is_admin() => Ok(()),
         Some(_) => Err(ApiError::Forbidden),
         None => Err(ApiError::Unauthorized),
@@ -213,7 +213,7 @@ pub async fn check_admin(
 
 /// Passes for an administrator (`check_admin` on this request's session).
 pub async fn require_admin() -> Result<(), ApiError> {
-    check_admin(&session().await?, &*state()?.accounts).await
+    check_admin(&session().await?, &state()?).await
 }
 
 #[cfg(test)]

@@ -23,10 +23,7 @@ pub async fn unsubscribe_digest(user: String, token: String) -> Result<(), ApiEr
     let state = super::state()?;
     // Ids are ULIDs; anything much longer is not one and is not looked up.
     let record = if !user.is_empty() && user.len() <= 64 { state.accounts.user(&user).await? } else { None };
-    let valid = |record: &crate::ports::UserRecord| {
-        bool::from(subtle::ConstantTimeEq::ct_eq(record.unsubscribe_token().as_bytes(), token.as_bytes()))
-    };
-    if !record.as_ref().is_some_and(valid) {
+    if !record.as_ref().is_some_and(|record| record.unsubscribes_with(&state.secret_key, &token)) {
         return Err(ApiError::field("token", "this link is not valid any more (a new password ends older links): sign in and turn the digest off on your account page"));
     }
     state.accounts.set_digest(&user, false).await?;

@@ -45,19 +45,20 @@ pub struct UserRecord {
 #[cfg(feature = "ssr")]
 impl UserRecord {
     /// The token in the digest's "stop these mails" link: it proves the link came from a mail
-    /// to this account without a sign-in. Made from the session stamp, which only the server
-    /// knows and which changes with the password (so does the token).
-    pub fn unsubscribe_token(&self) -> String {
-        use sha2::Digest;
-        let digest = sha2::Sha256::new()
-            .chain_update(b"famigo digest unsubscribe\0")
-            .chain_update(self.user.id.as_bytes())
-            .chain_update(b"\0")
-            .chain_update(self.session_stamp.as_bytes())
-            .finalize();
-        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    /// to this account without a sign-in. Signed with the server's key over the user and the
+    /// session stamp, which changes with the password (so does the token).
+    pub fn unsubscribe_token(&self, key: &super::secrets::SecretKey) -> String {
+        key.sign(UNSUBSCRIBE_PURPOSE, &[&self.user.id, &self.session_stamp])
+    }
+
+    /// Whether `token` is this account's `unsubscribe_token`.
+    pub fn unsubscribes_with(&self, key: &super::secrets::SecretKey, token: &str) -> bool {
+        key.verify(UNSUBSCRIBE_PURPOSE, &[&self.user.id, &self.session_stamp], token)
     }
 }
+
+#[cfg(feature = "ssr")]
+const UNSUBSCRIBE_PURPOSE: &str = "famigo digest unsubscribe";
 
 /// What creating an account writes (the email already normalized).
 #[derive(Clone, Debug)]
@@ -82,7 +83,8 @@ pub trait Accounts: Send + Sync + 'static {
     /// `email` as `domain::normalize_email` makes it.
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, AccountError>;
 
-    /// Replaces the password hash and gives the user a new session stamp.
+    /// Replaces the password hash, gives the user a new session stamp and voids every reset
+    /// token of theirs: after a reset or a change, no other reset link works.
     async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError>;
 
     async fn set_role(&self, id: &str, role: Role) -> Result<bool, AccountError>;
@@ -124,7 +126,7 @@ pub trait Accounts: Send + Sync + 'static {
     async fn put_reset_token(&self, user_id: &str, token_hash: &str, expires_at: i64) -> Result<(), AccountError>;
 
     /// Uses up a reset token: the user it was made for, once, if it has not expired at `now`
-    /// (unix ms). Unknown, used or expired: None.
+    /// (unix ms). Unknown, used or expired: None. Every token expired at `now` goes too.
     async fn take_reset_token(&self, token_hash: &str, now: i64) -> Result<Option<String>, AccountError>;
 
     async fn ping(&self) -> Result<(), AccountError>;

@@ -41,9 +41,15 @@ pub struct Config {
     pub watchdog_every: std::time::Duration,
     /// A dependency slower than this is "slow" to the watchdog (`WATCHDOG_SLOW_MS`, default 1000).
     pub watchdog_slow: std::time::Duration,
+    /// `FAMIGO_PROFILE`: `development` (the default) or `production`, which requires
+    /// `ADMIN_TOKEN`, `SECRET_KEY` and `CANONICAL_URL` instead of making up or guessing them.
+    pub production: bool,
     /// The secret that signs a browser in as administrator (`ADMIN_TOKEN`, at least 16
-    /// characters). Unset: `famigo serve` makes one up and prints it once.
+    /// characters). Unset (development only): made up once and kept in `DATA_DIR/admin-token`.
     pub admin_token: Option<String>,
+    /// The key that signs links mailed out (`SECRET_KEY`, at least 32 characters). Unset
+    /// (development only): made up once and kept in `DATA_DIR/secret-key`.
+    pub secret_key: Option<String>,
     /// Whether `famigo serve` also runs a worker (`FAMIGO_WORKER`, `on` or `off`, default on).
     pub serve_runs_worker: bool,
     /// Jobs one worker runs at once (`WORKER_CONCURRENCY`, default 2).
@@ -91,9 +97,25 @@ impl Config {
         let store = StoreConfig::from_env(env)?;
         let search = SearchConfig::from_env(env)?;
         let mail = MailConfig::from_env(env)?;
-        let admin_token = env.get("ADMIN_TOKEN").map(|t| t.trim().to_string());
-        if let Some(reason) = admin_token.as_deref().and_then(weak_admin_token) {
-            return Err(ConfigError { var: "ADMIN_TOKEN", value: "(hidden)".into(), reason: reason.into() });
+        let production = match env.get("FAMIGO_PROFILE").map(str::trim) {
+            None | Some("development") => false,
+            Some("production") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "FAMIGO_PROFILE",
+                    value: other.into(),
+                    reason: "expected `development` or `production`".into(),
+                })
+            }
+        };
+        let admin_token = secret(env, "ADMIN_TOKEN", 16, production)?;
+        let secret_key = secret(env, "SECRET_KEY", 32, production)?;
+        if production && web.canonical_url.is_none() {
+            return Err(ConfigError {
+                var: "CANONICAL_URL",
+                value: String::new(),
+                reason: "required with FAMIGO_PROFILE=production: links in pages, feeds and mail must not come from a request's Host".into(),
+            });
         }
         let serve_runs_worker = env.switch("FAMIGO_WORKER", true)?;
         let worker_concurrency =
@@ -128,7 +150,9 @@ impl Config {
             alert_webhook,
             watchdog_every,
             watchdog_slow,
+            production,
             admin_token,
+            secret_key,
             serve_runs_worker,
             worker_concurrency,
             job_lease,
@@ -164,19 +188,34 @@ fn hashed_asset_names() -> bool {
     std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }
 
-/// Why `token` cannot be the administrator's secret, if it cannot: too short, a placeholder
-/// (the kind a sample file or a tutorial ships, which anyone may have read), or too uniform.
-fn weak_admin_token(token: &str) -> Option<&'static str> {
+/// The secret in `var`, trimmed, if it is set and strong enough; unset is an error in
+/// production (where nothing may be made up per machine).
+fn secret(env: &Env, var: &'static str, min_chars: usize, production: bool) -> Result<Option<String>, ConfigError> {
+    let value = env.get(var).map(|t| t.trim().to_string());
+    let refused = |reason: &str| ConfigError { var, value: "(hidden)".into(), reason: reason.into() };
+    match value {
+        None if production => Err(refused("required with FAMIGO_PROFILE=production")),
+        Some(value) => match weak_secret(&value, min_chars) {
+            Some(reason) => Err(refused(&reason)),
+            None => Ok(Some(value)),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Why `token` cannot be a secret, if it cannot: too short, a placeholder (the kind a sample
+/// file or a tutorial ships, which anyone may have read), or too uniform.
+fn weak_secret(token: &str, min_chars: usize) -> Option<String> {
     const PLACEHOLDERS: &[&str] =
         &["change-me", "changeme", "example", "default", "password", "placeholder", "replace-me", "your-"];
     let lower = token.to_ascii_lowercase();
     let distinct: std::collections::HashSet<char> = token.chars().collect();
-    if token.chars().count() < 16 {
-        Some("too short to be a secret: use at least 16 characters")
+    if token.chars().count() < min_chars {
+        Some(format!("too short to be a secret: use at least {min_chars} characters"))
     } else if PLACEHOLDERS.iter().any(|p| lower.replace(['_', ' '], "-").contains(p)) {
-        Some("a placeholder, not a secret: generate one (e.g. `openssl rand -hex 24`)")
+        Some("a placeholder, not a secret: generate one (e.g. `openssl rand -hex 24`)".into())
     } else if distinct.len() < 8 {
-        Some("too uniform to be a secret: use at least 8 different characters")
+        Some("too uniform to be a secret: use at least 8 different characters".into())
     } else {
         None
     }
@@ -303,12 +342,36 @@ mod tests {
             ("ADMIN_TOKEN", "my-example-token-0000"),
             ("ADMIN_TOKEN", "aaaaaaaaaaaaaaaaaaaaaaaa"),
             ("ADMIN_TOKEN", "0101010101010101"),
+            ("SECRET_KEY", "k2Jd8s0pQ1v7Xz3m"),
+            ("SECRET_KEY", "example-secret-key-for-the-readme-0123"),
+            ("FAMIGO_PROFILE", "prod"),
             ("FAMIGO_WORKER", "maybe"),
             ("WORKER_CONCURRENCY", "0"),
             ("PAGE_CACHE", "sometimes"),
             ("SCHEDULE_WARM_CACHE", "every five minutes"),
         ] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
+        }
+    }
+
+    #[test]
+    fn production_makes_up_no_secret_and_guesses_no_origin() {
+        let development = Config::from_env(&Env::from_pairs([])).unwrap();
+        assert!(!development.production && development.admin_token.is_none() && development.secret_key.is_none());
+        let complete = [
+            ("FAMIGO_PROFILE", "production"),
+            ("ADMIN_TOKEN", "q8Vn2kLm5Rt7Wx1Zc4Hb"),
+            ("SECRET_KEY", "Jf3kd9QpL2mZx8Vb7Nc1Rt5Wy6Hs4Ga0Ue"),
+            ("CANONICAL_URL", "https://famigo.example"),
+        ];
+        let production = Config::from_env(&Env::from_pairs(complete)).unwrap();
+        assert!(production.production);
+        assert_eq!(production.secret_key.as_deref(), Some(complete[2].1));
+        for missing in ["ADMIN_TOKEN", "SECRET_KEY", "CANONICAL_URL"] {
+            let env = Env::from_pairs(complete.iter().copied().filter(|(var, _)| *var != missing));
+            let err = Config::from_env(&env).unwrap_err();
+            assert_eq!(err.var, missing);
+            assert!(err.reason.contains("production"), "{err}");
         }
     }
 

@@ -27,7 +27,7 @@ pub(super) fn refuse(status: StatusCode, message: &str) -> Response {
 
 /// Passes for an administrator's session; else the 401 or 403 to answer with.
 pub(super) async fn admin_only(session: &Session, state: &AppState) -> Result<(), Response> {
-    check_admin(session, &*state.accounts).await.map_err(|refused| {
+    check_admin(session, state).await.map_err(|refused| {
         refuse(StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::UNAUTHORIZED), &refused.to_string())
     })
 }

@@ -25,6 +25,8 @@ pub struct JobServices {
     /// The site's public origin (`CANONICAL_URL`) for links in mail; without it digests say
     /// nothing of where to go.
     pub site_url: Option<String>,
+    /// Signs the links mailed out (the digest's "stop these mails").
+    pub secret_key: Arc<app::ports::SecretKey>,
     /// Where uploaded catalog files wait (`DATA_DIR/uploads`): the only files `import_catalog`
     /// reads.
     pub upload_dir: std::path::PathBuf,
@@ -44,6 +46,7 @@ impl JobServices {
             accounts: state.accounts.clone(),
             outbox: state.outbox.clone(),
             site_url: state.canonical_url.clone(),
+            secret_key: state.secret_key.clone(),
             upload_dir,
         }
     }

@@ -7,7 +7,7 @@
 
 use super::{JobContext, JobError};
 use app::domain::{AgeBand, App, CatalogQuery, Kid, NewMail, SortOrder};
-use app::ports::UserRecord;
+use app::ports::{SecretKey, UserRecord};
 use chrono::{Datelike, Days, NaiveDate};
 
 /// Apps per child in one digest.
@@ -40,7 +40,8 @@ pub async fn run(ctx: &JobContext) -> Result<String, JobError> {
                 opted_out += 1;
                 continue;
             }
-            let Some(mail) = compose(&record, &kids, &new_by_band, today, ctx.services.site_url.as_deref()) else {
+            let link = Links { site: ctx.services.site_url.as_deref(), key: &ctx.services.secret_key };
+            let Some(mail) = compose(&record, &kids, &new_by_band, today, link) else {
                 continue;
             };
             let mail =
@@ -72,17 +73,24 @@ async fn new_apps_by_band(ctx: &JobContext, since: NaiveDate) -> Result<Vec<(Age
     Ok(by_band)
 }
 
+/// What the links in a digest need: where the site is, and the key its unsubscribe link is
+/// signed with.
+struct Links<'a> {
+    site: Option<&'a str>,
+    key: &'a SecretKey,
+}
+
 /// The digest for one family; None when nothing is new for any of its children.
 fn compose(
     record: &UserRecord,
     kids: &[Kid],
     new_by_band: &[(AgeBand, Vec<App>)],
     today: NaiveDate,
-    site_url: Option<&str>,
+    links: Links<'_>,
 ) -> Option<NewMail> {
     let user = &record.user;
     let year = today.year();
-    let site = site_url.unwrap_or("").trim_end_matches('/');
+    let site = links.site.unwrap_or("").trim_end_matches('/');
     let mut sections = Vec::new();
     let mut names = Vec::new();
     for kid in kids {
@@ -112,7 +120,7 @@ fn compose(
         user.display_name,
         sections.join("\n\n"),
         user.id,
-        record.unsubscribe_token(),
+        record.unsubscribe_token(links.key),
     );
     Some(NewMail {
         key: String::new(),

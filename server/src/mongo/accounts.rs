@@ -5,7 +5,7 @@
 //! part-way leaves a user that can be deleted again, never favorites without their user.
 
 use super::{db_err, is_duplicate_key, timed, READ_TIMEOUT, WRITE_TIMEOUT};
-use crate::storage::new_id;
+use crate::storage::{new_id, new_stamp};
 use app::domain::{Kid, NewKid, Role, User, MAX_KIDS};
 use app::ports::{AccountError, Accounts, BackendError, NewUser, PasswordHash, StoreError, UserRecord};
 use async_trait::async_trait;
@@ -200,7 +200,7 @@ impl Accounts for MongoAccounts {
             display_name: new.display_name.clone(),
             password_hash: new.password_hash.0.clone(),
             role: new.role.slug().into(),
-            session_stamp: new_id(),
+            session_stamp: new_stamp(),
             created_at: chrono::Utc::now().timestamp_millis(),
             digest: true,
             kids: Vec::new(),
@@ -225,8 +225,9 @@ impl Accounts for MongoAccounts {
     }
 
     async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError> {
-        let update = doc! { "$set": { "password_hash": &hash.0, "session_stamp": new_id() } };
+        let update = doc! { "$set": { "password_hash": &hash.0, "session_stamp": new_stamp() } };
         let done = timed(WRITE_TIMEOUT, self.users.update_one(doc! { "_id": id }, update)).await?;
+        timed(WRITE_TIMEOUT, self.resets.delete_many(doc! { "user_id": id })).await?;
         Ok(done.matched_count > 0)
     }
 
@@ -365,6 +366,7 @@ impl Accounts for MongoAccounts {
         };
         // Whoever deletes it uses it: of two requests with the same token, one gets it.
         let deleted = timed(WRITE_TIMEOUT, self.resets.delete_one(doc! { "_id": token_hash })).await?;
+        timed(WRITE_TIMEOUT, self.resets.delete_many(doc! { "expires_at": { "$lte": now } })).await?;
         Ok((deleted.deleted_count == 1 && reset.expires_at > now).then_some(reset.user_id))
     }
 

@@ -7,7 +7,7 @@
 //! expire after 30 days. Times are unix milliseconds.
 
 use crate::storage::now_ms;
-use app::domain::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
+use app::domain::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
 use redis::aio::ConnectionManager;
@@ -37,8 +37,9 @@ for _, id in ipairs(ids) do redis.call('ZADD', p .. ':due', ARGV[3], id) end
 return ids
 "#;
 
-/// ARGV: prefix, id, outcome (sent | failed), now, error, retry at, max attempts, keep ms.
-/// Returns the new state, or false when the mail was not pending.
+/// ARGV: prefix, id, outcome (sent | failed), now, error, retry at, max attempts, keep ms, and
+/// for a sent mail the body to keep (its link tokens hidden). Returns the new state, or false
+/// when the mail was not pending.
 const FINISH: &str = r#"
 local p, id, now = ARGV[1], ARGV[2], ARGV[4]
 local mail = p .. ':mail:' .. id
@@ -47,7 +48,7 @@ local attempts = redis.call('HINCRBY', mail, 'attempts', 1)
 local state = 'pending'
 if ARGV[3] == 'sent' then
   state = 'sent'
-  redis.call('HSET', mail, 'sent_at', now)
+  redis.call('HSET', mail, 'sent_at', now, 'body', ARGV[9])
 else
   redis.call('HSET', mail, 'last_error', ARGV[5])
   if attempts >= tonumber(ARGV[7]) then state = 'failed' end
@@ -135,6 +136,7 @@ impl RedisOutbox {
         outcome: &str,
         error: &str,
         retry_at: Option<i64>,
+        body_kept: String,
     ) -> Result<MailState, OutboxError> {
         let args = vec![
             id.into(),
@@ -144,6 +146,7 @@ impl RedisOutbox {
             retry_at.unwrap_or(0).to_string(),
             if retry_at.is_some() { MAIL_MAX_ATTEMPTS } else { 0 }.to_string(),
             KEEP_MS.to_string(),
+            body_kept,
         ];
         let state: Option<String> = self.script(&FINISH_SCRIPT, args).await?;
         let state = state.ok_or_else(|| OutboxError::Backend(BackendError::other(format!("no pending mail {id}"))))?;
@@ -175,11 +178,15 @@ impl Outbox for RedisOutbox {
     }
 
     async fn sent(&self, id: &str) -> Result<(), OutboxError> {
-        self.finish(id, "sent", "", None).await.map(|_| ())
+        // Delivered: the links that act for the reader (reset, unsubscribe) have no more use here.
+        let Some(mail) = self.get(id).await? else {
+            return Err(OutboxError::Backend(BackendError::other(format!("no pending mail {id}"))));
+        };
+        self.finish(id, "sent", "", None, hide_link_tokens(&mail.body)).await.map(|_| ())
     }
 
     async fn failed(&self, id: &str, error: &str, retry_at: Option<i64>) -> Result<MailState, OutboxError> {
-        self.finish(id, "failed", error, retry_at).await
+        self.finish(id, "failed", error, retry_at, String::new()).await
     }
 
     async fn recent(&self, limit: usize) -> Result<Vec<Mail>, OutboxError> {

@@ -2,7 +2,7 @@
 //! (migration `0002_accounts`), so one backup holds the whole site.
 
 use super::db_err;
-use crate::storage::new_id;
+use crate::storage::{new_id, new_stamp};
 use app::domain::{Kid, NewKid, Role, User, MAX_KIDS};
 use app::ports::{AccountError, Accounts, BackendError, NewUser, PasswordHash, UserRecord};
 use async_trait::async_trait;
@@ -81,7 +81,7 @@ impl Accounts for SqliteAccounts {
         .bind(&user.display_name)
         .bind(&new.password_hash.0)
         .bind(user.role.slug())
-        .bind(new_id())
+        .bind(new_stamp())
         .bind(user.created_at)
         .execute(&self.pool)
         .await;
@@ -101,13 +101,20 @@ impl Accounts for SqliteAccounts {
     }
 
     async fn set_password(&self, id: &str, hash: &PasswordHash) -> Result<bool, AccountError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         let done = sqlx::query("UPDATE users SET password_hash = ?, session_stamp = ? WHERE id = ?")
             .bind(&hash.0)
-            .bind(new_id())
+            .bind(new_stamp())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        sqlx::query("DELETE FROM password_resets WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -295,6 +302,11 @@ impl Accounts for SqliteAccounts {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(db_err)?;
+        sqlx::query("DELETE FROM password_resets WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(taken.filter(|(_, expires_at)| *expires_at > now).map(|(user_id, _)| user_id))
     }
 

@@ -3,7 +3,7 @@
 //! take the same mail while its lease lasts.
 
 use crate::storage::now_ms;
-use app::domain::{Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
+use app::domain::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -89,14 +89,26 @@ impl Outbox for SqliteOutbox {
     }
 
     async fn sent(&self, id: &str) -> Result<(), OutboxError> {
-        sqlx::query(
-            "UPDATE mail SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let body: Option<String> = sqlx::query_scalar(
+            "UPDATE mail SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending' \
+             RETURNING body",
         )
         .bind(now_ms())
         .bind(id)
-        .execute(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
+        // Delivered: the links that act for the reader (reset, unsubscribe) have no more use here.
+        if let Some(body) = body {
+            sqlx::query("UPDATE mail SET body = ? WHERE id = ?")
+                .bind(hide_link_tokens(&body))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
         Ok(())
     }
 

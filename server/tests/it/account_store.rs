@@ -152,6 +152,16 @@ async fn accounts_suite(accounts: Arc<dyn Accounts>, atomic_writes: bool) {
     assert_eq!(accounts.take_reset_token("unknown", 0).await.unwrap(), None);
     accounts.put_reset_token("no-such-id", "hash-d", 2_000).await.unwrap();
     assert_eq!(accounts.take_reset_token("hash-d", 0).await.unwrap(), None, "{backend}: no token for a missing user");
+    // A new password (by a reset link or on the account page) voids the other links.
+    accounts.put_reset_token(&lee.id, "hash-e", 3_000).await.unwrap();
+    accounts.put_reset_token(&lee.id, "hash-f", 3_000).await.unwrap();
+    assert_eq!(accounts.take_reset_token("hash-e", 1_500).await.unwrap().as_deref(), Some(lee.id.as_str()));
+    assert!(accounts.set_password(&lee.id, &PasswordHash("$argon2id$new".into())).await.unwrap());
+    assert_eq!(
+        accounts.take_reset_token("hash-f", 1_500).await.unwrap(),
+        None,
+        "{backend}: voided by the new password"
+    );
 
     // Deleting a user takes everything of theirs, and nothing of anyone else's.
     assert!(accounts.delete_user(&sam.id).await.unwrap());

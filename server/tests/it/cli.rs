@@ -30,6 +30,30 @@ fn bad_configuration_is_one_line_and_exit_2() {
 }
 
 #[test]
+fn production_without_a_secret_or_origin_exits_2_naming_it() {
+    let data = TempDir::new().unwrap();
+    let complete = [
+        ("FAMIGO_PROFILE", "production"),
+        ("ADMIN_TOKEN", "q8Vn2kLm5Rt7Wx1Zc4Hb"),
+        ("SECRET_KEY", "Jf3kd9QpL2mZx8Vb7Nc1Rt5Wy6Hs4Ga0Ue"),
+        ("CANONICAL_URL", "https://famigo.example"),
+    ];
+    for missing in ["ADMIN_TOKEN", "SECRET_KEY", "CANONICAL_URL"] {
+        let mut cmd = common::famigo_command(&data, "info");
+        cmd.env_remove("ADMIN_TOKEN").env_remove("SECRET_KEY").env_remove("CANONICAL_URL");
+        for (var, value) in complete.iter().filter(|(var, _)| *var != missing) {
+            cmd.env(var, value);
+        }
+        let out = cmd.arg("serve").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{missing}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(missing) && stderr.contains("production"), "names {missing}: {stderr}");
+    }
+    assert!(!data.path().join("admin-token").exists() && !data.path().join("secret-key").exists(), "nothing made up");
+}
+
+#[test]
 fn malformed_dotenv_is_a_configuration_error() {
     let data = TempDir::new().unwrap();
     let cwd = TempDir::new().unwrap();

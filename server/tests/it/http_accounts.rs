@@ -570,7 +570,24 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
     let mut wrong = token.to_string();
     wrong.replace_range(0..1, if token.starts_with('0') { "1" } else { "0" });
     let long = "x".repeat(10_000);
-    for (user, token) in [(user, wrong.as_str()), (user, ""), ("no-such-user", token), (long.as_str(), token)] {
+    // What the link used to carry: an unkeyed hash of the user and the session stamp, which
+    // anyone who can guess the stamp can make.
+    let stamp = app.state.accounts.user(user).await.unwrap().unwrap().session_stamp;
+    let unkeyed: String = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new()
+            .chain_update(b"famigo digest unsubscribe\0")
+            .chain_update(user.as_bytes())
+            .chain_update(b"\0")
+            .chain_update(stamp.as_bytes())
+            .finalize();
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    };
+    assert_ne!(unkeyed, token);
+    assert!(stamp.len() == 32 && stamp.chars().all(|c| c.is_ascii_hexdigit()), "a random stamp: {stamp}");
+    for (user, token) in
+        [(user, wrong.as_str()), (user, ""), (user, unkeyed.as_str()), ("no-such-user", token), (long.as_str(), token)]
+    {
         let refused = post(&app, UnsubscribeDigest::PATH, &form(&[("user", user), ("token", token)]), &[]).await;
         assert!((400..500).contains(&refused.status), "{} {}", refused.status, refused.body);
         assert!(

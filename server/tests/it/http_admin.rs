@@ -37,6 +37,53 @@ async fn job_functions_need_an_administrator() {
     assert!(page.body.contains("Sign in to Famigo admin"), "the dashboard asks for the token");
 }
 
+/// Whether `cookie`'s session gets the job dashboard (not its sign-in form) from `app`.
+async fn dashboard_for(app: &TestApp, cookie: &str) -> bool {
+    let page = app.get_with("/admin/jobs", &[("cookie", cookie)]).await;
+    assert_eq!(page.status, 200);
+    !page.body.contains("Sign in to Famigo admin")
+}
+
+#[tokio::test]
+async fn a_new_admin_token_ends_the_sessions_signed_in_with_the_old_one() {
+    let app = admin_app().await;
+    let cookie = sign_in(&app).await;
+    assert!(dashboard_for(&app, &cookie).await);
+    let data_dir = app.data_dir().to_str().unwrap().to_string();
+    // Other processes on the same sessions (the same DATA_DIR): one still on the token, one
+    // restarted with a new token.
+    let same = TestApp::with_env(0, &[("DATA_DIR", &data_dir), ("ADMIN_TOKEN", TOKEN)]).await;
+    assert!(dashboard_for(&same, &cookie).await, "the session is shared and still valid under its token");
+    let rotated =
+        TestApp::with_env(0, &[("DATA_DIR", &data_dir), ("ADMIN_TOKEN", "rotated-admin-token-9876543210")]).await;
+    assert!(!dashboard_for(&rotated, &cookie).await, "signed in with the old token: no longer an administrator");
+    let refused =
+        post_form(&rotated, EnqueueJob::PATH, "kind=noop&args=%7B%7D", &[ORIGIN, HOST, ("cookie", &cookie)]).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+}
+
+#[tokio::test]
+async fn without_admin_token_one_is_made_and_kept_in_a_file_only_its_user_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::seeded(0).await;
+    for name in ["admin-token", "secret-key"] {
+        let path = app.data_dir().join(name);
+        let mode = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{name}: {e}")).permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} is readable by its owner only");
+        assert!(std::fs::read_to_string(&path).unwrap().trim().len() >= 32, "{name} holds a secret");
+    }
+    let token = std::fs::read_to_string(app.data_dir().join("admin-token")).unwrap();
+    let signed_in = post_form(&app, AdminSignIn::PATH, &format!("token={}", token.trim()), &[ORIGIN, HOST]).await;
+    assert!(signed_in.status < 400, "{} {}", signed_in.status, signed_in.body);
+    let cookie = session_cookie(&signed_in);
+    assert!(dashboard_for(&app, &cookie).await);
+    // A restart on the same DATA_DIR keeps the token (and so the session).
+    let data_dir = app.data_dir().to_str().unwrap().to_string();
+    let restarted = TestApp::with_env(0, &[("DATA_DIR", &data_dir)]).await;
+    assert_eq!(std::fs::read_to_string(app.data_dir().join("admin-token")).unwrap(), token, "the same file, unchanged");
+    assert!(dashboard_for(&restarted, &cookie).await);
+}
+
 #[tokio::test]
 async fn a_signed_in_administrator_starts_lists_and_cancels_jobs() {
     let app = admin_app().await;

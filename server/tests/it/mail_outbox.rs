@@ -125,7 +125,22 @@ async fn two_deliverers_never_take_the_same_mail(s: &Setup) {
     );
 }
 
-common::backend_suite!([sqlite: embedded, redis_outbox: redis], [ a_key_is_composed_once_and_recent_is_newest_first, a_claim_holds_mail_for_its_lease_then_lets_it_go, failures_retry_later_then_give_up_keeping_the_error, two_deliverers_never_take_the_same_mail ]);
+async fn a_sent_mail_keeps_no_link_that_acts_for_its_reader(s: &Setup) {
+    let link = "https://famigo.example/reset-password?token=9f2a7c41";
+    let reset = NewMail { body: format!("Choose a new password:\n{link}\nThanks"), ..mail("password-reset:x") };
+    assert!(s.outbox.put(&reset).await.unwrap());
+    let pending = s.outbox.recent(1).await.unwrap().remove(0);
+    assert!(pending.body.contains(link), "until it is delivered the mail is whole");
+    let claimed = s.outbox.claim(5, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(claimed[0].body.contains(link), "the deliverer gets the link");
+    s.outbox.sent(&claimed[0].id).await.unwrap();
+    let kept = s.other.recent(1).await.unwrap().remove(0);
+    assert_eq!(kept.state, MailState::Sent);
+    assert_eq!(kept.body, "Choose a new password:\nhttps://famigo.example/reset-password?token=(hidden)\nThanks");
+}
+
+common::backend_suite!([sqlite: embedded, redis_outbox: redis], [ a_sent_mail_keeps_no_link_that_acts_for_its_reader, a_key_is_composed_once_and_recent_is_newest_first, a_claim_holds_mail_for_its_lease_then_lets_it_go, failures_retry_later_then_give_up_keeping_the_error, two_deliverers_never_take_the_same_mail ]);
 
 #[tokio::test]
 async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_error() {
