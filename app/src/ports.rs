@@ -128,10 +128,36 @@ pub struct AppState {
     pub media: Arc<dyn MediaStore>,
 }
 
+/// The origin a request's absolute links are written with, put into its extensions by the
+/// server: `CANONICAL_URL`, or (`from_request`) one made from a checked `Host` header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestOrigin {
+    pub url: String,
+    pub from_request: bool,
+}
+
 /// The client's address, put into each request's extensions by the server: the peer, or
 /// behind a proxy on a private network, the address the proxy reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
+
+impl ClientIp {
+    /// What a per-address limit counts: an IPv4 address, or the /64 network of an IPv6 one (a
+    /// home or a phone is given a whole /64, so one client can take any of its addresses).
+    pub fn network(&self) -> String {
+        use std::net::IpAddr;
+        match self.0 {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        }
+    }
+}
 
 /// Lets a repeated warning through at most once per period, so a backend that is down does
 /// not flood the log with one line per request.
@@ -483,5 +509,18 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// field this version sorts by) and needs a rebuild to answer as this one does.
     async fn outdated(&self) -> Result<bool, SearchError> {
         Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        let network = |ip: &str| super::ClientIp(ip.parse().unwrap()).network();
+        assert_eq!(network("203.0.113.5"), "203.0.113.5");
+        assert_eq!(network("::ffff:203.0.113.5"), "203.0.113.5");
+        assert_eq!(network("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(network("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+        assert_ne!(network("2001:db8:1:3::1"), network("2001:db8:1:2::1"));
     }
 }

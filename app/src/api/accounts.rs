@@ -24,7 +24,7 @@ pub struct AccountOverview {
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<(), ApiError> {
     let state = super::state()?;
-    let ip_key = format!("signup:ip:{}", auth::client_ip());
+    let ip_key = format!("signup:ip:{}", auth::client_network());
     auth::check_throttle(&state, std::slice::from_ref(&ip_key)).await?;
     let values =
         vec![("email".to_string(), form.email.clone()), ("display_name".to_string(), form.display_name.clone())];
@@ -61,7 +61,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email)
         .unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect());
-    let (ip_key, account_key) = (format!("signin:ip:{}", auth::client_ip()), format!("signin:account:{email}"));
+    let (ip_key, account_key) = (format!("signin:ip:{}", auth::client_network()), format!("signin:account:{email}"));
     auth::reserve_attempt(&state, &[(&ip_key, &auth::SIGN_IN_PER_IP), (&account_key, &auth::SIGN_IN_PER_ACCOUNT)])
         .await?;
     let record = auth::verified_user(&state, &email, password).await?;
@@ -213,7 +213,7 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
 pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
     let state = super::state()?;
     let email = crate::domain::normalize_email(&email).map_err(|message| ApiError::field("email", message))?;
-    let keys = [format!("reset:ip:{}", auth::client_ip()), format!("reset:account:{email}")];
+    let keys = [format!("reset:ip:{}", auth::client_network()), format!("reset:account:{email}")];
     auth::check_throttle(&state, &keys).await?;
     auth::count_failure(&state, &keys[0], &auth::SIGN_UP_PER_IP).await;
     auth::count_failure(&state, &keys[1], &ssr::RESETS_PER_ACCOUNT).await;

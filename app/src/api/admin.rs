@@ -15,7 +15,7 @@ pub async fn admin_sign_in(token: String) -> Result<(), ApiError> {
     let state = super::state()?;
     let session = session().await?;
     let client = super::auth::client_ip();
-    let key = format!("admin:ip:{client}");
+    let key = format!("admin:ip:{}", super::auth::client_network());
     super::auth::reserve_attempt(&state, &[(&key, &super::auth::ADMIN_SIGN_IN_PER_IP)]).await.inspect_err(|_| {
         tracing::warn!(%client, "admin sign-in refused: too many wrong tokens from this address");
     })?;

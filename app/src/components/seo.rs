@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 
-/// The site's public origin: `CANONICAL_URL` when set, else the host the request came to; in
+/// The site's public origin: `CANONICAL_URL` when set, else the (checked) host the request came to; in
 /// the browser, the page's own origin (the same thing, once legacy hosts have redirected).
 pub fn site_origin() -> String {
     #[cfg(feature = "ssr")]
@@ -11,12 +11,10 @@ pub fn site_origin() -> String {
         if let Some(url) = use_context::<crate::ports::AppState>().and_then(|s| s.canonical_url) {
             return url;
         }
-        let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
-        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        match header("host") {
-            Some(host) => format!("{}://{host}", header("x-forwarded-proto").unwrap_or_else(|| "http".into())),
-            None => String::new(),
-        }
+        // The server checked the Host and the scheme (`http::request_origin`).
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::ports::RequestOrigin>().map(|o| o.url.clone()))
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -34,7 +34,7 @@ fn client_ip(peer: Option<IpAddr>, forwarded: Option<IpAddr>) -> Option<IpAddr> 
     }
 }
 
-fn is_internal(ip: IpAddr) -> bool {
+pub(super) fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
         IpAddr::V6(v6) => {

@@ -5,6 +5,7 @@ mod legacy_redirect;
 pub mod media;
 pub mod page_cache;
 mod request_id;
+mod request_origin;
 mod same_origin;
 pub mod seo;
 mod server_fn_status;
@@ -105,6 +106,9 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
             response
         }))
     };
+    // Outside the cache, which keys on the origin it finds.
+    let canonical = request_origin::Canonical(web.canonical_url.as_deref().map(Into::into));
+    let router = router.layer(from_fn_with_state(canonical, request_origin::attach_origin));
     // Outside the cache, so hits are counted; per route, so the route pattern is known.
     let router = router
         .layer(from_fn(metrics::track_requests))

@@ -105,7 +105,8 @@ pub async fn serve_cached(State(layer): State<PageCacheLayer>, mut request: Requ
     }
     let encoding = negotiate_encoding(request.headers());
     request.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static(encoding));
-    let key = cache_key(encoding, request.uri());
+    let origin = request.extensions().get::<app::ports::RequestOrigin>().filter(|o| o.from_request);
+    let key = cache_key(encoding, origin.map(|o| o.url.as_str()), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
 
     match layer.cache.get(&key).await {
@@ -274,8 +275,11 @@ fn canonical_query(path: &str, query: &str) -> String {
     }
 }
 
-pub fn cache_key(encoding: &str, uri: &axum::http::Uri) -> String {
-    format!("{encoding} {}?{}", uri.path(), canonical_query(uri.path(), uri.query().unwrap_or_default()))
+/// The key of a page: its encoding, the origin its links were written with when that came from
+/// the request (no `CANONICAL_URL`), its path and its canonical query.
+pub fn cache_key(encoding: &str, origin: Option<&str>, uri: &axum::http::Uri) -> String {
+    let query = canonical_query(uri.path(), uri.query().unwrap_or_default());
+    format!("{encoding} {}{}?{query}", origin.unwrap_or_default(), uri.path())
 }
 
 fn take_tags(headers: &mut HeaderMap) -> Vec<String> {
@@ -358,7 +362,7 @@ mod tests {
 
     #[test]
     fn keys_ignore_parameter_order_empty_fields_and_trackers() {
-        let key = |uri: &str| cache_key("br", &uri.parse().unwrap());
+        let key = |uri: &str| cache_key("br", None, &uri.parse().unwrap());
         assert_eq!(key("/apps?age=5-7&sort=new"), key("/apps?sort=new&age=5-7"));
         assert_eq!(key("/apps?age=5-7&q=&utm_source=mail"), key("/apps?age=5-7"));
         assert_ne!(key("/apps?age=5-7"), key("/apps?age=8-10"));
@@ -371,7 +375,10 @@ mod tests {
         assert_ne!(key("/search?q=dino"), key("/search?q=owl"));
         assert_eq!(key("/apps/owl-piano?reviews=2&fbclid=z"), key("/apps/owl-piano?reviews=2"));
         assert_ne!(key("/apps/owl-piano?reviews=2"), key("/apps/owl-piano"));
-        assert_ne!(cache_key("br", &"/".parse().unwrap()), cache_key("gzip", &"/".parse().unwrap()));
+        assert_ne!(cache_key("br", None, &"/".parse().unwrap()), cache_key("gzip", None, &"/".parse().unwrap()));
+        let on = |origin: &str| cache_key("br", Some(origin), &"/apps?age=5-7".parse().unwrap());
+        assert_ne!(on("http://localhost:3000"), on("http://evil.example"), "a page per origin its links name");
+        assert_eq!(on("http://localhost:3000"), on("http://localhost:3000"));
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! shared links show). Absolute URLs use `CANONICAL_URL`, else the request's own host.
 
 use app::domain::{icon_badge, AgeBand, App, CatalogQuery, SortOrder};
-use app::ports::AppState;
+use app::ports::{AppState, RequestOrigin};
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use futures::stream::{self, StreamExt};
@@ -29,13 +29,13 @@ fn fixed_paths() -> Vec<String> {
     paths
 }
 
-fn origin(config: &SeoConfig, headers: &HeaderMap) -> String {
-    if let Some(url) = &config.canonical_url {
-        return url.clone();
+/// `CANONICAL_URL`, else the origin `request_origin` checked and put into the request.
+fn origin(config: &SeoConfig, request: Option<Extension<RequestOrigin>>) -> String {
+    match (&config.canonical_url, request) {
+        (Some(url), _) => url.clone(),
+        (None, Some(Extension(origin))) => origin.url,
+        (None, None) => "http://localhost".into(),
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
-    let scheme = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
-    format!("{scheme}://{host}")
 }
 
 pub fn escape(text: &str) -> String {
@@ -60,8 +60,11 @@ fn xml(body: Body) -> Response {
         .into_response()
 }
 
-pub async fn robots(Extension(seo): Extension<SeoConfig>, headers: HeaderMap) -> Response {
-    let origin = origin(&seo, &headers);
+pub async fn robots(
+    Extension(seo): Extension<SeoConfig>,
+    request_origin: Option<Extension<RequestOrigin>>,
+) -> Response {
+    let origin = origin(&seo, request_origin);
     let text = format!(
         "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /admin\nDisallow: /account\nDisallow: /signin\nDisallow: /signup\nDisallow: /reset-password\nDisallow: /my-apps\n\
          Disallow: /search?*page=\nDisallow: /*&page=\nDisallow: /*?page=\n\nSitemap: {origin}/sitemap.xml\n"
@@ -74,9 +77,9 @@ pub async fn robots(Extension(seo): Extension<SeoConfig>, headers: HeaderMap) ->
 pub async fn sitemap(
     State(state): State<AppState>,
     Extension(seo): Extension<SeoConfig>,
-    headers: HeaderMap,
+    request_origin: Option<Extension<RequestOrigin>>,
 ) -> Response {
-    let origin = origin(&seo, &headers);
+    let origin = origin(&seo, request_origin);
     let apps = match state.catalog.count().await {
         Ok(n) => n as usize,
         Err(e) => return unavailable(e),
@@ -88,7 +91,7 @@ pub async fn sitemap(
     let parts = urls.div_ceil(seo.sitemap_limit);
     let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for part in 1..=parts {
-        body.push_str(&format!("<sitemap><loc>{origin}/sitemaps/{part}.xml</loc></sitemap>\n"));
+        body.push_str(&format!("<sitemap><loc>{}/sitemaps/{part}.xml</loc></sitemap>\n", escape(&origin)));
     }
     body.push_str("</sitemapindex>\n");
     xml(Body::from(body))
@@ -99,12 +102,12 @@ pub async fn sitemap_part(
     State(state): State<AppState>,
     Extension(seo): Extension<SeoConfig>,
     Path(file): Path<String>,
-    headers: HeaderMap,
+    request_origin: Option<Extension<RequestOrigin>>,
 ) -> Response {
     let Some(part) = file.strip_suffix(".xml").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n >= 1) else {
         return (StatusCode::NOT_FOUND, "no such sitemap").into_response();
     };
-    let origin = origin(&seo, &headers);
+    let origin = origin(&seo, request_origin);
     let fixed = fixed_paths().len();
     let (skip_apps, with_fixed, take) = if part == 1 {
         (0, true, seo.sitemap_limit - fixed.min(seo.sitemap_limit))
@@ -186,19 +189,19 @@ fn urlset(state: AppState, origin: String, skip: usize, take: usize, with_fixed:
 pub async fn feed_new(
     State(state): State<AppState>,
     Extension(seo): Extension<SeoConfig>,
-    headers: HeaderMap,
+    request_origin: Option<Extension<RequestOrigin>>,
 ) -> Response {
-    feed(state, &origin(&seo, &headers), None).await
+    feed(state, &origin(&seo, request_origin), None).await
 }
 
 pub async fn feed_age(
     State(state): State<AppState>,
     Extension(seo): Extension<SeoConfig>,
     Path(file): Path<String>,
-    headers: HeaderMap,
+    request_origin: Option<Extension<RequestOrigin>>,
 ) -> Response {
     match file.strip_suffix(".atom").and_then(AgeBand::parse) {
-        Some(band) => feed(state, &origin(&seo, &headers), Some(band)).await,
+        Some(band) => feed(state, &origin(&seo, request_origin), Some(band)).await,
         None => (StatusCode::NOT_FOUND, "no such feed").into_response(),
     }
 }

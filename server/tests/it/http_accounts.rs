@@ -611,3 +611,26 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
     let anonymous = post(&app, SetDigest::PATH, &form(&[("on", "false")]), &[]).await;
     assert_eq!(anonymous.status, 401, "only a signed-in parent sets their own");
 }
+
+#[tokio::test]
+async fn an_ipv6_client_is_throttled_by_its_64_network_not_by_each_address() {
+    let app = TestApp::seeded(0).await;
+    let mut statuses = Vec::new();
+    for n in 0..24 {
+        // A new address of the same /64 for every guess.
+        let address = format!("2001:db8:5:6::{:x}", n + 1);
+        let response = sign_in(
+            &app,
+            &format!("nobody{n}@example.com"),
+            "whatever it is",
+            &[("x-forwarded-for", address.as_str())],
+        )
+        .await;
+        statuses.push(response.status);
+    }
+    assert!(statuses[..20].iter().all(|&s| s == 401), "{statuses:?}");
+    assert!(statuses[21..].iter().all(|&s| s == 429), "one /64 is one client: {statuses:?}");
+    let next_network =
+        sign_in(&app, "nobody0@example.com", "whatever it is", &[("x-forwarded-for", "2001:db8:5:7::1")]).await;
+    assert_eq!(next_network.status, 401, "another /64 is not blocked");
+}

@@ -12,6 +12,7 @@ mod browse_index_coherence;
 mod catalog_conformance;
 mod cli;
 mod cluster;
+mod fuzz_http;
 mod http_accounts;
 mod http_admin;
 mod http_concurrency;

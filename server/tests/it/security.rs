@@ -303,3 +303,24 @@ async fn the_admin_mail_view_never_shows_a_link_that_acts_for_a_parent() {
     assert!(page.body.contains("reset@example.com") && page.body.contains("token=(hidden)"), "the mail is listed");
     assert!(!page.body.contains(&token), "but its link cannot be followed from there");
 }
+
+#[tokio::test]
+async fn without_canonical_url_a_page_names_only_the_host_it_was_asked_on_and_a_bad_host_is_a_400() {
+    let app = TestApp::seeded(5).await;
+    for path in ["/", "/apps?age=5-7", "/sitemap.xml", "/feeds/new.atom"] {
+        let poisoned = app.get_with(path, &[("host", "evil.example")]).await;
+        assert_eq!(poisoned.status, 200, "{path}");
+        assert!(poisoned.body.contains("http://evil.example"), "{path}: written for the host it was asked on");
+        for _ in 0..2 {
+            let visitor = app.get_with(path, &[("host", "famigo.test")]).await;
+            assert!(!visitor.body.contains("evil.example"), "{path}: another host's copy is never served");
+            assert!(visitor.body.contains("http://famigo.test"), "{path}");
+        }
+    }
+    for host in ["famigo.test\"><script>alert(1)</script>", "famigo.test/evil", "a b", "famigo.test:99999x"] {
+        let refused = app.get_with("/", &[("host", host)]).await;
+        assert_eq!(refused.status, 400, "{host:?}");
+        assert!(refused.body.contains("Host"), "{}", refused.body);
+        assert!(!refused.body.contains("<script>"));
+    }
+}
