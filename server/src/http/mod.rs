@@ -7,6 +7,7 @@ pub mod page_cache;
 mod request_id;
 mod request_origin;
 mod same_origin;
+mod security_headers;
 pub mod seo;
 mod server_fn_status;
 pub mod sessions;
@@ -126,8 +127,11 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
     };
     let node = axum::http::HeaderValue::from_str(&web.node_name)
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("famigo"));
-    request_id::apply(router).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-        axum::http::HeaderName::from_static("x-famigo-node"),
-        node,
-    ))
+    let https = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+    security_headers::apply(request_id::apply(router), https).layer(
+        tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("x-famigo-node"),
+            node,
+        ),
+    )
 }

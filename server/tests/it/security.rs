@@ -324,3 +324,27 @@ async fn without_canonical_url_a_page_names_only_the_host_it_was_asked_on_and_a_
         assert!(!refused.body.contains("<script>"));
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_media_keeps_its_stricter_policy() {
+    let app = TestApp::seeded(5).await;
+    let page = app.get("/").await;
+    let header = |r: &crate::common::Response, name: &str| {
+        r.headers.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    };
+    assert!(header(&page, "content-security-policy").contains("frame-ancestors 'none'"), "{:?}", page.headers);
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert_eq!(header(&page, "referrer-policy"), "strict-origin-when-cross-origin");
+    assert_eq!(header(&page, "strict-transport-security"), "", "no HSTS without an https origin");
+    let missing = app.get("/no-such-page").await;
+    assert!(header(&missing, "content-security-policy").contains("frame-ancestors"), "errors too");
+    let image = page.body.split("/media/").nth(1).and_then(|rest| rest.split('"').next()).expect("an image on /");
+    let image = app.get(&format!("/media/{image}")).await;
+    assert_eq!(image.status, 200);
+    assert!(header(&image, "content-security-policy").starts_with("default-src 'none'"), "its own, stricter one");
+
+    let https = TestApp::with_env(0, &[("CANONICAL_URL", "https://famigo.example")]).await;
+    let page = https.get("/").await;
+    assert_eq!(header(&page, "strict-transport-security"), "max-age=31536000; includeSubDomains");
+}
