@@ -2,7 +2,8 @@
 # Started by Playwright (end2end/playwright.config.ts): the release server on a fresh catalog.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=${FAMIGO_BIN:-$here/target/release/famigo}
+# cargo-leptos writes the site under the workspace's target/, the binary under CARGO_TARGET_DIR.
+bin=${FAMIGO_BIN:-${CARGO_TARGET_DIR:-$here/target}/release/famigo}
 data=$here/end2end/.data
 rm -rf "$data"
 export DATA_DIR="$data"
