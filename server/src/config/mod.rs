@@ -345,6 +345,8 @@ mod tests {
             ("SECRET_KEY", "k2Jd8s0pQ1v7Xz3m"),
             ("SECRET_KEY", "example-secret-key-for-the-readme-0123"),
             ("FAMIGO_PROFILE", "prod"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, the load balancer"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("FAMIGO_WORKER", "maybe"),
             ("WORKER_CONCURRENCY", "0"),
             ("PAGE_CACHE", "sometimes"),
@@ -352,6 +354,16 @@ mod tests {
         ] {
             assert_eq!(Config::from_env(&Env::from_pairs([(var, value)])).unwrap_err().var, var);
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let web = Config::from_env(&Env::from_pairs([("TRUSTED_PROXIES", "10.1.0.0/16, 192.0.2.10,2001:db8::/48")]))
+            .unwrap()
+            .web;
+        let nets: Vec<String> = web.trusted_proxies.unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.1.0.0/16", "192.0.2.10/32", "2001:db8::/48"]);
+        assert!(Config::from_env(&Env::from_pairs([])).unwrap().web.trusted_proxies.is_none());
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct WebConfig {
     /// Longest a request (its body read, its page rendered) may take before a 408
     /// (`REQUEST_TIMEOUT`, seconds, default 30); uploads have their own, longer bound.
     pub request_timeout: std::time::Duration,
+    /// The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`TRUSTED_PROXIES`, addresses or networks, comma-separated). Unset: a peer on a private
+    /// network or this machine is the load balancer, one hop.
+    pub trusted_proxies: Option<Vec<ipnet::IpNet>>,
 }
 
 /// Where the built site (WASM, JS, CSS, public files) is, as cargo-leptos names it.
@@ -64,6 +68,7 @@ impl WebConfig {
                 1..=600,
                 "expected a whole number of seconds from 1 to 600",
             )?),
+            trusted_proxies: trusted_proxies(env)?,
         };
         if !web.legacy_hosts.is_empty() && web.canonical_url.is_none() {
             return Err(ConfigError {
@@ -74,6 +79,20 @@ impl WebConfig {
         }
         Ok(web)
     }
+}
+
+fn trusted_proxies(env: &Env) -> Result<Option<Vec<ipnet::IpNet>>, ConfigError> {
+    let Some(list) = env.get("TRUSTED_PROXIES") else { return Ok(None) };
+    let parse = |item: &str| {
+        item.parse::<ipnet::IpNet>().or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(
+            |_| ConfigError {
+                var: "TRUSTED_PROXIES",
+                value: item.into(),
+                reason: "expected addresses or networks like 10.0.0.0/8, comma-separated".into(),
+            },
+        )
+    };
+    list.split(',').map(str::trim).filter(|item| !item.is_empty()).map(parse).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
 impl SiteConfig {

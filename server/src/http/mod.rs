@@ -51,6 +51,7 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
     metrics::handle();
     let cache = page_cache::PageCacheLayer::new(state.page_cache.clone(), state.page_cache_stats.clone());
     let trusted_origins = same_origin::TrustedOrigins(std::sync::Arc::new(web.canonical_url.iter().cloned().collect()));
+    let trusted = client_ip::TrustedProxies(web.trusted_proxies.as_deref().map(Into::into));
     let secure_cookies = web.canonical_url.as_deref().is_some_and(|url| url.starts_with("https://"));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -96,7 +97,7 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
         }))
         .layer(from_fn(server_fn_status::status_from_api_error))
         .layer(sessions.layer(secure_cookies))
-        .layer(from_fn(client_ip::attach_client_ip))
+        .layer(from_fn_with_state(trusted.clone(), client_ip::attach_client_ip))
         .layer(from_fn_with_state(trusted_origins, same_origin::reject_cross_site))
         .layer(CompressionLayer::new());
     let router = if page_cache_enabled {
@@ -108,8 +109,8 @@ pub fn router(site: Site, web: &WebConfig) -> Router {
         }))
     };
     // Outside the cache, which keys on the origin it finds.
-    let canonical = request_origin::Canonical(web.canonical_url.as_deref().map(Into::into));
-    let router = router.layer(from_fn_with_state(canonical, request_origin::attach_origin));
+    let origin = request_origin::OriginConfig { canonical: web.canonical_url.as_deref().map(Into::into), trusted };
+    let router = router.layer(from_fn_with_state(origin, request_origin::attach_origin));
     // Outside the cache, so hits are counted; per route, so the route pattern is known.
     let router = router
         .layer(from_fn(metrics::track_requests))

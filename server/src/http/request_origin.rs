@@ -1,8 +1,8 @@
 //! The origin absolute links are written with (canonical and OpenGraph links, JSON-LD,
 //! sitemaps, feeds): `CANONICAL_URL` when it is set, as production requires. Without it
 //! (development), the request's own `Host`, which must be a host name or an address with an
-//! optional port (anything else is a 400), over `https` only when the load balancer (an
-//! internal peer, as `client_ip` decides) says so in `X-Forwarded-Proto`. It goes into each
+//! optional port (anything else is a 400), over `https` only when the load balancer (a trusted
+//! proxy, as `client_ip` decides) says so in `X-Forwarded-Proto`. It goes into each
 //! request's extensions as `ports::RequestOrigin`; the page cache keys on it when it came from
 //! the request, so a page written for one host is never served to another.
 
@@ -14,15 +14,15 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// `CANONICAL_URL`, when set.
+/// `CANONICAL_URL` when set, and the proxies whose `X-Forwarded-Proto` counts.
 #[derive(Clone)]
-pub struct Canonical(pub Option<Arc<str>>);
+pub struct OriginConfig {
+    pub canonical: Option<Arc<str>>,
+    pub trusted: super::client_ip::TrustedProxies,
+}
 
-pub async fn attach_origin(
-    State(Canonical(canonical)): State<Canonical>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn attach_origin(State(config): State<OriginConfig>, mut request: Request, next: Next) -> Response {
+    let OriginConfig { canonical, trusted } = config;
     let origin = match canonical {
         Some(url) => RequestOrigin { url: url.trim_end_matches('/').to_string(), from_request: false },
         None => {
@@ -36,7 +36,7 @@ pub async fn attach_origin(
                 }
             };
             let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-            let proxied = peer.is_none_or(super::client_ip::is_internal);
+            let proxied = peer.is_none_or(|peer| trusted.trusts(peer));
             let https =
                 proxied && request.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
             RequestOrigin {
