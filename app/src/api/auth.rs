@@ -53,17 +53,18 @@ pub const ADMIN_SIGN_IN_PER_IP: ThrottlePolicy = ThrottlePolicy {
 pub const SIGN_UP_PER_IP: ThrottlePolicy =
     ThrottlePolicy { free: 5, window: Duration::from_secs(3600), base: MINUTE, max: Duration::from_secs(3600) };
 /// The client's address as the server's middleware worked it out (see `http::client_ip`).
-/// The client as per-address throttles count it (`ClientIp::network`: an IPv6 /64 is one).
-pub fn client_network() -> String {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
-        .map_or_else(|| "unknown".to_string(), |ip| ip.network())
+fn client() -> Option<ClientIp> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<ClientIp>().copied())
 }
 
+/// The client's address, for logs.
 pub fn client_ip() -> String {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
-        .map_or_else(|| "unknown".to_string(), |ip| ip.0.to_string())
+    client().map_or_else(|| "unknown".to_string(), |ip| ip.0.to_string())
+}
+
+/// The client as per-address throttles count it (`ClientIp::network`: an IPv6 /64 is one).
+pub fn client_network() -> String {
+    client().map_or_else(|| "unknown".to_string(), |ip| ip.network())
 }
 
 /// Refuses with the longest wait among `keys`; a throttle that cannot answer lets the

@@ -79,6 +79,19 @@ async fn the_session_id_changes_at_sign_in() {
     assert!(account_page(&app, &planted).await.body.contains("Please sign in"), "the planted id is worthless");
 }
 
+/// The statuses of 24 sign-ins, each at a different unknown account, the `n`th from `address(n)`.
+async fn guesses_at_many_accounts(app: &TestApp, address: impl Fn(usize) -> String) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for n in 0..24 {
+        let from = address(n);
+        let response =
+            sign_in(app, &format!("nobody{n}@example.com"), "whatever it is", &[("x-forwarded-for", from.as_str())])
+                .await;
+        statuses.push(response.status);
+    }
+    statuses
+}
+
 #[tokio::test]
 async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
     let app = TestApp::seeded(0).await;
@@ -101,13 +114,7 @@ async fn twenty_wrong_passwords_are_throttled_per_account_and_per_address() {
     assert_eq!(right.status, 429, "even the right password waits while the account is blocked");
 
     // Per address: many accounts tried from one address.
-    let mut statuses = Vec::new();
-    for n in 0..24 {
-        let response =
-            sign_in(&app, &format!("nobody{n}@example.com"), "whatever it is", &[("x-forwarded-for", "203.0.113.77")])
-                .await;
-        statuses.push(response.status);
-    }
+    let statuses = guesses_at_many_accounts(&app, |_| "203.0.113.77".to_string()).await;
     assert!(statuses[..20].iter().all(|&s| s == 401), "{statuses:?}");
     assert!(statuses[21..].iter().all(|&s| s == 429), "{statuses:?}");
     let elsewhere =
@@ -615,19 +622,8 @@ async fn the_digest_stops_from_its_link_or_the_account_page() {
 #[tokio::test]
 async fn an_ipv6_client_is_throttled_by_its_64_network_not_by_each_address() {
     let app = TestApp::seeded(0).await;
-    let mut statuses = Vec::new();
-    for n in 0..24 {
-        // A new address of the same /64 for every guess.
-        let address = format!("2001:db8:5:6::{:x}", n + 1);
-        let response = sign_in(
-            &app,
-            &format!("nobody{n}@example.com"),
-            "whatever it is",
-            &[("x-forwarded-for", address.as_str())],
-        )
-        .await;
-        statuses.push(response.status);
-    }
+    // A new address of the same /64 for every guess.
+    let statuses = guesses_at_many_accounts(&app, |n| format!("2001:db8:5:6::{:x}", n + 1)).await;
     assert!(statuses[..20].iter().all(|&s| s == 401), "{statuses:?}");
     assert!(statuses[21..].iter().all(|&s| s == 429), "one /64 is one client: {statuses:?}");
     let next_network =
