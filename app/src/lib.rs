@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod content_policy;
 pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -26,6 +28,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let asset_root = use_context::<ports::AppState>().and_then(|s| s.asset_url).unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let asset_root = String::new();
+    #[cfg(feature = "ssr")]
+    content_policy::declare(&asset_root);
     view! {
         <!DOCTYPE html>
         <html lang="en">

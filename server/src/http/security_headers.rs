@@ -1,15 +1,13 @@
 //! The headers every answer carries unless it set its own (`/media/` sets a stricter policy):
 //! no framing by other sites, no type sniffing, no full URLs (with their tokens) in Referer to
-//! other sites, and with an https `CANONICAL_URL`, HSTS. The policy leaves scripts and styles
-//! alone: the hydration script and the WASM bundle are this site's own.
+//! other sites, and with an https `CANONICAL_URL`, HSTS. Pages set their own policy, with the
+//! nonce of their scripts (`app::content_policy`).
 
+use app::content_policy::POLICY;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// `frame-ancestors` only works as a header; the rest stop an injected `<base>`, plugin or form
-/// from pointing elsewhere.
-const POLICY: &str = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'";
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 pub fn apply(router: Router, https: bool) -> Router {

@@ -98,13 +98,70 @@ fn the_shipped_compose_file_has_no_default_secrets() {
     let compose =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/docker-compose.yml")).unwrap();
     assert!(compose.contains("FAMIGO_PROFILE: production"), "the shipped stack runs the production profile");
-    for secret in ["ADMIN_TOKEN", "SECRET_KEY", "MEILI_MASTER_KEY"] {
-        let uses: Vec<&str> = compose.lines().filter(|l| l.contains(&format!("${{{secret}"))).collect();
+    let secrets = [
+        "ADMIN_TOKEN",
+        "SECRET_KEY",
+        "MEILI_MASTER_KEY",
+        "MEILI_API_KEY",
+        "REDIS_PASSWORD",
+        "MONGO_PASSWORD",
+        "MONGO_ROOT_PASSWORD",
+    ];
+    for secret in secrets {
+        let uses: Vec<&str> = compose
+            .lines()
+            .filter(|l| l.contains(&format!("${{{secret}}}")) || l.contains(&format!("${{{secret}:")))
+            .collect();
         assert!(!uses.is_empty(), "{secret} is passed to the services");
         for line in uses {
             assert!(line.contains(&format!("${{{secret}:?")), "{secret} must be required, not defaulted: {line}");
         }
     }
+}
+
+/// Each service gets only what it needs: famigo a scoped Meilisearch key (the master key stays
+/// with Meilisearch), Redis only with its password, MongoDB only as the `famigo` user, and the
+/// monitor's page on the host's loopback.
+#[test]
+fn the_shipped_compose_file_gives_each_service_its_own_credentials() {
+    let deploy = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy");
+    let compose = std::fs::read_to_string(format!("{deploy}/docker-compose.yml")).unwrap();
+    let service_of = |line_no: usize| {
+        compose
+            .lines()
+            .take(line_no + 1)
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
+            .last()
+    };
+    for (no, line) in compose.lines().enumerate() {
+        if line.contains("${MEILI_MASTER_KEY") {
+            assert_eq!(service_of(no), Some("  meilisearch:"), "the master key is Meilisearch's alone: {line}");
+        }
+        if line.contains("redis://") {
+            assert_eq!(line.matches("redis://").count(), line.matches("redis://:${REDIS_PASSWORD:?").count(), "{line}");
+        }
+        if line.contains("mongodb://") {
+            assert!(
+                line.contains("mongodb://famigo:${MONGO_PASSWORD:?") && line.contains("authSource=famigo"),
+                "{line}"
+            );
+        }
+        if line.contains("redis-server") {
+            assert!(
+                line.contains("\"--requirepass\", \"${REDIS_PASSWORD:?"),
+                "every Redis asks for the password: {line}"
+            );
+        }
+        if line.trim_start().starts_with("ports:") && service_of(no) != Some("  nginx:") {
+            assert!(line.contains("[\"127.0.0.1:"), "only nginx is published beyond this host: {line}");
+        }
+    }
+    assert!(compose.contains("MEILI_KEY: ${MEILI_API_KEY:?"));
+    let init = std::fs::read_to_string(format!("{deploy}/mongo-init.js")).unwrap();
+    assert!(init.contains("pwd: process.env.MONGO_PASSWORD"), "{init}");
+    let roles: Vec<&str> = init.matches("role: '").collect();
+    assert_eq!(roles.len(), 1, "one role: {init}");
+    assert!(init.contains("roles: [{ role: 'readWrite', db: 'famigo' }]"), "{init}");
 }
 
 #[tokio::test]
@@ -347,4 +404,44 @@ async fn every_answer_carries_the_security_headers_and_media_keeps_its_stricter_
     let https = TestApp::with_env(0, &[("CANONICAL_URL", "https://famigo.example")]).await;
     let page = https.get("/").await;
     assert_eq!(header(&page, "strict-transport-security"), "max-age=31536000; includeSubDomains");
+}
+
+/// Every inline script of a page carries the nonce its policy names, a cached copy replays the
+/// policy with the page it belongs to, and each render draws a new nonce.
+#[tokio::test]
+async fn pages_allow_only_scripts_carrying_the_nonce_of_their_render() {
+    let app = TestApp::seeded(5).await;
+    let nonce_of = |r: &crate::common::Response| {
+        let policy = r.headers["content-security-policy"].to_str().unwrap().to_string();
+        assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"), "{policy}");
+        let script_src = policy.split(';').map(str::trim).find(|d| d.starts_with("script-src")).expect(&policy);
+        let nonce = script_src.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect(script_src);
+        let inline: Vec<&str> =
+            r.body.split("<script").skip(1).filter(|tag| !tag.starts_with(" type=\"application/ld+json\"")).collect();
+        assert!(!inline.is_empty(), "the hydration script is inline");
+        for tag in inline {
+            let open = tag.split('>').next().unwrap();
+            assert!(open.contains(&format!("nonce=\"{nonce}\"")), "<script{open}> lacks the nonce {nonce}");
+        }
+        nonce.to_string()
+    };
+    let first = app.get("/apps?age=5-7").await;
+    let hit = app.get("/apps?age=5-7").await;
+    assert_eq!(hit.headers["x-cache"], "hit");
+    assert_eq!(nonce_of(&first), nonce_of(&hit), "a cached page keeps the policy of its render");
+    let other = app.get("/apps?age=8-12").await;
+    assert_ne!(nonce_of(&other), nonce_of(&first), "each render draws its own nonce");
+
+    let cookie = sign_up(&app, "nonce@example.com", "Nonce Parent").await;
+    let personal = [
+        app.get_with("/", &[("cookie", cookie.as_str())]).await,
+        app.get_with("/", &[("cookie", cookie.as_str())]).await,
+    ];
+    assert_ne!(
+        nonce_of(&personal[0]),
+        nonce_of(&personal[1]),
+        "a personal page is rendered, with a new nonce, each time"
+    );
+    let robots = app.get("/robots.txt").await;
+    assert!(robots.headers["content-security-policy"].to_str().unwrap().ends_with("script-src 'self'"));
 }
