@@ -1,11 +1,13 @@
 //! Job queue throughput and the catalog import, in one run:
-//! - no-op jobs through the embedded queue and through Redis, with one and two workers
-//!   (jobs/s from the first claim to the last completion);
+//! - no-op jobs through the embedded queue, through one Redis and through a Redis Cluster of
+//!   three primaries, with one and two workers (jobs/s from the first claim to the last
+//!   completion);
 //! - `import_catalog` of 100k JSON Lines rows into the store behind the browse index and the
 //!   page-cache invalidation, as `famigo serve` wires them (end to end, index included).
 //!
 //! `cargo bench -p server --bench jobs` (BENCH_JOBS=2000, BENCH_IMPORT=100000).
-//! Starts its own redis-server on 127.0.0.1:3231 (Debian's `redis-server` must be installed).
+//! Starts its own redis-server on 127.0.0.1:3231 and a cluster on 3232–3234 (Debian's
+//! `redis-server` and `redis-cli` must be installed).
 
 use app::domain::{JobFilter, JobKind, JobState};
 use app::ports::{Catalog, JobQueue};
@@ -20,6 +22,46 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 const REDIS_PORT: u16 = 3231;
+const CLUSTER_PORTS: [u16; 3] = [3232, 3233, 3234];
+
+fn redis_server(port: u16, flags: &[&str]) -> std::process::Child {
+    std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args(flags)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server (Debian package) must be installed")
+}
+
+/// Three cluster-enabled servers joined by `redis-cli --cluster create`; their URL.
+async fn start_cluster(dir: &std::path::Path, children: &mut Vec<std::process::Child>) -> String {
+    for port in CLUSTER_PORTS {
+        let config = dir.join(format!("nodes-{port}.conf"));
+        let flags = ["--cluster-enabled", "yes", "--cluster-config-file", config.to_str().unwrap()];
+        children.push(redis_server(port, &flags));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let nodes: Vec<String> = CLUSTER_PORTS.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+    let created = std::process::Command::new("redis-cli")
+        .args(["--cluster", "create"])
+        .args(&nodes)
+        .arg("--cluster-yes")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("redis-cli");
+    assert!(created.success(), "redis-cli --cluster create");
+    loop {
+        let info = std::process::Command::new("redis-cli")
+            .args(["-p", &CLUSTER_PORTS[0].to_string(), "cluster", "info"])
+            .output()
+            .expect("redis-cli");
+        if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    format!("redis+cluster://{}", nodes.join(","))
+}
 
 fn env_number(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -117,13 +159,11 @@ async fn main() {
     let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.unwrap().catalog());
     let services = services_over(&dir, store.clone()).await;
 
-    let mut redis = std::process::Command::new("redis-server")
-        .args(["--port", &REDIS_PORT.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("redis-server (Debian package) must be installed");
+    let mut servers = vec![redis_server(REDIS_PORT, &[])];
     tokio::time::sleep(Duration::from_millis(300)).await;
     let url = format!("redis://127.0.0.1:{REDIS_PORT}/0");
+    let cluster_dir = tempfile::TempDir::new().unwrap();
+    let cluster_url = start_cluster(cluster_dir.path(), &mut servers).await;
 
     println!("no-op jobs, {jobs} per run, 8 jobs at a time per worker, jobs/s\n");
     println!("| queue | 1 worker | 2 workers |");
@@ -131,6 +171,7 @@ async fn main() {
     let mut run = 0;
     noop_row("embedded (SQLite)", &Backend::Sqlite, &services, jobs, &mut run).await;
     noop_row("Redis", &Backend::Redis(url.clone()), &services, jobs, &mut run).await;
+    noop_row("Redis Cluster, 3 primaries", &Backend::Redis(cluster_url), &services, jobs, &mut run).await;
 
     // Import: a JSON Lines file of generated apps into the store as the server wires it.
     let import_dir = tempfile::TempDir::new().unwrap();
@@ -157,6 +198,8 @@ async fn main() {
         catalog.count().await.unwrap(),
         done.result.unwrap_or_default().chars().take(80).collect::<String>()
     );
-    let _ = redis.kill();
-    let _ = redis.wait();
+    for mut server in servers {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
 }

@@ -55,11 +55,13 @@ impl Env {
         let text = text.trim();
         // The error names the variable but never echoes the URL: it may hold a password.
         let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
-        // One server for now (Cluster and Sentinel have URLs of their own).
-        if !["redis://", "rediss://"].iter().any(|s| text.starts_with(s)) {
-            return Err(bad("expected a redis:// or rediss:// URL of one Redis server".into()));
+        if !["redis://", "rediss://", crate::redis::RedisTarget::CLUSTER_SCHEME].iter().any(|s| text.starts_with(s)) {
+            return Err(bad(
+                "expected redis://host:port of one server or redis+cluster://host:port,host:port,… of a Redis Cluster"
+                    .into(),
+            ));
         }
-        redis::Client::open(text).map_err(|e| bad(e.to_string()))?;
+        crate::redis::RedisTarget::parse(text).map_err(|e| bad(e.to_string()))?;
         Ok(Some(text.to_string()))
     }
 }

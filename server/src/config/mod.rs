@@ -328,7 +328,15 @@ mod tests {
         assert_eq!(own.cache.page_cache_redis_url.as_deref(), Some("redis://127.0.0.1:6391/0"));
         let alone = Config::from_env(&Env::from_pairs([("PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6391/0")]));
         assert_eq!(alone.unwrap_err().var, "PAGE_CACHE_REDIS_URL", "a cache Redis without the shared one");
-        for url in ["redis-cluster://h1:6379,h2:6379", "redis-sentinel://h1:26379/mymaster", "redis://h:port"] {
+        let cluster =
+            Config::from_env(&Env::from_pairs([("REDIS_URL", "redis+cluster://:pw@h1:6379,h2:6379")])).unwrap();
+        assert_eq!(cluster.cache.redis_url.as_deref(), Some("redis+cluster://:pw@h1:6379,h2:6379"));
+        for url in [
+            "redis-cluster://h1:6379,h2:6379",
+            "redis+cluster://h1:6379/2",
+            "redis-sentinel://h1:26379/m",
+            "redis://h:port",
+        ] {
             let err = Config::from_env(&Env::from_pairs([("REDIS_URL", url)])).unwrap_err();
             assert_eq!(err.var, "REDIS_URL", "{url} is refused at start (neither client would run on it)");
         }

@@ -41,7 +41,7 @@ impl SessionBackend {
     }
 
     /// On the connection the process already has (`redis_connection`), keys under `prefix`.
-    pub fn on_redis(connection: redis::aio::ConnectionManager, prefix: &str) -> SessionBackend {
+    pub fn on_redis(connection: crate::redis::RedisConnection, prefix: &str) -> SessionBackend {
         SessionBackend::Redis(RedisSessionStore::on(connection, prefix))
     }
 

@@ -1,16 +1,16 @@
 //! The catalog's change feed in Redis, so every node's in-memory browse index follows writes
 //! made anywhere (another node, a worker, `famigo import`), not only its own.
 //!
-//! `<p>:catalog:position` counts write batches; `<p>:catalog:changes` keeps the slugs of the
+//! `{<p>:catalog}:position` counts write batches; `{<p>:catalog}:changes` (the same cluster slot) keeps the slugs of the
 //! last `KEEP` batches, scored by their position. A writer records its slugs after the store
 //! has them and before it invalidates cached pages; a reader compares positions (one GET) and,
 //! when behind, reads the slugs since its own position and refreshes them from the store. A
 //! reader too far behind (trimmed) or facing a reset counter (Redis flushed) rebuilds whole.
 
+use super::RedisConnection;
 use super::{Liveness, SharedRedis};
 use crate::catalog::change_feed::{ChangeFeed, Changes, FeedError};
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script, Value};
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -49,7 +49,7 @@ static RECORD: LazyLock<Script> = LazyLock::new(|| Script::new(RECORD_SCRIPT));
 static SINCE: LazyLock<Script> = LazyLock::new(|| Script::new(SINCE_SCRIPT));
 
 pub struct RedisChangeFeed {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     live: std::sync::Arc<Liveness>,
     position_key: String,
     changes_key: String,
@@ -72,8 +72,8 @@ impl RedisChangeFeed {
         RedisChangeFeed {
             connection: redis.connection,
             live: redis.live,
-            position_key: format!("{prefix}:catalog:position"),
-            changes_key: format!("{prefix}:catalog:changes"),
+            position_key: format!("{}:position", super::slot(&format!("{prefix}:catalog"))),
+            changes_key: format!("{}:changes", super::slot(&format!("{prefix}:catalog"))),
         }
     }
 

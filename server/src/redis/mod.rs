@@ -3,8 +3,9 @@
 //! every key under `REDIS_PREFIX`. Sessions use the same settings (`http::sessions`).
 //!
 //! Every adapter runs on the `redis` crate (redis-rs) and shares the process's one
-//! `SharedRedis`: a multiplexed `ConnectionManager` that reconnects by itself, and the client
-//! the page cache opens its one subscriber connection with. The page cache and the change feed
+//! `SharedRedis`: one `RedisConnection` that reconnects by itself (a multiplexed
+//! `ConnectionManager` to one server, or redis-rs's cluster connection to a Redis Cluster), and
+//! the clients the page cache opens its one subscriber connection with. The page cache and the change feed
 //! bound each call to 1 s (a page render cannot wait longer) and skip Redis at once while it is
 //! known to be down (`Liveness`).
 
@@ -16,8 +17,10 @@ pub mod sessions;
 pub mod throttle;
 pub mod trends;
 
+mod connection;
+
 use app::ports::BackendError;
-use redis::aio::ConnectionManager;
+pub use connection::{RedisConnection, RedisTarget};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -32,10 +35,10 @@ pub(crate) fn redis_err(e: ::redis::RedisError) -> BackendError {
     }
 }
 
-/// `host:port` of a Redis URL, for messages (never the password).
+/// `host:port` of a Redis URL (the first node's, for a cluster), for messages (never the password).
 pub fn redis_host(url: &str) -> String {
-    match redis::Client::open(url) {
-        Ok(client) => client.get_connection_info().addr().to_string(),
+    match RedisTarget::parse(url) {
+        Ok(target) => target.describe(),
         Err(_) => "an invalid URL".to_string(),
     }
 }
@@ -43,13 +46,16 @@ pub fn redis_host(url: &str) -> String {
 /// The process's Redis: opened once, cloned into every adapter.
 #[derive(Clone)]
 pub struct SharedRedis {
-    /// Opens connections of its own (the page cache's subscriber).
-    pub client: redis::Client,
+    /// One client per node named in the URL: the page cache's subscriber connects to the first
+    /// that answers (in a cluster a message published on any node reaches every node).
+    pub subscribers: Vec<redis::Client>,
     /// The one connection every command goes through.
-    pub connection: ConnectionManager,
+    pub connection: RedisConnection,
     /// Whether the last call through `connection` that counts (`Liveness::call`) reached Redis;
     /// one background ping finds out when it is back.
     pub(crate) live: std::sync::Arc<Liveness>,
+    /// `host:port` of the first node, for messages.
+    pub host: String,
 }
 
 impl SharedRedis {
@@ -58,35 +64,38 @@ impl SharedRedis {
     /// a call made while Redis is down fails after one more attempt (it does not queue up behind
     /// a string of retries). A malformed URL is an error at once.
     pub fn open(url: &str) -> redis::RedisResult<SharedRedis> {
-        let client = redis::Client::open(url)?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(5)))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(2));
-        let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        let target = RedisTarget::parse(url)?;
+        let connection = target.connect_lazily()?;
         let live = std::sync::Arc::new(Liveness::default());
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(watch_liveness(std::sync::Arc::downgrade(&live), connection.clone()));
         }
-        Ok(SharedRedis { client, connection, live })
+        Ok(SharedRedis { subscribers: target.node_clients()?, connection, live, host: target.describe() })
     }
 }
 
 /// The connection of a `SharedRedis` of its own (tests, one-off commands).
-pub fn redis_connection(url: &str) -> redis::RedisResult<ConnectionManager> {
+pub fn redis_connection(url: &str) -> redis::RedisResult<RedisConnection> {
     Ok(SharedRedis::open(url)?.connection)
 }
 
+/// A Redis Cluster hash tag: keys holding `{<name>}` all live in one slot, so a script or a
+/// transaction may touch any of them. Each adapter whose scripts touch several keys keeps them
+/// under one such tag (`{famigo:jobs}`, `{famigo:outbox}`, ...); one server ignores the braces.
+pub(crate) fn slot(name: &str) -> String {
+    format!("{{{name}}}")
+}
+
 /// Runs `script` with an adapter's key prefix as ARGV[1] and `args` after it (the queue's and the
-/// outbox's scripts build their keys from the prefix).
+/// outbox's scripts build their keys from the prefix, a `slot` tag). The prefix is also KEYS[1],
+/// which is what a cluster routes the script by.
 pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
-    connection: &ConnectionManager,
+    connection: &RedisConnection,
     script: &redis::Script,
     prefix: &str,
     args: Vec<String>,
 ) -> redis::RedisResult<R> {
-    let mut invocation = script.prepare_invoke();
+    let mut invocation = script.key(prefix);
     invocation.arg(prefix);
     for arg in args {
         invocation.arg(arg);
@@ -96,7 +105,7 @@ pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
 
 /// Pings while Redis is known to be down, so the adapters that skip a dead Redis use it again
 /// soon after it is back; ends with the last `SharedRedis` clone.
-async fn watch_liveness(live: std::sync::Weak<Liveness>, connection: ConnectionManager) {
+async fn watch_liveness(live: std::sync::Weak<Liveness>, connection: RedisConnection) {
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     loop {
         tick.tick().await;
@@ -134,7 +143,7 @@ impl Liveness {
     }
 
     /// Pings through `connection`; true when Redis answered.
-    pub(crate) async fn ping(&self, connection: &ConnectionManager, limit: Duration) -> bool {
+    pub(crate) async fn ping(&self, connection: &RedisConnection, limit: Duration) -> bool {
         let mut connection = connection.clone();
         self.call(limit, async move { redis::cmd("PING").query_async::<String>(&mut connection).await }).await.is_ok()
     }

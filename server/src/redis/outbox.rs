@@ -2,15 +2,15 @@
 //! pending ones by due time. A claim is one Lua script that pushes the due time of the mails it
 //! takes past the lease, so two deliverers never take the same mail while its lease lasts.
 //!
-//! Keys under `<p>` = `REDIS_PREFIX` + `:outbox`: `<p>:mail:<id>` (hash), `<p>:due` (id → due
+//! Keys under `<p>` = `{` + `REDIS_PREFIX` + `:outbox}` (one cluster slot, for the scripts): `<p>:mail:<id>` (hash), `<p>:due` (id → due
 //! at), `<p>:all` (id → created at), `<p>:key:<key>` (→ id). Sent and failed mails (and their keys)
 //! expire after 30 days. Times are unix milliseconds.
 
+use super::RedisConnection;
 use crate::storage::now_ms;
 use app::domain::{hide_link_tokens, Mail, MailState, NewMail, MAIL_MAX_ATTEMPTS};
 use app::ports::{BackendError, Outbox, OutboxError};
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, FromRedisValue, Script};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -69,7 +69,7 @@ static CLAIM_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CLAIM));
 static FINISH_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(FINISH));
 
 pub struct RedisOutbox {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
 }
 
@@ -103,8 +103,8 @@ impl RedisOutbox {
     }
 
     /// On the connection the process already has (`redis_connection`), shared with the other adapters.
-    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisOutbox {
-        RedisOutbox { connection, prefix: format!("{prefix}:outbox") }
+    pub fn on(connection: RedisConnection, prefix: &str) -> RedisOutbox {
+        RedisOutbox { connection, prefix: super::slot(&format!("{prefix}:outbox")) }
     }
 
     async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, OutboxError> {

@@ -2,20 +2,20 @@
 //! in-process layer (L1) in front that pub/sub keeps honest.
 //!
 //! Keys (all under `REDIS_PREFIX`): `<p>:page:<hash of request key>` holds a page and the
-//! generations of its tags when it was stored; `<p>:tag:<tag>` is a tag's generation;
-//! `<p>:writes` counts invalidations (for `mark`). An invalidation bumps the counter and its
+//! generations of its tags when it was stored; `{<p>:pages}:tag:<tag>` is a tag's generation;
+//! `{<p>:pages}:writes` counts invalidations (for `mark`); those two share one cluster slot. An invalidation bumps the counter and its
 //! tags and publishes the new generations on `<p>:invalidate` in one Lua script, so every
 //! node's L1 learns of it. While the subscription is down (or was down: after a reconnect
 //! messages may have been missed) L1 is cleared and skipped. Commands go through the process's
 //! shared connection; the subscription has a connection of its own (Redis allows nothing else
 //! on a subscribed RESP2 connection).
 
+use super::RedisConnection;
 use super::SharedRedis;
 use crate::memory::page_cache::{LocalPages, StoredPage};
 use app::ports::{CacheError, CacheMark, CachedPage, PageCache};
 use async_trait::async_trait;
 use futures::StreamExt;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,6 +57,9 @@ pub struct RedisPageCache {
 struct Shared {
     redis: SharedRedis,
     prefix: String,
+    /// `{<p>:pages}`: the write counter and every tag, one cluster slot for the invalidation
+    /// script and the MGETs (pages themselves spread over the slots).
+    generations_slot: String,
     ttl: Duration,
     l1: Option<LocalPages>,
     /// The subscription is up and L1 was cleared since it last came up.
@@ -85,6 +88,7 @@ impl RedisPageCache {
         let shared = Arc::new(Shared {
             redis,
             prefix: prefix.to_string(),
+            generations_slot: super::slot(&format!("{prefix}:pages")),
             ttl,
             l1: (l1_bytes > 0).then(|| LocalPages::new(l1_bytes, ttl)),
             l1_trusted: AtomicBool::new(false),
@@ -92,8 +96,7 @@ impl RedisPageCache {
             has_pending: AtomicBool::new(false),
         });
         if !shared.redis.live.ping(&shared.redis.connection, CONNECT_TIMEOUT).await {
-            let host = shared.redis.client.get_connection_info().addr().to_string();
-            tracing::warn!(redis = %host, "redis is not answering yet; pages bypass the cache until it does");
+            tracing::warn!(redis = %shared.redis.host, "redis is not answering yet; pages bypass the cache until it does");
         }
         tokio::spawn(follow_invalidations(Arc::downgrade(&shared)));
         tokio::spawn(retry_pending(Arc::downgrade(&shared)));
@@ -124,18 +127,18 @@ impl Shared {
     }
 
     fn tag_key(&self, tag: &str) -> String {
-        format!("{}:tag:{tag}", self.prefix)
+        format!("{}:tag:{tag}", self.generations_slot)
     }
 
     fn writes_key(&self) -> String {
-        format!("{}:writes", self.prefix)
+        format!("{}:writes", self.generations_slot)
     }
 
     fn channel(&self) -> String {
         format!("{}:invalidate", self.prefix)
     }
 
-    fn connection(&self) -> ConnectionManager {
+    fn connection(&self) -> RedisConnection {
         self.redis.connection.clone()
     }
 
@@ -295,12 +298,13 @@ impl PageCache for RedisPageCache {
     }
 }
 
-/// Keeps the invalidation channel subscribed on a connection of its own; whenever it was down,
-/// L1 starts empty.
+/// Keeps the invalidation channel subscribed on a connection of its own (to the next listed
+/// node each time one fails, in a cluster); whenever it was down, L1 starts empty.
 async fn follow_invalidations(shared: std::sync::Weak<Shared>) {
-    loop {
+    for attempt in 0usize.. {
         let Some(s) = shared.upgrade() else { return };
-        let (client, channel) = (s.redis.client.clone(), s.channel());
+        let subscribers = &s.redis.subscribers;
+        let (client, channel) = (subscribers[attempt % subscribers.len()].clone(), s.channel());
         drop(s);
         let subscribed = tokio::time::timeout(CONNECT_TIMEOUT, async {
             let mut pubsub = client.get_async_pubsub().await?;

@@ -3,15 +3,16 @@
 //! script, so it is atomic: a claim cannot hand a job to two workers, and a worker's write
 //! names its lease token and is refused once the lease has moved on.
 //!
-//! Keys under `<p>` = `REDIS_PREFIX` + `:jobs`: `<p>:job:<id>` (hash), `<p>:due` (id → run at),
+//! Keys under `<p>` = `{` + `REDIS_PREFIX` + `:jobs}` (one cluster slot: every script touches
+//! several of them): `<p>:job:<id>` (hash), `<p>:due` (id → run at),
 //! `<p>:leases` (id → lease end), `<p>:state:<state>` (id → created), `<p>:kind:<kind>`,
 //! `<p>:all`, `<p>:finished` (id → finished at). Times are unix milliseconds.
 
+use super::RedisConnection;
 use crate::storage::now_ms;
 use app::domain::{JobCounts, JobFilter, JobInfo, JobKind, JobList, JobProgress, JobState};
 use app::ports::{BackendError, ClaimedJob, JobQueue, Lease, QueueError};
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, FromRedisValue, Script};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -185,7 +186,7 @@ static CANCEL_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(CANCEL));
 static RETRY_SCRIPT: LazyLock<Script> = LazyLock::new(|| script(RETRY));
 
 pub struct RedisJobQueue {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
 }
 
@@ -230,8 +231,8 @@ impl RedisJobQueue {
     }
 
     /// On the connection the process already has (`redis_connection`), shared with the other adapters.
-    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisJobQueue {
-        RedisJobQueue { connection, prefix: format!("{prefix}:jobs") }
+    pub fn on(connection: RedisConnection, prefix: &str) -> RedisJobQueue {
+        RedisJobQueue { connection, prefix: super::slot(&format!("{prefix}:jobs")) }
     }
 
     async fn script<R: FromRedisValue>(&self, script: &Script, args: Vec<String>) -> Result<R, QueueError> {

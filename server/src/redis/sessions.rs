@@ -3,15 +3,15 @@
 //! the record (`EXAT`). Written here on redis-rs because the maintained Redis store for
 //! tower-sessions (`tower-sessions-redis-store`) is built on another client, `fred`.
 
+use super::RedisConnection;
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 #[derive(Clone)]
 pub struct RedisSessionStore {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
 }
 
@@ -36,7 +36,7 @@ enum Only {
 
 impl RedisSessionStore {
     /// On the connection the process already has (`redis_connection`).
-    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisSessionStore {
+    pub fn on(connection: RedisConnection, prefix: &str) -> RedisSessionStore {
         RedisSessionStore { connection, prefix: format!("{prefix}:session") }
     }
 

@@ -2,14 +2,14 @@
 //! `failures` and `until` in Redis's own clock, unix ms), expiring on its own. Each call is one
 //! Lua script, so nodes counting failures at once never lose one.
 
+use super::RedisConnection;
 use app::ports::{Throttle, ThrottleError, ThrottlePolicy};
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 use std::time::Duration;
 
 pub struct RedisThrottle {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
     wait: Script,
     fail: Script,
@@ -63,7 +63,7 @@ impl RedisThrottle {
     }
 
     /// On the connection the process already has (`redis_connection`).
-    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisThrottle {
+    pub fn on(connection: RedisConnection, prefix: &str) -> RedisThrottle {
         RedisThrottle {
             connection,
             prefix: format!("{prefix}:throttle"),

@@ -2,18 +2,18 @@
 //! count, kept 60 days) and the latest lists as JSON (`<p>:trending`), `<p>` = `REDIS_PREFIX` +
 //! `:trends`.
 
+use super::RedisConnection;
 use app::domain::TrendingLists;
 use app::ports::{BackendError, Trends, TrendsError};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use std::collections::HashMap;
 
 const KEEP_SECONDS: i64 = 60 * 24 * 3600;
 
 pub struct RedisTrends {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
 }
 
@@ -28,7 +28,7 @@ impl RedisTrends {
     }
 
     /// On the connection the process already has (`redis_connection`).
-    pub fn on(connection: ConnectionManager, prefix: &str) -> RedisTrends {
+    pub fn on(connection: RedisConnection, prefix: &str) -> RedisTrends {
         RedisTrends { connection, prefix: format!("{prefix}:trends") }
     }
 

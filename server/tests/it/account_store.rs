@@ -438,3 +438,11 @@ async fn redis_throttle() {
         famigo::redis::throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
     throttle_suite(Arc::new(throttle)).await;
 }
+
+#[tokio::test]
+async fn redis_cluster_throttle() {
+    let Some(cluster) = common::redis::RedisServer::start_cluster() else { return };
+    let throttle =
+        famigo::redis::throttle::RedisThrottle::connect(&cluster.url(), "famigo-test").await.expect("connect");
+    throttle_suite(Arc::new(throttle)).await;
+}

@@ -31,6 +31,16 @@ fn by_name() -> CatalogQuery {
 #[tokio::test]
 async fn a_write_through_one_process_shows_in_every_other_at_once() {
     let Some(redis) = RedisServer::start() else { return };
+    a_write_shows_in_every_other_process(redis).await;
+}
+
+#[tokio::test]
+async fn a_write_through_one_process_shows_in_every_other_at_once_over_a_redis_cluster() {
+    let Some(cluster) = RedisServer::start_cluster() else { return };
+    a_write_shows_in_every_other_process(cluster).await;
+}
+
+async fn a_write_shows_in_every_other_process(redis: RedisServer) {
     let dir = TempDir::new().unwrap();
     let store = Arc::new(famigo::sqlite::Sqlite::open(dir.path()).await.unwrap().catalog());
     famigo::catalog::seed::seed(&*store, 60, 3).await.unwrap();

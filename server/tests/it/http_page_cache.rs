@@ -176,6 +176,23 @@ async fn a_write_makes_exactly_the_pages_showing_the_app_stale() {
 #[tokio::test]
 async fn with_redis_a_write_on_one_node_is_seen_by_the_other() {
     let Some(redis) = RedisServer::start() else { return };
+    a_write_on_one_node_is_seen_by_the_other(&redis).await;
+}
+
+/// Nodes on a 3-primary Redis Cluster: pages, invalidations and sessions through it.
+#[tokio::test]
+async fn with_a_redis_cluster_a_write_on_one_node_is_seen_by_the_other_and_sessions_are_shared() {
+    let Some(cluster) = RedisServer::start_cluster() else { return };
+    let url = cluster.url();
+    a_write_on_one_node_is_seen_by_the_other(&cluster).await;
+    let app = TestApp::with_env(5, &[("REDIS_URL", url.as_str()), ("REDIS_PREFIX", "cluster-sessions")]).await;
+    let cookie = app.signed_in_parent("cluster@example.com", "Cluster Parent").await;
+    let account = app.get_with("/account", &[("cookie", cookie.as_str())]).await;
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains("Cluster Parent"), "the session is read back from the cluster");
+}
+
+async fn a_write_on_one_node_is_seen_by_the_other(redis: &RedisServer) {
     let env = [("REDIS_URL", redis.url()), ("REDIS_PREFIX", "nodes".to_string())];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let node_a = TestApp::with_env(60, &env).await;

@@ -56,7 +56,14 @@ async fn embedded() -> Option<Setup> {
 }
 
 async fn redis() -> Option<Setup> {
-    let server = RedisServer::start()?;
+    on_redis(RedisServer::start()?).await
+}
+
+async fn redis_cluster() -> Option<Setup> {
+    on_redis(RedisServer::start_cluster()?).await
+}
+
+async fn on_redis(server: RedisServer) -> Option<Setup> {
     let dir = TempDir::new().unwrap();
     let queue: Arc<dyn JobQueue> = Arc::new(RedisJobQueue::connect(&server.url(), "test").await.unwrap());
     let catalog = common::sqlite().await.expect("sqlite is always there");
@@ -255,7 +262,7 @@ async fn two_schedulers_queue_each_tick_once(s: &Setup) {
     assert!((3..=4).contains(&queued.total), "one job per tick over ~3 s, not one per scheduler: {}", queued.total);
 }
 
-common::backend_suite!([embedded_queue: embedded, redis_queue: redis], [ a_job_runs_to_done_with_its_result_and_progress, failures_retry_with_backoff_then_die_keeping_the_error, a_job_whose_worker_died_runs_again_once_and_the_dead_worker_cannot_finish_it, two_workers_run_each_of_200_jobs_exactly_once, queued_jobs_cancel_at_once_and_running_ones_at_their_next_step, a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt, import_upserts_good_lines_and_reports_each_bad_one, two_schedulers_queue_each_tick_once ]);
+common::backend_suite!([embedded_queue: embedded, redis_queue: redis, redis_cluster_queue: redis_cluster], [ a_job_runs_to_done_with_its_result_and_progress, failures_retry_with_backoff_then_die_keeping_the_error, a_job_whose_worker_died_runs_again_once_and_the_dead_worker_cannot_finish_it, two_workers_run_each_of_200_jobs_exactly_once, queued_jobs_cancel_at_once_and_running_ones_at_their_next_step, a_stopping_worker_puts_its_running_job_back_without_spending_an_attempt, import_upserts_good_lines_and_reports_each_bad_one, two_schedulers_queue_each_tick_once ]);
 
 /// The same import from CSV: bad rows named by line and column, the rest upserted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

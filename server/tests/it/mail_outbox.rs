@@ -32,7 +32,14 @@ async fn embedded() -> Option<Setup> {
 }
 
 async fn redis() -> Option<Setup> {
-    let server = RedisServer::start()?;
+    on_redis(RedisServer::start()?).await
+}
+
+async fn redis_cluster() -> Option<Setup> {
+    on_redis(RedisServer::start_cluster()?).await
+}
+
+async fn on_redis(server: RedisServer) -> Option<Setup> {
     let outbox = Arc::new(RedisOutbox::connect(&server.url(), "test").await.unwrap());
     let other = Arc::new(RedisOutbox::connect(&server.url(), "test").await.unwrap());
     Some(Setup { outbox, other, _dir: TempDir::new().unwrap(), _redis: Some(server) })
@@ -140,7 +147,7 @@ async fn a_sent_mail_keeps_no_link_that_acts_for_its_reader(s: &Setup) {
     assert_eq!(kept.body, "Choose a new password:\nhttps://famigo.example/reset-password?token=(hidden)\nThanks");
 }
 
-common::backend_suite!([sqlite: embedded, redis_outbox: redis], [ a_sent_mail_keeps_no_link_that_acts_for_its_reader, a_key_is_composed_once_and_recent_is_newest_first, a_claim_holds_mail_for_its_lease_then_lets_it_go, failures_retry_later_then_give_up_keeping_the_error, two_deliverers_never_take_the_same_mail ]);
+common::backend_suite!([sqlite: embedded, redis_outbox: redis, redis_cluster_outbox: redis_cluster], [ a_sent_mail_keeps_no_link_that_acts_for_its_reader, a_key_is_composed_once_and_recent_is_newest_first, a_claim_holds_mail_for_its_lease_then_lets_it_go, failures_retry_later_then_give_up_keeping_the_error, two_deliverers_never_take_the_same_mail ]);
 
 #[tokio::test]
 async fn due_mail_is_delivered_over_smtp_once_and_bad_mail_is_kept_with_its_error() {

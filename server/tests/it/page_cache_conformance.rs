@@ -49,6 +49,12 @@ async fn redis() -> Option<Harness> {
     Some(Harness { cache: Arc::new(cache), _redis: Some(server) })
 }
 
+async fn redis_cluster() -> Option<Harness> {
+    let server = RedisServer::start_cluster()?;
+    let cache = redis_node(&server, "suite", L1_BYTES).await;
+    Some(Harness { cache: Arc::new(cache), _redis: Some(server) })
+}
+
 async fn redis_without_l1() -> Option<Harness> {
     let server = RedisServer::start()?;
     let cache = redis_node(&server, "suite", 0).await;
@@ -87,7 +93,7 @@ async fn a_page_rendered_across_a_write_is_not_stored(h: &Harness) {
     assert_eq!(h.cache.get("/a").await.unwrap(), None);
 }
 
-common::backend_suite!([embedded: memory, redis_with_l1: redis, redis_only: redis_without_l1], [ stores_and_returns_pages, invalidation_drops_exactly_the_pages_with_the_tag, a_page_rendered_across_a_write_is_not_stored ]);
+common::backend_suite!([embedded: memory, redis_with_l1: redis, redis_only: redis_without_l1, redis_cluster_with_l1: redis_cluster], [ stores_and_returns_pages, invalidation_drops_exactly_the_pages_with_the_tag, a_page_rendered_across_a_write_is_not_stored ]);
 
 /// Node B holds a page in its L1; node A's write must reach it through Redis.
 #[tokio::test]

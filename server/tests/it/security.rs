@@ -125,6 +125,18 @@ fn the_shipped_compose_file_has_no_default_secrets() {
 #[test]
 fn the_shipped_compose_file_gives_each_service_its_own_credentials() {
     let deploy = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy");
+    let cluster = std::fs::read_to_string(format!("{deploy}/docker-compose.redis-cluster.yml")).unwrap();
+    assert_eq!(
+        cluster.matches("redis+cluster://").count(),
+        cluster.matches("redis+cluster://:${REDIS_PASSWORD:?").count()
+    );
+    for line in cluster.lines().filter(|l| l.contains("\"redis-server\"")) {
+        assert!(
+            line.contains("\"--requirepass\", \"${REDIS_PASSWORD:?"),
+            "every cluster node asks for the password: {line}"
+        );
+        assert!(line.contains("\"--masterauth\", \"${REDIS_PASSWORD:?"), "and gives it to its primary: {line}");
+    }
     let compose = std::fs::read_to_string(format!("{deploy}/docker-compose.yml")).unwrap();
     let service_of = |line_no: usize| {
         compose

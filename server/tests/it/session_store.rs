@@ -26,7 +26,14 @@ async fn sqlite() -> Option<Harness> {
 }
 
 async fn redis() -> Option<Harness> {
-    let server = RedisServer::start()?;
+    on_redis(RedisServer::start()?).await
+}
+
+async fn redis_cluster() -> Option<Harness> {
+    on_redis(RedisServer::start_cluster()?).await
+}
+
+async fn on_redis(server: RedisServer) -> Option<Harness> {
     let store = SessionBackend::redis(&server.url()).await.unwrap();
     let other_node = SessionBackend::redis(&server.url()).await.unwrap();
     Some(Harness { store, other_node, _dir: None, _redis: Some(server) })
@@ -71,4 +78,4 @@ async fn expired_sessions_are_not_loaded(h: &Harness) {
     assert!(h.store.load(&session.id).await.unwrap().is_none());
 }
 
-common::backend_suite!([embedded: sqlite, with_redis: redis], [ sessions_are_created_read_by_any_node_updated_and_deleted, create_never_overwrites_an_existing_session, expired_sessions_are_not_loaded ]);
+common::backend_suite!([embedded: sqlite, with_redis: redis, with_redis_cluster: redis_cluster], [ sessions_are_created_read_by_any_node_updated_and_deleted, create_never_overwrites_an_existing_session, expired_sessions_are_not_loaded ]);

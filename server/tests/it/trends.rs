@@ -48,6 +48,12 @@ async fn redis_trends_add_up_views_and_keep_the_lists() {
     trends_suite(Arc::new(RedisTrends::connect(&server.url(), "test").await.unwrap())).await;
 }
 
+#[tokio::test]
+async fn redis_cluster_trends_add_up_views_and_keep_the_lists() {
+    let Some(cluster) = RedisServer::start_cluster() else { return };
+    trends_suite(Arc::new(RedisTrends::connect(&cluster.url(), "test").await.unwrap())).await;
+}
+
 async fn get_as_browser(app: &TestApp, uri: &str) -> u16 {
     app.get_with(uri, &[("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")]).await.status
 }

@@ -1,4 +1,5 @@
-//! A throwaway redis-server on a loopback port, for tests of the Redis adapters.
+//! A throwaway redis-server on a loopback port, or a Redis Cluster of three, for tests of the
+//! Redis adapters.
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -7,21 +8,36 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     pub port: u16,
     child: Option<Child>,
+    /// `redis-server` flags beyond port and persistence (a cluster node's).
+    flags: Vec<String>,
+    /// A cluster's other primaries (this one is the first); empty for one server.
+    others: Vec<RedisServer>,
+    /// Where a cluster keeps its nodes' files.
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn installed() -> bool {
+    Command::new("redis-server").arg("--version").stdout(Stdio::null()).status().is_ok()
+}
+
+/// Free loopback ports below the ephemeral range; a cluster node also needs port + 10000 (its bus).
+fn free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
 impl RedisServer {
     /// Starts redis-server on a free port below the ephemeral range. None (with the reason
     /// printed) when redis-server is not installed; `make test` installs it.
     pub fn start() -> Option<RedisServer> {
-        if Command::new("redis-server").arg("--version").stdout(Stdio::null()).status().is_err() {
+        if !installed() {
             return super::skip("redis", "redis-server not installed (scripts/test-deps.sh installs it)");
         }
         for _ in 0..20 {
             let port = 20_000 + rand::random::<u16>() % 12_000;
-            if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            if !free(port) {
                 continue;
             }
-            let mut server = RedisServer { port, child: None };
+            let mut server = RedisServer { port, child: None, flags: Vec::new(), others: Vec::new(), _dir: None };
             if server.restart() {
                 return Some(server);
             }
@@ -29,14 +45,74 @@ impl RedisServer {
         panic!("could not start redis-server on any of 20 ports");
     }
 
+    /// Starts a Redis Cluster of three primaries (no replicas) with `redis-cli --cluster create`,
+    /// and waits until every node says the cluster is ok. `url()` lists all three.
+    pub fn start_cluster() -> Option<RedisServer> {
+        if !installed() {
+            return super::skip("redis", "redis-server not installed (scripts/test-deps.sh installs it)");
+        }
+        let dir = tempfile::TempDir::new().unwrap();
+        for _ in 0..20 {
+            let base = 12_000 + rand::random::<u16>() % 9_000;
+            let ports = [base, base + 1, base + 2];
+            if !ports.iter().all(|&p| free(p) && free(p + 10_000)) {
+                continue;
+            }
+            let mut nodes = Vec::new();
+            for port in ports {
+                let config = dir.path().join(format!("nodes-{port}.conf"));
+                let flags = ["--cluster-enabled", "yes", "--cluster-node-timeout", "2000", "--cluster-config-file"];
+                let mut flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+                flags.push(config.to_str().unwrap().to_string());
+                let mut node = RedisServer { port, child: None, flags, others: Vec::new(), _dir: None };
+                if !node.restart() {
+                    break;
+                }
+                nodes.push(node);
+            }
+            if nodes.len() < 3 {
+                continue;
+            }
+            let addresses: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+            let created = Command::new("redis-cli")
+                .arg("--cluster")
+                .arg("create")
+                .args(&addresses)
+                .arg("--cluster-yes")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("redis-cli (installed with redis-server)");
+            assert!(created.success(), "redis-cli --cluster create failed on {addresses:?}");
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !ports.iter().all(|&p| cluster_is_ok(p)) {
+                assert!(Instant::now() < deadline, "the cluster on {addresses:?} never became ok");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let mut first = nodes.remove(0);
+            first.others = nodes;
+            first._dir = Some(dir);
+            return Some(first);
+        }
+        panic!("could not find three free ports (and their bus ports) for a cluster");
+    }
+
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
+        if self.others.is_empty() {
+            return format!("redis://127.0.0.1:{}/0", self.port);
+        }
+        let nodes: Vec<String> = std::iter::once(self.port)
+            .chain(self.others.iter().map(|o| o.port))
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect();
+        format!("redis+cluster://{}", nodes.join(","))
     }
 
     /// (Re)starts the server on its port; true once it answers.
     pub fn restart(&mut self) -> bool {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(&self.flags)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -63,6 +139,7 @@ impl RedisServer {
         stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
     }
 
+    /// Stops this server (a cluster's first node: the others keep running).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
@@ -75,4 +152,11 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+fn cluster_is_ok(port: u16) -> bool {
+    Command::new("redis-cli")
+        .args(["-p", &port.to_string(), "cluster", "info"])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("cluster_state:ok"))
 }
