@@ -8,6 +8,7 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-cli >/dev/null || missing+=(redis-tools)   # redis-cli --cluster create, for the cluster suites
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ "$#" -gt 0 ]; then
   for tool in "$@"; do
