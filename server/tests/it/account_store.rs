@@ -434,15 +434,16 @@ async fn memory_throttle() {
 #[tokio::test]
 async fn redis_throttle() {
     let Some(server) = common::redis::RedisServer::start() else { return };
-    let throttle =
-        famigo::redis::throttle::RedisThrottle::connect(&server.url(), "famigo-test").await.expect("connect");
-    throttle_suite(Arc::new(throttle)).await;
+    throttle_suite_on(&server).await;
 }
 
 #[tokio::test]
 async fn redis_cluster_throttle() {
     let Some(cluster) = common::redis::RedisServer::start_cluster() else { return };
-    let throttle =
-        famigo::redis::throttle::RedisThrottle::connect(&cluster.url(), "famigo-test").await.expect("connect");
+    throttle_suite_on(&cluster).await;
+}
+
+async fn throttle_suite_on(redis: &common::redis::RedisServer) {
+    let throttle = famigo::redis::throttle::RedisThrottle::connect(&redis.url(), "famigo-test").await.expect("connect");
     throttle_suite(Arc::new(throttle)).await;
 }
