@@ -1,6 +1,7 @@
 //! `PAGE_CACHE*`, `REDIS_URL`, `REDIS_PREFIX`: the page cache and what else lives in Redis.
 
 use super::{ConfigError, Env};
+use crate::redis::RedisTarget;
 
 /// The page cache and the session store: Redis when `REDIS_URL` is set, in-process otherwise.
 #[derive(Clone, Debug)]
@@ -55,13 +56,13 @@ impl Env {
         let text = text.trim();
         // The error names the variable but never echoes the URL: it may hold a password.
         let bad = |reason: String| ConfigError { var, value: "(hidden)".into(), reason };
-        if !["redis://", "rediss://", crate::redis::RedisTarget::CLUSTER_SCHEME].iter().any(|s| text.starts_with(s)) {
-            return Err(bad(
-                "expected redis://host:port of one server or redis+cluster://host:port,host:port,… of a Redis Cluster"
-                    .into(),
-            ));
+        let schemes = ["redis://", "rediss://", RedisTarget::CLUSTER_SCHEME, RedisTarget::SENTINEL_SCHEME];
+        if !schemes.iter().any(|s| text.starts_with(s)) {
+            return Err(bad("expected redis://host:port of one server, redis+cluster://host:port,host:port,… of a \
+                 Redis Cluster or redis+sentinel://host:port,…/service of a primary watched by Redis Sentinel"
+                .into()));
         }
-        crate::redis::RedisTarget::parse(text).map_err(|e| bad(e.to_string()))?;
+        RedisTarget::parse(text).map_err(|e| bad(e.to_string()))?;
         Ok(Some(text.to_string()))
     }
 }

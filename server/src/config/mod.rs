@@ -331,10 +331,14 @@ mod tests {
         let cluster =
             Config::from_env(&Env::from_pairs([("REDIS_URL", "redis+cluster://:pw@h1:6379,h2:6379")])).unwrap();
         assert_eq!(cluster.cache.redis_url.as_deref(), Some("redis+cluster://:pw@h1:6379,h2:6379"));
+        let sentinel = "redis+sentinel://:pw@s1:26379,s2:26379,s3:26379/famigo";
+        let sentinel_config = Config::from_env(&Env::from_pairs([("REDIS_URL", sentinel)])).unwrap();
+        assert_eq!(sentinel_config.cache.redis_url.as_deref(), Some(sentinel));
         for url in [
             "redis-cluster://h1:6379,h2:6379",
             "redis+cluster://h1:6379/2",
             "redis-sentinel://h1:26379/m",
+            "redis+sentinel://h1:26379",
             "redis://h:port",
         ] {
             let err = Config::from_env(&Env::from_pairs([("REDIS_URL", url)])).unwrap_err();

@@ -5,7 +5,7 @@
 use super::registry::run;
 use super::{JobContext, JobError, JobServices, RunFlags};
 use crate::storage::now_ms;
-use app::ports::{ClaimedJob, JobQueue, Lease};
+use app::ports::{ClaimedJob, JobQueue, Lease, QueueError};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -133,7 +133,6 @@ async fn execute(
     let span = tracing::info_span!("job", id = %info.id, kind = %info.kind, attempt = info.attempts);
     let started = std::time::Instant::now();
     let outcome = tracing::Instrument::instrument(run(info.kind, &ctx), span).await;
-    heartbeat.abort();
     let label = match &outcome {
         Ok(_) => "done",
         Err(JobError::Failed(_)) => "failed",
@@ -145,27 +144,56 @@ async fn execute(
     metrics::histogram!("famigo_job_duration_seconds", "kind" => info.kind.slug())
         .record(started.elapsed().as_secs_f64());
     let id = info.id.as_str();
-    let recorded = match outcome {
-        Ok(result) => queue.complete(id, &token, &result).await.map(|lease| (lease, "done".to_string())),
-        Err(JobError::Failed(error)) => {
-            let retry_at = now_ms() + backoff(config, info.attempts).as_millis() as i64;
-            queue.fail(id, &token, &error, retry_at).await.map(|state| {
-                (
-                    if state.is_some() { Lease::Held { cancel_requested: false } } else { Lease::Lost },
-                    format!("failed: {error}"),
-                )
-            })
+    // While the queue cannot be reached (a Redis failover takes seconds), the heartbeat keeps the
+    // lease and the outcome is sent again: a job that ran is not run once more only because its
+    // result could not be written at the moment it finished.
+    let give_up_at = std::time::Instant::now() + config.lease;
+    let recorded = loop {
+        match record(&queue, id, &token, &outcome, config, info.attempts).await {
+            Err(e @ QueueError::Unavailable(_))
+                if std::time::Instant::now() < give_up_at && !flags.lost.load(Ordering::Acquire) =>
+            {
+                tracing::warn!(job = id, "cannot record the outcome yet: {}", app::ports::Causes(&e));
+                tokio::time::sleep(RECORD_AGAIN_EVERY).await;
+            }
+            recorded => break recorded,
         }
-        Err(JobError::Cancelled) => queue.cancelled(id, &token).await.map(|lease| (lease, "cancelled".into())),
-        Err(JobError::Stopping) => queue.release(id, &token).await.map(|lease| (lease, "released".into())),
-        Err(JobError::LeaseLost) => Ok((Lease::Lost, "lease lost".into())),
     };
+    heartbeat.abort();
     match recorded {
         Ok((Lease::Lost, what)) => tracing::warn!(job = id, "{what}, but the lease had moved on; nothing recorded"),
         Ok((_, what)) => tracing::info!(job = id, kind = %info.kind, "{what}"),
         Err(e) => {
             tracing::error!(job = id, "cannot record the outcome: {e}; the job runs again when its lease expires")
         }
+    }
+}
+
+const RECORD_AGAIN_EVERY: Duration = Duration::from_millis(100);
+
+/// Writes what came of a run; the lease (if still held) and a word for the log.
+async fn record(
+    queue: &Arc<dyn JobQueue>,
+    id: &str,
+    token: &str,
+    outcome: &Result<String, JobError>,
+    config: &WorkerConfig,
+    attempts: u32,
+) -> Result<(Lease, String), QueueError> {
+    match outcome {
+        Ok(result) => queue.complete(id, token, result).await.map(|lease| (lease, "done".to_string())),
+        Err(JobError::Failed(error)) => {
+            let retry_at = now_ms() + backoff(config, attempts).as_millis() as i64;
+            queue.fail(id, token, error, retry_at).await.map(|state| {
+                (
+                    if state.is_some() { Lease::Held { cancel_requested: false } } else { Lease::Lost },
+                    format!("failed: {error}"),
+                )
+            })
+        }
+        Err(JobError::Cancelled) => queue.cancelled(id, token).await.map(|lease| (lease, "cancelled".into())),
+        Err(JobError::Stopping) => queue.release(id, token).await.map(|lease| (lease, "released".into())),
+        Err(JobError::LeaseLost) => Ok((Lease::Lost, "lease lost".into())),
     }
 }
 

@@ -100,7 +100,9 @@ impl ChangeFeed for RedisChangeFeed {
         let mut record = RECORD.key(&self.position_key);
         record.key(&self.changes_key).arg(slugs.join(" ")).arg(KEEP).arg(start);
         let mut connection = self.connection.clone();
-        self.call(record.invoke_async(&mut connection)).await
+        let position = self.call(record.invoke_async(&mut connection)).await?;
+        connection.wait_for_replica().await;
+        Ok(position)
     }
 
     async fn position(&self) -> Result<u64, FeedError> {

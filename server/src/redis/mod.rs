@@ -4,8 +4,9 @@
 //!
 //! Every adapter runs on the `redis` crate (redis-rs) and shares the process's one
 //! `SharedRedis`: one `RedisConnection` that reconnects by itself (a multiplexed
-//! `ConnectionManager` to one server, or redis-rs's cluster connection to a Redis Cluster), and
-//! the clients the page cache opens its one subscriber connection with. The page cache and the change feed
+//! `ConnectionManager` to one server, redis-rs's cluster connection to a Redis Cluster, or our
+//! `SentinelConnection` to the primary Sentinel names), and the way the page cache opens its one
+//! subscriber connection. The page cache and the change feed
 //! bound each call to 1 s (a page render cannot wait longer) and skip Redis at once while it is
 //! known to be down (`Liveness`).
 
@@ -18,6 +19,7 @@ pub mod throttle;
 pub mod trends;
 
 mod connection;
+mod sentinel;
 
 use app::ports::BackendError;
 pub use connection::{RedisConnection, RedisTarget};
@@ -46,9 +48,8 @@ pub fn redis_host(url: &str) -> String {
 /// The process's Redis: opened once, cloned into every adapter.
 #[derive(Clone)]
 pub struct SharedRedis {
-    /// One client per node named in the URL: the page cache's subscriber connects to the first
-    /// that answers (in a cluster a message published on any node reaches every node).
-    pub subscribers: Vec<redis::Client>,
+    /// One client per node named in the URL (none for Sentinel): see `subscriber`.
+    subscribers: Vec<redis::Client>,
     /// The one connection every command goes through.
     pub connection: RedisConnection,
     /// Whether the last call through `connection` that counts (`Liveness::call`) reached Redis;
@@ -72,6 +73,17 @@ impl SharedRedis {
         }
         Ok(SharedRedis { subscribers: target.node_clients()?, connection, live, host: target.describe() })
     }
+
+    /// The client the page cache's subscriber connects with on its `attempt`-th try: the listed
+    /// nodes in turn (in a cluster a message published on any node reaches every node), or the
+    /// primary the sentinels name now (a replica also gets what is published on its primary, so
+    /// a subscriber on a demoted primary goes on hearing).
+    pub async fn subscriber(&self, attempt: usize) -> redis::RedisResult<redis::Client> {
+        match &self.connection {
+            RedisConnection::Sentinel(sentinel) => sentinel.primary_client().await,
+            _ => Ok(self.subscribers[attempt % self.subscribers.len()].clone()),
+        }
+    }
 }
 
 /// The connection of a `SharedRedis` of its own (tests, one-off commands).
@@ -88,7 +100,9 @@ pub(crate) fn slot(name: &str) -> String {
 
 /// Runs `script` with an adapter's key prefix as ARGV[1] and `args` after it (the queue's and the
 /// outbox's scripts build their keys from the prefix, a `slot` tag). The prefix is also KEYS[1],
-/// which is what a cluster routes the script by.
+/// which is what a cluster routes the script by. Under Sentinel a script that ran is on a replica
+/// before this returns (`wait_for_replica`): every queue and outbox transition must survive a
+/// failover.
 pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
     connection: &RedisConnection,
     script: &redis::Script,
@@ -100,7 +114,11 @@ pub(crate) async fn run_with_prefix<R: redis::FromRedisValue>(
     for arg in args {
         invocation.arg(arg);
     }
-    invocation.invoke_async(&mut connection.clone()).await
+    let outcome = invocation.invoke_async(&mut connection.clone()).await;
+    if outcome.is_ok() {
+        connection.wait_for_replica().await;
+    }
+    outcome
 }
 
 /// Pings while Redis is known to be down, so the adapters that skip a dead Redis use it again

@@ -178,6 +178,7 @@ impl Shared {
         }
         let mut connection = self.connection();
         let generations: Vec<u64> = self.call(invocation.invoke_async(&mut connection)).await?;
+        connection.wait_for_replica().await;
         // Our own message arrives too, but this node must not serve the old page even once.
         if let Some(l1) = &self.l1 {
             l1.generations.observe(tags.iter().cloned().zip(generations));
@@ -303,11 +304,10 @@ impl PageCache for RedisPageCache {
 async fn follow_invalidations(shared: std::sync::Weak<Shared>) {
     for attempt in 0usize.. {
         let Some(s) = shared.upgrade() else { return };
-        let subscribers = &s.redis.subscribers;
-        let (client, channel) = (subscribers[attempt % subscribers.len()].clone(), s.channel());
+        let (redis, channel) = (s.redis.clone(), s.channel());
         drop(s);
         let subscribed = tokio::time::timeout(CONNECT_TIMEOUT, async {
-            let mut pubsub = client.get_async_pubsub().await?;
+            let mut pubsub = redis.subscriber(attempt).await?.get_async_pubsub().await?;
             pubsub.subscribe(&channel).await?;
             redis::RedisResult::Ok(pubsub)
         })

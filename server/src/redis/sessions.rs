@@ -54,6 +54,7 @@ impl RedisSessionStore {
             Only::Existing => "XX",
         });
         let written: Option<String> = set.query_async(&mut self.connection.clone()).await.map_err(backend)?;
+        self.connection.wait_for_replica().await;
         Ok(written.is_some())
     }
 }
@@ -78,6 +79,7 @@ impl SessionStore for RedisSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let _: i64 = self.connection.clone().del(self.key(id)).await.map_err(backend)?;
+        self.connection.wait_for_replica().await;
         Ok(())
     }
 }

@@ -28,6 +28,7 @@ mod job_worker_process;
 mod mail_outbox;
 mod mongo_store;
 mod page_cache_conformance;
+mod redis_failover;
 mod search_conformance;
 mod security;
 mod seed;

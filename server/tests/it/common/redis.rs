@@ -160,3 +160,107 @@ fn cluster_is_ok(port: u16) -> bool {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("cluster_state:ok"))
 }
+
+fn redis_cli(port: u16, args: &[&str]) -> String {
+    let out = Command::new("redis-cli").arg("-p").arg(port.to_string()).args(args).output().expect("redis-cli");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A primary, one replica of it and three sentinels watching them under `SERVICE` (quorum 2,
+/// the primary deemed down after 500 ms), on loopback.
+pub struct SentinelGroup {
+    pub primary: RedisServer,
+    pub replica: RedisServer,
+    sentinels: Vec<(u16, Child)>,
+    _dir: tempfile::TempDir,
+}
+
+impl SentinelGroup {
+    pub const SERVICE: &str = "famigo";
+
+    /// Starts them and waits until every sentinel knows the replica and the other two
+    /// sentinels (only then can they agree on a failover).
+    pub fn start() -> Option<SentinelGroup> {
+        if !installed() {
+            return super::skip("redis", "redis-server not installed (scripts/test-deps.sh installs it)");
+        }
+        let dir = tempfile::TempDir::new().unwrap();
+        for _ in 0..20 {
+            let base = 12_000 + rand::random::<u16>() % 9_000;
+            let ports: Vec<u16> = (base..base + 5).collect();
+            if !ports.iter().all(|&p| free(p)) {
+                continue;
+            }
+            // A replica's full sync would write dump.rdb into the working directory.
+            let files = ["--dir", dir.path().to_str().unwrap(), "--repl-diskless-load", "on-empty-db"];
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+            let mut primary =
+                RedisServer { port: base, child: None, flags: files.clone(), others: Vec::new(), _dir: None };
+            let flags = ["--replicaof", "127.0.0.1", &base.to_string(), "--repl-diskless-sync-delay", "0"];
+            let flags = files.iter().cloned().chain(flags.iter().map(|f| f.to_string())).collect();
+            let mut replica = RedisServer { port: base + 1, child: None, flags, others: Vec::new(), _dir: None };
+            if !primary.restart() || !replica.restart() {
+                continue;
+            }
+            let mut sentinels = Vec::new();
+            for port in base + 2..base + 5 {
+                let config = dir.path().join(format!("sentinel-{port}.conf"));
+                let text = format!(
+                    "port {port}\nbind 127.0.0.1\nsentinel monitor {service} 127.0.0.1 {base} 2\n\
+                     sentinel down-after-milliseconds {service} 500\nsentinel failover-timeout {service} 2000\n",
+                    service = Self::SERVICE
+                );
+                std::fs::write(&config, text).unwrap();
+                let child = Command::new("redis-server")
+                    .arg(&config)
+                    .arg("--sentinel")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("spawn redis-server --sentinel");
+                sentinels.push((port, child));
+            }
+            let group = SentinelGroup { primary, replica, sentinels, _dir: dir };
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while !group.sentinels.iter().all(|&(port, _)| group.sentinel_sees_everyone(port)) {
+                assert!(Instant::now() < deadline, "the sentinels never found the replica and each other");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            return Some(group);
+        }
+        panic!("could not find five free ports for a primary, a replica and three sentinels");
+    }
+
+    fn sentinel_sees_everyone(&self, port: u16) -> bool {
+        let fields = redis_cli(port, &["sentinel", "master", Self::SERVICE]);
+        let fields: Vec<&str> = fields.lines().collect();
+        let field = |name: &str| fields.iter().position(|f| *f == name).and_then(|i| fields.get(i + 1)).copied();
+        let linked = redis_cli(self.replica.port, &["info", "replication"]).contains("master_link_status:up");
+        linked && field("num-slaves") == Some("1") && field("num-other-sentinels") == Some("2")
+    }
+
+    pub fn url(&self) -> String {
+        let sentinels: Vec<String> = self.sentinels.iter().map(|(port, _)| format!("127.0.0.1:{port}")).collect();
+        format!("redis+sentinel://{}/{}", sentinels.join(","), Self::SERVICE)
+    }
+
+    /// The port of the server the sentinels name as primary now.
+    pub fn primary_port(&self) -> Option<u16> {
+        let reply = redis_cli(self.sentinels[0].0, &["sentinel", "get-master-addr-by-name", Self::SERVICE]);
+        reply.lines().nth(1).and_then(|port| port.trim().parse().ok())
+    }
+
+    /// Kills the primary at once (SIGKILL: no shutdown, no last write to the replica).
+    pub fn kill_primary(&mut self) {
+        self.primary.stop();
+    }
+}
+
+impl Drop for SentinelGroup {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.sentinels {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
