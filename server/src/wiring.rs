@@ -21,6 +21,7 @@ use crate::redis::queue::RedisJobQueue;
 use crate::redis::throttle::RedisThrottle;
 use crate::redis::trends::RedisTrends;
 use crate::search::meili::MeiliSearch;
+use crate::search::ready_gate::ReadyGate;
 use crate::search::tantivy::TantivySearch;
 use crate::sqlite::outbox::SqliteOutbox;
 use crate::sqlite::queue::SqliteJobQueue;
@@ -249,6 +250,7 @@ impl Backends {
         };
         let (page_cache, jobs) = (self.page_cache, self.jobs);
         let catalog = crate::catalog::stack(index, page_cache.clone(), jobs.clone());
+        let search = Arc::new(ReadyGate::new(self.search, catalog.clone()));
         let reviews = Arc::new(RatingSyncedReviews::new(self.store.reviews.clone(), page_cache.clone(), jobs.clone()));
         let state = AppState {
             leptos_options: config.leptos_options(),
@@ -260,7 +262,7 @@ impl Backends {
             admin_token: Arc::new(AdminToken::new(admin_token)),
             secret_key: Arc::new(SecretKey::new(&secret_key)),
             jobs,
-            search: self.search,
+            search,
             outbox: self.outbox,
             trends: self.trends,
             accounts: self.store.accounts.clone(),

@@ -127,6 +127,30 @@ async fn the_index_follows_catalog_writes_and_cached_results_go() {
     assert!(gone.card_slugs().iter().all(|s| s != &renamed.slug), "a deleted app leaves the results");
 }
 
+/// A node on a fresh `DATA_DIR` whose worker runs elsewhere: until its index is built, search
+/// answers from the catalog with the notice and `/readyz` says the index is being built.
+#[tokio::test]
+async fn until_the_index_is_built_search_answers_from_the_catalog_and_says_so() {
+    let app = TestApp::with_unbuilt_search(200).await;
+    let search = format!("/search?q={COMMON_WORD}");
+    let page = app.get(&search).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"data-testid="limited-search""#), "the visitor is told search is limited");
+    assert!(!page.card_slugs().is_empty(), "the catalog's matches are shown, not 'no results'");
+    let ready: serde_json::Value = serde_json::from_str(&app.get("/readyz").await.body).unwrap();
+    assert_eq!(ready["ready"], true, "a node without its index still serves");
+    assert_eq!(ready["dependencies"]["search"]["up"], false, "{ready}");
+    let why = ready["dependencies"]["search"]["error"].as_str().unwrap_or_default();
+    assert!(why.contains("being built (0 of 200 apps indexed)"), "{why}");
+
+    app.state.search.rebuild(&*app.state.catalog, &|_, _| {}).await.unwrap();
+    let page = app.get(&search).await;
+    assert!(!page.body.contains(r#"data-testid="limited-search""#), "the built index answers");
+    assert!(!page.card_slugs().is_empty());
+    let ready: serde_json::Value = serde_json::from_str(&app.get("/readyz").await.body).unwrap();
+    assert_eq!(ready["dependencies"]["search"]["up"], true, "{ready}");
+}
+
 /// Meilisearch unreachable: the site still starts, answers searches from the catalog with a
 /// notice (never cached), and `/readyz` says so while staying ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -154,15 +154,20 @@ impl TestApp {
 
     /// Like `seeded`, with extra configuration variables.
     pub async fn with_env(apps: usize, vars: &[(&str, &str)]) -> TestApp {
-        Self::build(None, apps, vars).await
+        Self::build(None, apps, vars, true).await
     }
 
     /// The app over `store` (seeded with `apps` more apps) instead of SQLite.
     pub async fn on_store(store: Arc<dyn Catalog>, apps: usize) -> TestApp {
-        Self::build(Some(store), apps, &[]).await
+        Self::build(Some(store), apps, &[], true).await
     }
 
-    async fn build(catalog: Option<Arc<dyn Catalog>>, apps: usize, vars: &[(&str, &str)]) -> TestApp {
+    /// A node whose search index nobody has built yet (its worker runs elsewhere).
+    pub async fn with_unbuilt_search(apps: usize) -> TestApp {
+        Self::build(None, apps, &[], false).await
+    }
+
+    async fn build(catalog: Option<Arc<dyn Catalog>>, apps: usize, vars: &[(&str, &str)], index: bool) -> TestApp {
         let dir = TempDir::new().expect("temp dir");
         let data_dir = dir.path().to_str().expect("utf-8 temp path").to_string();
         let mut env = vec![("DATA_DIR", data_dir.as_str())];
@@ -180,8 +185,10 @@ impl TestApp {
         let services = backends.into_site(&config).await.expect("site");
         let state = services.state.clone();
         // What the reindex job `famigo serve` queues for an empty index would do.
-        if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {
-            println!("search index not built ({e}): searches fall back to the catalog");
+        if index {
+            if let Err(e) = state.search.rebuild(&*state.catalog, &|_, _| {}).await {
+                println!("search index not built ({e}): searches fall back to the catalog");
+            }
         }
         let catalog = state.catalog.clone();
         let stats = state.page_cache_stats.clone();
