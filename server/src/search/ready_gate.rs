@@ -49,15 +49,16 @@ impl ReadyGate {
             let every = if *finding == Finding::Built { RECHECK_WHEN_BUILT } else { RECHECK_WHILE_BUILDING };
             at.elapsed() >= every
         };
-        match self.last() {
-            Some(last) if !stale(&last) => return last.1,
-            Some(last) => match self.checking.try_lock() {
-                Ok(_checking) => {}
-                Err(_) => return last.1,
-            },
-            None => {}
+        let last = self.last();
+        if let Some((_, finding)) = last.as_ref().filter(|last| !stale(last)) {
+            return finding.clone();
         }
-        let _checking = self.checking.lock().await;
+        let _checking = match (self.checking.try_lock(), last) {
+            (Ok(checking), _) => checking,
+            (Err(_), Some((_, finding))) => return finding,
+            // The first search: wait for the first finding rather than guess one.
+            (Err(_), None) => self.checking.lock().await,
+        };
         if let Some(last) = self.last().filter(|last| !stale(last)) {
             return last.1;
         }
